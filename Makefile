@@ -1,0 +1,93 @@
+# Top-level build.  `make run` and `make test` are the two commands the
+# README leads with; both install what is missing first (scripts/deps.sh).
+
+BUILD   := build
+CC      := gcc
+LD      := ld
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Hypervisor: freestanding C11, no SSE/red zone, identity-mapped at 1 MiB.
+HV_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+	-mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 -mcmodel=small \
+	-fno-stack-protector -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fcf-protection=none \
+	-O2 -g -Wall -Wextra -Werror -Wno-address-of-packed-member \
+	-I. -DHV_VERSION='"$(VERSION)"' -MMD -MP
+HV_ASFLAGS := -D__ASSEMBLER__ -I. -MMD -MP -g
+HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
+	-z noexecstack -T linker.ld
+
+HV_DIRS := boot arch-x86 mm vmx sched drivers guest lib
+HV_C    := $(filter-out arch-x86/asm-offsets.c,$(wildcard $(addsuffix /*.c,$(HV_DIRS))))
+HV_S    := $(wildcard $(addsuffix /*.S,$(HV_DIRS)))
+HV_OBJ  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_S:%.S=$(BUILD)/hv/%.o)
+HV_ELF  := $(BUILD)/hypervisor.elf
+ASM_OFFSETS := $(BUILD)/asm-offsets.h
+ISO     := $(BUILD)/hypervisor.iso
+
+.PHONY: all iso run run-kvm test unit-test boot-test coverage bench clean \
+	deps check guests
+all: $(HV_ELF)
+
+deps:
+	@bash scripts/deps.sh
+
+$(ASM_OFFSETS): arch-x86/asm-offsets.c $(wildcard arch-x86/*.h vmx/*.h vmx/*.inc guest/*.h sched/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(CC) $(filter-out -MMD -MP,$(HV_CFLAGS)) -S -o $@.s $<
+	@{ echo "/* Generated from arch-x86/asm-offsets.c; do not edit. */"; \
+	  sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([0-9-]*\).*/#define \1 \2/p' $@.s; } > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/hv/%.o: %.c | $(ASM_OFFSETS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -c -o $@ $<
+
+$(BUILD)/hv/%.o: %.S $(ASM_OFFSETS)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(HV_ASFLAGS) -c -o $@ $<
+
+$(HV_ELF): $(HV_OBJ) linker.ld
+	@echo "  LD      $@"
+	@$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJ)
+	@grub-file --is-x86-multiboot2 $@ || { echo "error: $@ has no valid Multiboot2 header"; exit 1; }
+
+include tests/guests/guests.mk
+-include tests/unit/unit.mk
+
+# The demo ISO: the hypervisor, the demo VM description and guest images.
+DEMO_CMDLINE ?= loglevel=info onexit=poweroff
+iso: $(ISO)
+$(ISO): $(HV_ELF) $(GUEST_BINS) scripts/mkiso.sh tests/boot/demo.vms
+	bash scripts/mkiso.sh $@ "$(DEMO_CMDLINE)" $(HV_ELF) tests/boot/demo.vms $(GUEST_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory iso
+	bash scripts/bochs.sh $(ISO) $(BUILD)/run-serial.log --show --cpus 2 --timeout 300
+
+run-kvm: deps
+	@$(MAKE) --no-print-directory iso
+	bash scripts/run-kvm.sh $(ISO)
+
+boot-test: $(HV_ELF) $(GUEST_BINS)
+	bash tests/boot/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all guests unit-build
+	@bash scripts/test-all.sh
+
+check:
+	cppcheck --quiet --error-exitcode=1 --std=c11 -I. --enable=warning,portability \
+		--suppress=missingIncludeSystem $(HV_DIRS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all guests
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(HV_OBJ:.o=.d)

@@ -1,0 +1,118 @@
+/* Host exception reporting.  Any exception in the hypervisor is a bug:
+ * print everything useful, then stop the machine (panic policy). */
+#include "arch-x86/exception.h"
+#include "arch-x86/cpu.h"
+#include "arch-x86/percpu.h"
+#include "lib/printk.h"
+
+static irq_handler_fn irq_handlers[NR_VECTORS];
+
+static const char *const exc_names[NR_EXCEPTIONS] = {
+	[EXC_DE] = "#DE divide error",
+	[EXC_DB] = "#DB debug",
+	[EXC_NMI] = "NMI",
+	[EXC_BP] = "#BP breakpoint",
+	[EXC_OF] = "#OF overflow",
+	[EXC_BR] = "#BR bound range",
+	[EXC_UD] = "#UD invalid opcode",
+	[EXC_NM] = "#NM device not available",
+	[EXC_DF] = "#DF double fault",
+	[EXC_TS] = "#TS invalid TSS",
+	[EXC_NP] = "#NP segment not present",
+	[EXC_SS] = "#SS stack fault",
+	[EXC_GP] = "#GP general protection",
+	[EXC_PF] = "#PF page fault",
+	[EXC_MF] = "#MF x87 error",
+	[EXC_AC] = "#AC alignment check",
+	[EXC_MC] = "#MC machine check",
+	[EXC_XM] = "#XM SIMD exception",
+	[EXC_VE] = "#VE virtualization exception",
+	[EXC_CP] = "#CP control protection",
+};
+
+const char *exception_name(unsigned vector)
+{
+	if (vector < NR_EXCEPTIONS && exc_names[vector])
+		return exc_names[vector];
+	return vector < NR_EXCEPTIONS ? "reserved exception" : "interrupt";
+}
+
+bool exception_has_error_code(unsigned vector)
+{
+	return vector == EXC_DF || (vector >= EXC_TS && vector <= EXC_PF) ||
+	       vector == EXC_AC || vector == EXC_CP || vector == 29 ||
+	       vector == 30;
+}
+
+void irq_register(unsigned vector, irq_handler_fn fn)
+{
+	if (vector >= NR_EXCEPTIONS && vector < NR_VECTORS)
+		irq_handlers[vector] = fn;
+}
+
+static bool on_hv_stack(uint64_t addr)
+{
+	struct percpu *pc = this_cpu();
+
+	if (!pc)
+		return false;
+	if (addr >= pc->stack_bottom && addr + 16 <= pc->stack_top)
+		return true;
+	for (unsigned i = 0; i < IST_COUNT; i++) {
+		uint64_t lo = (uint64_t)(uintptr_t)pc->ist_stack[i];
+
+		if (lo && addr >= lo && addr + 16 <= lo + IST_STACK_SIZE)
+			return true;
+	}
+	return false;
+}
+
+/* Walk the frame-pointer chain while it stays on a known hypervisor stack
+ * and moves upwards, so a corrupted chain cannot cause a second fault. */
+void dump_backtrace(uint64_t rbp)
+{
+	pr_err("backtrace:\n");
+	for (unsigned depth = 0; depth < 16; depth++) {
+		const uint64_t *fp = (const uint64_t *)(uintptr_t)rbp;
+		uint64_t next;
+
+		if (!rbp || (rbp & 7) || !on_hv_stack(rbp))
+			break;
+		pr_err("  #%u %016lx\n", depth, fp[1]);
+		next = fp[0];
+		if (next <= rbp)
+			break;
+		rbp = next;
+	}
+}
+
+static void dump_frame(const struct exc_frame *f)
+{
+	pr_err("hypervisor fault: vector %lu (%s) error %#lx on CPU %u\n",
+	       f->vector, exception_name((unsigned)f->vector), f->error,
+	       this_cpu() ? this_cpu()->cpu_id : 0);
+	pr_err("  RIP %04lx:%016lx RFLAGS %016lx CR2 %016lx\n", f->cs, f->rip,
+	       f->rflags, read_cr2());
+	pr_err("  RSP %04lx:%016lx CR3 %016lx\n", f->ss, f->rsp, read_cr3());
+	pr_err("  RAX %016lx RBX %016lx RCX %016lx RDX %016lx\n", f->rax,
+	       f->rbx, f->rcx, f->rdx);
+	pr_err("  RSI %016lx RDI %016lx RBP %016lx R8  %016lx\n", f->rsi,
+	       f->rdi, f->rbp, f->r8);
+	pr_err("  R9  %016lx R10 %016lx R11 %016lx R12 %016lx\n", f->r9,
+	       f->r10, f->r11, f->r12);
+	pr_err("  R13 %016lx R14 %016lx R15 %016lx\n", f->r13, f->r14, f->r15);
+	pr_err("  fault at %016lx\n", f->rip);
+	dump_backtrace(f->rbp);
+}
+
+void exception_dispatch(struct exc_frame *f)
+{
+	if (f->vector >= NR_EXCEPTIONS && f->vector < NR_VECTORS &&
+	    irq_handlers[f->vector]) {
+		irq_handlers[f->vector](f);
+		return;
+	}
+	dump_frame(f);
+	panic("unhandled %s in the hypervisor",
+	      exception_name((unsigned)f->vector));
+}

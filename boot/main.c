@@ -1,0 +1,157 @@
+/* The boot sequence of the bootstrap processor. */
+#include "arch-x86/cpu.h"
+#include "arch-x86/desc.h"
+#include "arch-x86/percpu.h"
+#include "arch-x86/tsc.h"
+#include "arch-x86/selftest.h"
+#include "boot/boot_info.h"
+#include "boot/cmdline.h"
+#include "boot/multiboot2.h"
+#include "boot/vms.h"
+#include "drivers/emu_exit.h"
+#include "drivers/uart.h"
+#include "lib/printk.h"
+#include "mm/frame.h"
+#include "mm/heap.h"
+#include "mm/paging.h"
+#include "vmx/caps.h"
+#include "vmx/vmx.h"
+
+extern char boot_stack_bottom[], boot_stack_top[];
+extern char __image_start[], __image_end[], __text_start[], __text_end[],
+	__rodata_end[];
+extern uint64_t boot_tsc;
+
+void hv_main(uint32_t magic, uint64_t info);
+
+static struct boot_info bi;
+static struct hv_options opts;
+static struct paging host_pt;
+
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+#define HIGH_MMIO_START 0xfe000000ULL
+#define HIGH_MMIO_END 0x100000000ULL
+
+static void early_cpu_setup(void)
+{
+	percpu_init(0, (uint64_t)(uintptr_t)boot_stack_bottom,
+		    (uint64_t)(uintptr_t)boot_stack_top);
+	idt_init();
+	idt_load();
+	/* The firmware may leave the 8259s unmasked; we use none of their
+	 * interrupts, and a pending one would make every VM exit. */
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+}
+
+static void report_option(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pr_err("cmdline: %s\n", msg);
+}
+
+static void apply_options(void)
+{
+	unsigned errors = cmdline_parse(bi.cmdline, &opts, report_option, NULL);
+
+	if (opts.console_none)
+		uart_init(0, 0);
+	else if (opts.console_port != uart_port() || opts.console_baud != 115200)
+		uart_init(opts.console_port, opts.console_baud);
+	log_set_level(opts.loglevel);
+	machine_set_exit_on_finish(opts.onexit != HV_ONEXIT_HALT);
+	if (errors)
+		pr_err("cmdline: %u bad option(s) ignored; the rest applies\n", errors);
+}
+
+static void setup_memory(void)
+{
+	struct phys_range image = { (paddr_t)(uintptr_t)__image_start,
+				    (paddr_t)(uintptr_t)__image_end };
+	struct phys_range mmio = { HIGH_MMIO_START, HIGH_MMIO_END };
+	struct paging_layout layout = {
+		.bi = &bi,
+		.text = { (paddr_t)(uintptr_t)__text_start, (paddr_t)(uintptr_t)__text_end },
+		.rodata = { (paddr_t)(uintptr_t)__text_end, (paddr_t)(uintptr_t)__rodata_end },
+		.mmio = &mmio,
+		.nmmio = 1,
+		.gbpages = boot_cpu.page1g,
+	};
+	int r;
+
+	r = frame_init(&bi, image, NULL, 0);
+	if (r < 0)
+		panic("frame allocator: cannot start (error %d): no usable RAM above 1 MiB?", r);
+	if (paging_init(&host_pt, boot_cpu.page1g) < 0 ||
+	    paging_build_direct(&host_pt, &layout) < 0)
+		panic("cannot build the host page tables");
+	/* NX in the tables needs EFER.NXE before they go live. */
+	if (boot_cpu.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	write_cr3(host_pt.pt.root);
+	heap_init();
+	frame_print_summary();
+	pr_info("mm: direct map built, %u page-table pages, %s pages\n",
+		host_pt.pt.table_pages, boot_cpu.page1g ? "1 GiB" : "2 MiB");
+}
+
+static void enable_host_xsave(void)
+{
+	/* XSETBV exits are emulated by executing XSETBV here, which needs
+	 * CR4.OSXSAVE on the host. */
+	if (cpuid(1).ecx & CPUID1_ECX_XSAVE)
+		write_cr4(read_cr4() | CR4_OSXSAVE);
+}
+
+static __noreturn void finish(bool pass)
+{
+	if (machine_exit_on_finish())
+		machine_exit(pass);
+	pr_info("hv: run %s; halting (onexit=halt)\n", pass ? "PASSED" : "FAILED");
+	cpu_halt_forever();
+}
+
+void hv_main(uint32_t magic, uint64_t info)
+{
+	const char *err;
+	bool pass;
+
+	early_cpu_setup();
+	uart_init(HV_DEFAULT_CONSOLE_PORT, HV_DEFAULT_BAUD);
+	console_register(uart_write);
+	cpuinfo_init();
+	hv_options_default(&opts);
+
+	pr_info("\nhv %s: x86-64 microhypervisor\n", HV_VERSION);
+	if (mb2_parse((const void *)(uintptr_t)info, info, magic, &bi, &err) < 0)
+		panic("boot information unusable: %s", err);
+	apply_options();
+	pr_info("boot: loader \"%s\", %s, command line \"%s\", %u module(s)\n",
+		bi.loader_name, bi.efi_systab ? "UEFI" : "BIOS", bi.cmdline,
+		bi.module_count);
+	pr_info("cpu: %s family %#x model %#x stepping %u \"%s\"\n",
+		boot_cpu.vendor, boot_cpu.family, boot_cpu.model,
+		boot_cpu.stepping, boot_cpu.brand);
+	setup_memory();
+	tsc_init();
+	pr_info("tsc: %lu kHz (%s)\n", tsc_hz() / 1000, tsc_source());
+
+	if (opts.test[0])
+		selftest_run(opts.test);
+
+	vmx_caps_read(&vmx_caps);
+	vmx_caps_print(&vmx_caps);
+	if (!vmx_caps.present) {
+		pr_info("hv: no VT-x on this CPU, so no VM can run; stopping cleanly\n");
+		finish(true);
+	}
+	if (!vmx_check_required() || vmx_cpu_enable() < 0) {
+		pr_err("hv: VT-x cannot be used on this CPU; stopping\n");
+		finish(false);
+	}
+	enable_host_xsave();
+	pr_info("vmx: CPU 0 in VMX root operation\n");
+	pass = vms_run_all(&bi, boot_tsc);
+	finish(pass);
+}

@@ -1,0 +1,139 @@
+/* The hypercall table (ABI in guest/include/hv_abi.h and
+ * docs/hypercalls.md).  Adding a call is one entry and one function. */
+#include "guest/emulate.h"
+#include "guest/include/hv_abi.h"
+#include "vmx/vcpu_regs.h"
+#include "arch-x86/tsc.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+#define HC_USER BIT(0) /* may be called from CPL 3 */
+#define HC_MAX_ARGS 6
+
+struct hc_args {
+	uint64_t a[HC_MAX_ARGS];
+};
+
+typedef int64_t (*hc_fn)(struct vcpu *v, const struct hc_args *args);
+
+struct hc_entry {
+	const char *name;
+	hc_fn fn;
+	unsigned nargs;
+	unsigned flags;
+};
+
+static int64_t hc_version(struct vcpu *v, const struct hc_args *a)
+{
+	(void)v;
+	(void)a;
+	return HV_ABI_VERSION;
+}
+
+static int64_t hc_nop(struct vcpu *v, const struct hc_args *a)
+{
+	(void)v;
+	(void)a;
+	return 0;
+}
+
+static int64_t hc_console_write(struct vcpu *v, const struct hc_args *a)
+{
+	gpa_t gpa = a->a[0];
+	uint64_t len = a->a[1];
+	char buf[256];
+	uint64_t done = 0;
+
+	if (len > HV_CONSOLE_MAX)
+		return HV_EINVAL;
+	if (!gmem_range_ok(&v->vm->mem, gpa, len))
+		return HV_EFAULT;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf));
+
+		if (gmem_copy_from_guest(&v->vm->mem, buf, gpa + done, n) < 0)
+			return HV_EFAULT;
+		for (size_t i = 0; i < n; i++)
+			vm_console_put(v->vm, buf[i]);
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t hc_identity(struct vcpu *v, const struct hc_args *a)
+{
+	struct vm *vm = v->vm;
+	int64_t id = ((int64_t)vm->id << 16) | v->id;
+	struct hv_identity ident;
+
+	if (a->a[0]) {
+		memset(&ident, 0, sizeof(ident));
+		ident.vm_id = vm->id;
+		ident.vcpu_id = v->id;
+		ident.nr_vcpus = vm->nr_vcpus;
+		memcpy(ident.name, vm->name, sizeof(ident.name) - 1);
+		if (gmem_copy_to_guest(&vm->mem, a->a[0], &ident, sizeof(ident)) < 0)
+			return HV_EFAULT;
+	}
+	return id;
+}
+
+static int64_t hc_time(struct vcpu *v, const struct hc_args *a)
+{
+	(void)v;
+	(void)a;
+	return (int64_t)tsc_hz();
+}
+
+static int64_t hc_yield(struct vcpu *v, const struct hc_args *a)
+{
+	(void)v;
+	(void)a;
+	return 0;
+}
+
+static int64_t hc_shutdown(struct vcpu *v, const struct hc_args *a)
+{
+	vm_exit(v->vm, (int)(int32_t)a->a[0]);
+	return 0;
+}
+
+static const struct hc_entry hc_table[HC_NR_CALLS] = {
+	[HC_VERSION] = { "version", hc_version, 0, HC_USER },
+	[HC_NOP] = { "nop", hc_nop, 0, HC_USER },
+	[HC_CONSOLE_WRITE] = { "console_write", hc_console_write, 2, 0 },
+	[HC_IDENTITY] = { "identity", hc_identity, 1, 0 },
+	[HC_TIME] = { "time", hc_time, 0, HC_USER },
+	[HC_YIELD] = { "yield", hc_yield, 0, HC_USER },
+	[HC_SHUTDOWN] = { "shutdown", hc_shutdown, 1, 0 },
+};
+
+static const unsigned arg_regs[HC_MAX_ARGS] = {
+	GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8, GPR_R9,
+};
+
+enum vcpu_action guest_hypercall(struct vcpu *v)
+{
+	uint64_t nr = vcpu_gpr(v, GPR_RAX);
+	const struct hc_entry *e;
+	struct hc_args args = { { 0 } };
+	int64_t ret;
+
+	if (nr >= HC_NR_CALLS || !hc_table[nr].fn) {
+		ret = HV_ENOSYS;
+		goto out;
+	}
+	e = &hc_table[nr];
+	if (vcpu_cpl(v) == 3 && !(e->flags & HC_USER)) {
+		ret = HV_EPERM;
+		goto out;
+	}
+	for (unsigned i = 0; i < e->nargs; i++)
+		args.a[i] = vcpu_gpr(v, arg_regs[i]);
+	ret = e->fn(v, &args);
+	if (vm_is_over(v->vm))
+		return ACT_KILL_VM;
+out:
+	vcpu_set_gpr(v, GPR_RAX, (uint64_t)ret);
+	return ACT_RESUME_ADVANCE;
+}

@@ -1,0 +1,120 @@
+/* What a VM is: its memory, its vCPUs, its state and its exit status. */
+#ifndef GUEST_VM_H
+#define GUEST_VM_H
+
+#include "lib/types.h"
+#include "guest/config.h"
+#include "mm/ept.h"
+#include "mm/gmem.h"
+#include "vmx/vmx.h"
+#include "vmx/exit_reason.h"
+
+#define MAX_VMS VM_CONFIG_MAX_VMS
+#define VM_CONSOLE_LINE 160
+#define VM_MAX_RAM_CHUNKS GMEM_MAX_REGIONS
+
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_RUNNING,
+	VCPU_BLOCKED,
+	VCPU_STOPPED,
+};
+
+enum vm_state {
+	VM_EMPTY,
+	VM_READY,
+	VM_RUNNING,
+	VM_EXITED,  /* the guest asked to end (hypercall, power-off) */
+	VM_STOPPED, /* the hypervisor ended it (fault, bad state) */
+};
+
+/* What an exit handler asks for; one result type for all handlers. */
+enum vcpu_action {
+	ACT_RESUME,         /* re-enter as is (RIP unchanged) */
+	ACT_RESUME_ADVANCE, /* skip the exiting instruction, then re-enter */
+	ACT_BLOCK,          /* skip the instruction, wait for an event */
+	ACT_KILL_VM,        /* the VM is stopped; vm->stop_reason says why */
+};
+
+/* One event waiting to be injected at the next VM entry. */
+struct pending_event {
+	bool valid;
+	uint8_t vector;
+	uint8_t type; /* enum intr_type */
+	bool has_error;
+	uint32_t error;
+	uint32_t insn_len; /* software interrupts/exceptions */
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;
+	enum vcpu_state state;
+	struct vmx_vcpu vmx;
+	struct pending_event event;
+	uint64_t xcr0;
+	/* Syscall MSRs passed through to the guest; swapped on switches. */
+	uint64_t msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kgs_base;
+	uint64_t exits;
+};
+
+struct vm_console_buf {
+	char line[VM_CONSOLE_LINE];
+	unsigned len;
+};
+
+struct vm {
+	unsigned id;
+	char name[VM_NAME_MAX + 1];
+	const struct vm_config *cfg;
+	enum vm_state state;
+	int exit_code;
+	char stop_reason[192];
+
+	struct ept ept;
+	struct gmem_map mem;
+	struct gmem_chunk ram_chunks[VM_MAX_RAM_CHUNKS];
+	unsigned nr_ram_chunks;
+	paddr_t msr_bitmap, io_bitmap_a, io_bitmap_b;
+
+	struct vcpu vcpu[VM_MAX_VCPUS];
+	unsigned nr_vcpus;
+
+	struct vm_console_buf console;
+	uint64_t exit_count[EXIT_REASON_MAX];
+	uint64_t first_entry_tsc;
+};
+
+/* Build a VM from its description and image: memory, EPT, loader, vCPUs.
+ * On failure nothing is left allocated, the reason is printed, and a
+ * negative value is returned. */
+int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
+	      const void *image, size_t image_size);
+void vm_destroy(struct vm *vm);
+
+/* End the VM: the guest's own request (exit) or a stop by the hypervisor,
+ * with a printf-style reason that is printed once. */
+void vm_exit(struct vm *vm, int code);
+void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+bool vm_is_over(const struct vm *vm);
+
+/* Guest console: bytes from COM1 or the console hypercall, printed per
+ * line with a "[name] " prefix. */
+void vm_console_put(struct vm *vm, char c);
+void vm_console_flush(struct vm *vm);
+
+/* Queue an exception for injection at the next entry. */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
+			   uint32_t error);
+static inline void vcpu_inject_gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, 13, true, 0);
+}
+static inline void vcpu_inject_ud(struct vcpu *v)
+{
+	vcpu_inject_exception(v, 6, false, 0);
+}
+
+#endif

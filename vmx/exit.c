@@ -1,0 +1,239 @@
+/* The VM-exit path: one const table indexed by the basic exit reason.
+ * Handlers decode the exit information and call guest/ for meaning. */
+#include "vmx/vmx.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/exit_reason.h"
+#include "vmx/vcpu_regs.h"
+#include "vmx/vmx_ops.h"
+#include "guest/emulate.h"
+#include "arch-x86/cpu.h"
+#include "arch-x86/exception.h"
+#include "lib/printk.h"
+
+typedef enum vcpu_action (*exit_handler_fn)(struct vcpu *v);
+
+static enum vcpu_action handle_triple_fault(struct vcpu *v)
+{
+	vm_stop(v->vm, "triple fault on vCPU %u at RIP %#lx", v->id,
+		vmcs_readn(GUEST_RIP));
+	return ACT_KILL_VM;
+}
+
+static enum vcpu_action handle_external_intr(struct vcpu *v)
+{
+	(void)v;
+	/* Acknowledge-on-exit is off: the interrupt stays pending and the
+	 * host takes it when it enables interrupts. */
+	return ACT_RESUME;
+}
+
+static enum vcpu_action handle_nmi_exception(struct vcpu *v)
+{
+	uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+	if (INTR_INFO_TYPE(info) == INTR_TYPE_NMI) {
+		/* A host NMI arrived while the guest ran: hand it to the
+		 * host's own handler. */
+		__asm__ volatile("int $2");
+		return ACT_RESUME;
+	}
+	/* The exception bitmap is empty, so no other exception exits. */
+	vm_stop(v->vm, "unexpected exception exit, vector %u", INTR_INFO_VECTOR(info));
+	return ACT_KILL_VM;
+}
+
+static enum vcpu_action handle_cpuid(struct vcpu *v)
+{
+	return guest_cpuid(v);
+}
+
+static enum vcpu_action handle_hlt(struct vcpu *v)
+{
+	return guest_hlt(v);
+}
+
+static enum vcpu_action handle_skip(struct vcpu *v)
+{
+	(void)v;
+	return ACT_RESUME_ADVANCE;
+}
+
+static enum vcpu_action handle_vmcall(struct vcpu *v)
+{
+	return guest_hypercall(v);
+}
+
+/* VMX instructions in a guest: we do not offer nested VMX (CPUID hides
+ * it), so they are undefined opcodes. */
+static enum vcpu_action handle_inject_ud(struct vcpu *v)
+{
+	vcpu_inject_ud(v);
+	return ACT_RESUME;
+}
+
+static enum vcpu_action handle_cr_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_readn(EXIT_QUALIFICATION);
+	unsigned cr = CRQ_CR(q), gpr = CRQ_GPR(q);
+
+	switch (CRQ_TYPE(q)) {
+	case CR_TYPE_MOV_TO:
+		return guest_cr_write(v, cr, vcpu_gpr(v, gpr));
+	case CR_TYPE_MOV_FROM:
+		vcpu_set_gpr(v, gpr, guest_cr_read(v, cr));
+		return ACT_RESUME_ADVANCE;
+	case CR_TYPE_CLTS:
+		return guest_cr_write(v, 0, vcpu_cr0(v) & ~(uint64_t)CR0_TS);
+	default: /* LMSW: only the low four bits, and PE cannot be cleared */
+		return guest_cr_write(v, 0, (vcpu_cr0(v) & ~0xeULL) |
+					    (vcpu_cr0(v) & CR0_PE) |
+					    (CRQ_LMSW_SRC(q) & 0xf));
+	}
+}
+
+static enum vcpu_action handle_io(struct vcpu *v)
+{
+	uint64_t q = vmcs_readn(EXIT_QUALIFICATION);
+	unsigned size = IOQ_SIZE(q);
+	uint32_t val;
+	enum vcpu_action act;
+
+	if (IOQ_STRING(q)) {
+		vm_stop(v->vm, "string I/O (INS/OUTS) to port %#x is not emulated",
+			IOQ_PORT(q));
+		return ACT_KILL_VM;
+	}
+	if (IOQ_IN(q)) {
+		act = guest_io(v, IOQ_PORT(q), size, true, &val);
+		if (act == ACT_RESUME_ADVANCE) {
+			uint64_t rax = vcpu_gpr(v, GPR_RAX);
+			uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+
+			/* A 32-bit IN zero-extends into RAX, narrower ones merge. */
+			rax = size == 4 ? val : (rax & ~mask) | (val & mask);
+			vcpu_set_gpr(v, GPR_RAX, rax);
+		}
+		return act;
+	}
+	val = (uint32_t)vcpu_gpr(v, GPR_RAX);
+	return guest_io(v, IOQ_PORT(q), size, false, &val);
+}
+
+static enum vcpu_action handle_rdmsr(struct vcpu *v)
+{
+	uint64_t val = 0;
+	enum vcpu_action act = guest_rdmsr(v, (uint32_t)vcpu_gpr(v, GPR_RCX), &val);
+
+	if (act == ACT_RESUME_ADVANCE) {
+		vcpu_set_gpr(v, GPR_RAX, (uint32_t)val);
+		vcpu_set_gpr(v, GPR_RDX, val >> 32);
+	}
+	return act;
+}
+
+static enum vcpu_action handle_wrmsr(struct vcpu *v)
+{
+	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
+
+	return guest_wrmsr(v, (uint32_t)vcpu_gpr(v, GPR_RCX), val);
+}
+
+static enum vcpu_action handle_xsetbv(struct vcpu *v)
+{
+	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
+
+	return guest_xsetbv(v, (uint32_t)vcpu_gpr(v, GPR_RCX), val);
+}
+
+static enum vcpu_action handle_ept_violation(struct vcpu *v)
+{
+	uint64_t q = vmcs_readn(EXIT_QUALIFICATION);
+	unsigned access = 0;
+
+	if (q & EPTQ_READ)
+		access |= ACCESS_READ;
+	if (q & EPTQ_WRITE)
+		access |= ACCESS_WRITE;
+	if (q & EPTQ_FETCH)
+		access |= ACCESS_FETCH;
+	return guest_ept_violation(v, vmcs_read64(GUEST_PHYSICAL_ADDRESS), access,
+				   vmcs_readn(GUEST_LINEAR_ADDRESS),
+				   q & EPTQ_GLA_VALID);
+}
+
+/* Our EPT builder produced an entry the CPU rejects: a hypervisor bug. */
+static enum vcpu_action handle_ept_misconfig(struct vcpu *v)
+{
+	gpa_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	paddr_t hpa = 0;
+	unsigned perms = 0, level = 0;
+	enum ept_memtype mt = EPT_MT_UC;
+	int r = ept_translate(&v->vm->ept, gpa, &hpa, &perms, &mt, &level);
+
+	pr_err("vm %s: EPT misconfiguration at GPA %#lx (RIP %#lx)\n",
+	       v->vm->name, gpa, vmcs_readn(GUEST_RIP));
+	pr_err("  walk: result %d, HPA %#lx perms %#x memtype %u level %u, EPTP %#lx\n",
+	       r, hpa, perms, mt, level, ept_eptp(&v->vm->ept));
+	vmx_dump_vmcs(v);
+	panic("EPT misconfiguration: the hypervisor built a bad EPT entry");
+}
+
+static enum vcpu_action handle_preempt_timer(struct vcpu *v)
+{
+	(void)v;
+	return ACT_RESUME;
+}
+
+static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_EXCEPTION_NMI] = handle_nmi_exception,
+	[EXIT_EXTERNAL_INTR] = handle_external_intr,
+	[EXIT_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_CPUID] = handle_cpuid,
+	[EXIT_HLT] = handle_hlt,
+	[EXIT_INVD] = handle_skip,
+	[EXIT_WBINVD] = handle_skip,
+	[EXIT_VMCALL] = handle_vmcall,
+	[EXIT_VMCLEAR] = handle_inject_ud,
+	[EXIT_VMLAUNCH] = handle_inject_ud,
+	[EXIT_VMPTRLD] = handle_inject_ud,
+	[EXIT_VMPTRST] = handle_inject_ud,
+	[EXIT_VMREAD] = handle_inject_ud,
+	[EXIT_VMRESUME] = handle_inject_ud,
+	[EXIT_VMWRITE] = handle_inject_ud,
+	[EXIT_VMXOFF] = handle_inject_ud,
+	[EXIT_VMXON] = handle_inject_ud,
+	[EXIT_INVEPT] = handle_inject_ud,
+	[EXIT_INVVPID] = handle_inject_ud,
+	[EXIT_VMFUNC] = handle_inject_ud,
+	[EXIT_MONITOR] = handle_inject_ud,
+	[EXIT_MWAIT] = handle_inject_ud,
+	[EXIT_GETSEC] = handle_inject_ud,
+	[EXIT_CR_ACCESS] = handle_cr_access,
+	[EXIT_IO] = handle_io,
+	[EXIT_RDMSR] = handle_rdmsr,
+	[EXIT_WRMSR] = handle_wrmsr,
+	[EXIT_XSETBV] = handle_xsetbv,
+	[EXIT_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_EPT_MISCONFIG] = handle_ept_misconfig,
+	[EXIT_PREEMPT_TIMER] = handle_preempt_timer,
+};
+
+/* Defined policy for reasons without a handler: the VM is stopped with a
+ * report; an unexpected exit is never resumed as if nothing happened. */
+static enum vcpu_action handle_unexpected(struct vcpu *v, unsigned reason)
+{
+	vm_stop(v->vm, "unexpected VM exit %u (%s) at RIP %#lx, qualification %#lx",
+		reason, vmx_exit_reason_name(reason), vmcs_readn(GUEST_RIP),
+		vmcs_readn(EXIT_QUALIFICATION));
+	return ACT_KILL_VM;
+}
+
+enum vcpu_action vmx_dispatch_exit(struct vcpu *v, unsigned reason)
+{
+	if (reason < EXIT_REASON_MAX) {
+		v->vm->exit_count[reason]++;
+		if (exit_handlers[reason])
+			return exit_handlers[reason](v);
+	}
+	return handle_unexpected(v, reason);
+}

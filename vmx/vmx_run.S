@@ -1,0 +1,104 @@
+/* int vmx_run_guest(struct guest_regs *regs, bool launched)
+ *
+ * Saves the host's callee-saved registers, points HOST_RSP/HOST_RIP at
+ * this frame, loads the guest GPRs and enters the guest.  A VM exit lands
+ * at vmx_exit, which stores the guest GPRs and returns 0 to the C caller.
+ * If VMLAUNCH/VMRESUME fails, execution falls through to the failure path,
+ * which returns 1 (VMfailInvalid) or 2 (VMfailValid). */
+#include "build/asm-offsets.h"
+
+	.text
+	.globl vmx_run_guest
+vmx_run_guest:
+	pushq	%rbp
+	movq	%rsp, %rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushq	%rdi			/* regs, found again at (%rsp) on exit */
+
+	movq	$VMCS_HOST_RSP, %rax
+	vmwrite	%rsp, %rax
+	jbe	.Lfail_early
+	movq	$VMCS_HOST_RIP, %rax
+	leaq	vmx_exit(%rip), %rdx
+	vmwrite	%rdx, %rax
+	jbe	.Lfail_early
+
+	movq	GR_CR2(%rdi), %rax	/* CR2 is not part of the VMCS */
+	movq	%rax, %cr2
+	testb	%sil, %sil
+
+	movq	GR_RAX(%rdi), %rax
+	movq	GR_RCX(%rdi), %rcx
+	movq	GR_RDX(%rdi), %rdx
+	movq	GR_RBX(%rdi), %rbx
+	movq	GR_RBP(%rdi), %rbp
+	movq	GR_RSI(%rdi), %rsi
+	movq	GR_R8(%rdi), %r8
+	movq	GR_R9(%rdi), %r9
+	movq	GR_R10(%rdi), %r10
+	movq	GR_R11(%rdi), %r11
+	movq	GR_R12(%rdi), %r12
+	movq	GR_R13(%rdi), %r13
+	movq	GR_R14(%rdi), %r14
+	movq	GR_R15(%rdi), %r15
+	movq	GR_RDI(%rdi), %rdi	/* flags from testb survive the moves */
+	jnz	.Lresume
+	vmlaunch
+	jmp	.Lfail
+.Lresume:
+	vmresume
+.Lfail:
+	/* RFLAGS tells which failure; keep it while restoring the host. */
+	setz	%al			/* ZF: VMfailValid, CF: VMfailInvalid */
+	movzbl	%al, %eax
+	incl	%eax			/* 2 = valid, 1 = invalid */
+	jmp	.Lfail_ret
+
+.Lfail_early:
+	movl	$1, %eax
+.Lfail_ret:
+	addq	$8, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+
+	.globl vmx_exit
+vmx_exit:
+	/* RSP = HOST_RSP: the saved regs pointer is on top. */
+	pushq	%rdi
+	movq	8(%rsp), %rdi
+	movq	%rax, GR_RAX(%rdi)
+	movq	%rcx, GR_RCX(%rdi)
+	movq	%rdx, GR_RDX(%rdi)
+	movq	%rbx, GR_RBX(%rdi)
+	movq	%rbp, GR_RBP(%rdi)
+	movq	%rsi, GR_RSI(%rdi)
+	movq	%r8, GR_R8(%rdi)
+	movq	%r9, GR_R9(%rdi)
+	movq	%r10, GR_R10(%rdi)
+	movq	%r11, GR_R11(%rdi)
+	movq	%r12, GR_R12(%rdi)
+	movq	%r13, GR_R13(%rdi)
+	movq	%r14, GR_R14(%rdi)
+	movq	%r15, GR_R15(%rdi)
+	popq	%rax
+	movq	%rax, GR_RDI(%rdi)
+	movq	%cr2, %rax
+	movq	%rax, GR_CR2(%rdi)
+	addq	$8, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	xorl	%eax, %eax
+	ret
