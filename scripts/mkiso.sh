@@ -7,7 +7,8 @@ set -euo pipefail
 out=$1; cmdline=$2; elf=$3; shift 3
 
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+log=$(mktemp)
+trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/boot/grub" "$stage/boot/mods"
 cp "$elf" "$stage/boot/hypervisor.elf"
 
@@ -29,7 +30,7 @@ cp "$elf" "$stage/boot/hypervisor.elf"
 } > "$stage/boot/grub/grub.cfg"
 
 mkdir -p "$(dirname "$out")"
-grub-mkrescue -o "$out" "$stage" >/dev/null 2>"$stage/mkrescue.log" || {
-	cat "$stage/mkrescue.log" >&2
+grub-mkrescue -o "$out" "$stage" >/dev/null 2>"$log" || {
+	cat "$log" >&2
 	exit 1
 }
