@@ -152,6 +152,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	}
 	enable_host_xsave();
 	pr_info("vmx: CPU 0 in VMX root operation\n");
+	vmx_set_time_slice(opts.timeslice_us * (tsc_hz() / 1000000));
 	pass = vms_run_all(&bi, boot_tsc);
 	finish(pass);
 }

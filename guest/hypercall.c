@@ -87,8 +87,8 @@ static int64_t hc_time(struct vcpu *v, const struct hc_args *a)
 
 static int64_t hc_yield(struct vcpu *v, const struct hc_args *a)
 {
-	(void)v;
 	(void)a;
+	v->yield = true;
 	return 0;
 }
 

@@ -58,6 +58,7 @@ struct vcpu {
 	/* Syscall MSRs passed through to the guest; swapped on switches. */
 	uint64_t msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kgs_base;
 	uint64_t exits;
+	bool yield; /* leave the run loop after this exit (slice over) */
 };
 
 struct vm_console_buf {

@@ -178,9 +178,10 @@ static enum vcpu_action handle_ept_misconfig(struct vcpu *v)
 	panic("EPT misconfiguration: the hypervisor built a bad EPT entry");
 }
 
+/* The slice is over: back to the scheduler, the guest resumes later. */
 static enum vcpu_action handle_preempt_timer(struct vcpu *v)
 {
-	(void)v;
+	v->yield = true;
 	return ACT_RESUME;
 }
 

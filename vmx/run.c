@@ -1,5 +1,6 @@
 /* Running a vCPU: event injection, VM entry, exit dispatch. */
 #include "vmx/vmx.h"
+#include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/exit_reason.h"
 #include "vmx/vcpu_regs.h"
@@ -9,6 +10,27 @@
 #include "lib/printk.h"
 
 enum vcpu_action vmx_dispatch_exit(struct vcpu *v, unsigned reason);
+
+static uint64_t slice_tsc;
+
+void vmx_set_time_slice(uint64_t tsc_ticks)
+{
+	slice_tsc = tsc_ticks;
+}
+
+/* SDM §26.5.1: the timer counts down at the TSC rate divided by 2^X,
+ * X from IA32_VMX_MISC[4:0]. */
+static void arm_preemption_timer(struct vcpu *v)
+{
+	uint64_t ticks;
+
+	if (!(v->vmx.pin & PIN_PREEMPT_TIMER))
+		return;
+	ticks = slice_tsc >> VMX_MISC_PREEMPT_SHIFT(vmx_caps.misc);
+	if (!slice_tsc || ticks > UINT32_MAX)
+		ticks = UINT32_MAX;
+	vmcs_write32(GUEST_PREEMPTION_TIMER, ticks ? ticks : 1);
+}
 void vmx_report_entry_failure(struct vcpu *v, int result, uint32_t reason);
 
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
@@ -86,6 +108,7 @@ void vmx_vcpu_run(struct vcpu *v)
 		int r;
 
 		inject_pending(v);
+		arm_preemption_timer(v);
 		if (!vm->first_entry_tsc)
 			vm->first_entry_tsc = rdtsc();
 		r = vmx_run_guest(&v->vmx.regs, v->vmx.launched);
@@ -113,6 +136,10 @@ void vmx_vcpu_run(struct vcpu *v)
 			v->state = VCPU_BLOCKED;
 			break;
 		case ACT_KILL_VM:
+			break;
+		}
+		if (v->yield) {
+			v->yield = false;
 			break;
 		}
 	}

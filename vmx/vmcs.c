@@ -93,7 +93,7 @@ static bool setup_controls(struct vcpu *v)
 	bool ok = true;
 
 	ok &= vmx_ctl_compute(&c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING,
-			      PIN_VIRTUAL_NMIS, &x->pin);
+			      PIN_VIRTUAL_NMIS | PIN_PREEMPT_TIMER, &x->pin);
 	ok &= vmx_ctl_compute(&c->proc,
 			      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
 				      PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CTLS |

@@ -43,6 +43,10 @@ bool vmx_check_required(void);
 
 int vmx_run_guest(struct guest_regs *regs, bool launched);
 
+/* Length of a vCPU's time slice in TSC ticks, enforced with the VMX
+ * preemption timer when the CPU has it (0: no limit). */
+void vmx_set_time_slice(uint64_t tsc_ticks);
+
 /* Drop cached translations of one EPT (after unmap/protect). */
 void vmx_invept_single(uint64_t eptp);
 
