@@ -83,8 +83,7 @@ static void setup_memory(void)
 	r = frame_init(&bi, image, NULL, 0);
 	if (r < 0)
 		panic("frame allocator: cannot start (error %d): no usable RAM above 1 MiB?", r);
-	if (paging_init(&host_pt, boot_cpu.page1g) < 0 ||
-	    paging_build_direct(&host_pt, &layout) < 0)
+	if (paging_build_direct(&host_pt, &layout) < 0)
 		panic("cannot build the host page tables");
 	/* NX in the tables needs EFER.NXE before they go live. */
 	if (boot_cpu.nx)

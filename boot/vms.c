@@ -91,12 +91,12 @@ static bool run_one(const struct boot_info *bi, unsigned idx, uint64_t boot_tsc,
 	bool ok;
 
 	if (vm_config_validate_cpus(cfg, 1, report_config, NULL) < 0)
-		return !cfg->has_expect_exit;
+		return !cfg->has_expect_exit && !cfg->expect_stop;
 	img = find_image(bi, cfg);
 	if (!img) {
 		pr_err("vm %s: image module '%s' not found (config line %u)\n",
 		       cfg->name, cfg->image, cfg->line);
-		return !cfg->has_expect_exit;
+		return !cfg->has_expect_exit && !cfg->expect_stop;
 	}
 	pr_info("vm %s: %lu MiB, %u vCPU(s), %s entry at %#lx, image %s (%lu bytes)\n",
 		cfg->name, cfg->mem_size >> 20, cfg->vcpus,
@@ -104,7 +104,7 @@ static bool run_one(const struct boot_info *bi, unsigned idx, uint64_t boot_tsc,
 		img->end - img->start);
 	if (vm_create(vm, idx, cfg, phys_to_virt(img->start), img->end - img->start) < 0) {
 		pr_err("vm %s: not started\n", cfg->name);
-		return !cfg->has_expect_exit;
+		return !cfg->has_expect_exit && !cfg->expect_stop;
 	}
 	sched_run_vm(vm);
 	if (*first && vm->first_entry_tsc) {
@@ -113,11 +113,16 @@ static bool run_one(const struct boot_info *bi, unsigned idx, uint64_t boot_tsc,
 		*first = false;
 	}
 	print_exit_stats(vm);
-	ok = !cfg->has_expect_exit ||
-	     (vm->state == VM_EXITED && (uint32_t)vm->exit_code == cfg->expect_exit);
-	if (cfg->has_expect_exit)
+	ok = true;
+	if (cfg->has_expect_exit) {
+		ok = vm->state == VM_EXITED && (uint32_t)vm->exit_code == cfg->expect_exit;
 		pr_info("vm %s: expected exit code %u: %s\n", cfg->name,
 			cfg->expect_exit, ok ? "ok" : "MISMATCH");
+	} else if (cfg->expect_stop) {
+		ok = vm->state == VM_STOPPED;
+		pr_info("vm %s: expected to be stopped: %s\n", cfg->name,
+			ok ? "ok" : "MISMATCH");
+	}
 	vm_destroy(vm);
 	return ok;
 }

@@ -23,7 +23,7 @@ enum section {
 enum key_id {
 	K_MEMORY, K_IMAGE, K_ENTRY, K_ENTRY_IP, K_LOAD, K_VCPUS, K_AFFINITY,
 	K_WEIGHT, K_CONSOLE, K_DEBUG_EXIT, K_ON_POWEROFF, K_CPL3_HYPERCALLS,
-	K_DEVICE, K_CMDLINE, K_EXPECT_EXIT,
+	K_DEVICE, K_CMDLINE, K_EXPECT_EXIT, K_EXPECT_STOP, K_FAULT_INJECT,
 	NKEYS
 };
 
@@ -269,6 +269,7 @@ static void key_cmdline(struct parser *p, const char *v, size_t n)
 }
 
 static const char *const bool_names[] = { "off", "on" };
+static const char *const fault_inject_names[] = { "none", "bad_guest_state" };
 
 /* Most keys fill one field of struct vm_config from a number or a name,
  * described here by offset and size; the others have a function. */
@@ -314,6 +315,8 @@ static const struct key_desc {
 	[K_DEVICE] = { "device", FN(key_device), .repeatable = true },
 	[K_CMDLINE] = { "cmdline", FN(key_cmdline) },
 	[K_EXPECT_EXIT] = { "expect_exit", NUM(expect_exit, 0, UINT32_MAX, false) },
+	[K_EXPECT_STOP] = { "expect_stop", ENUM(expect_stop, bool_names) },
+	[K_FAULT_INJECT] = { "fault_inject", ENUM(fault_inject, fault_inject_names) },
 };
 
 /* Enums are stored through a uint32_t, bools through a uint8_t. */

@@ -54,6 +54,13 @@ enum vm_poweroff {
 };
 
 /* A PCI function on segment 0. */
+/* Test hooks that break a VM on purpose, to test fault containment. */
+enum fault_inject {
+	FAULT_NONE,
+	FAULT_BAD_GUEST_STATE, /* invalid guest state: the first VM entry fails */
+	FAULT_INJECT_COUNT
+};
+
 struct vm_pci_dev {
 	uint8_t bus;
 	uint8_t dev; /* 0..31 */
@@ -81,6 +88,8 @@ struct vm_config {
 	char cmdline[VM_CMDLINE_MAX + 1]; /* "" when not given */
 	bool has_expect_exit;
 	uint32_t expect_exit;
+	bool expect_stop; /* test harness: the hypervisor is expected to stop it */
+	enum fault_inject fault_inject;
 	unsigned line; /* line of the [vm] header, for later messages */
 };
 

@@ -124,7 +124,8 @@ enum vcpu_action guest_hypercall(struct vcpu *v)
 		goto out;
 	}
 	e = &hc_table[nr];
-	if (vcpu_cpl(v) == 3 && !(e->flags & HC_USER)) {
+	/* From CPL 3 only calls marked user, and only if the VM allows it. */
+	if (vcpu_cpl(v) == 3 && (!(e->flags & HC_USER) || !v->vm->cfg->cpl3_hypercalls)) {
 		ret = HV_EPERM;
 		goto out;
 	}

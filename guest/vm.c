@@ -3,6 +3,7 @@
 #include "guest/loader.h"
 #include "guest/emulate.h"
 #include "vmx/caps.h"
+#include "arch-x86/regs.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
 #include "lib/printk.h"
@@ -101,6 +102,8 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->id = i;
 		v->xcr0 = 1; /* x87 state is always enabled */
 		loader_initial_state(vm, i, &st);
+		if (cfg->fault_inject == FAULT_BAD_GUEST_STATE)
+			st.rflags &= ~(uint64_t)RFLAGS_FIXED;
 		if (vmx_vcpu_init(v, &st) < 0)
 			goto fail_vcpus;
 		v->state = VCPU_RUNNABLE;

@@ -320,6 +320,30 @@ static void test_mmio_wins(void **state)
 	expect_map(0xfed02000, PG_W);
 }
 
+/* The bits the processor reads (SDM vol. 3 4.5): P=0 RW=1 PWT=3 PCD=4
+ * PS=7 NX=63, tables P|RW with no NX. */
+static void test_raw_entry_format(void **state)
+{
+	const uint64_t *pml4, *pdpt, *pd, *pt;
+
+	(void)state;
+	assert_int_equal(paging_init(&pg, true), 0);
+	assert_int_equal(paging_map_range(&pg, 0, GiB(3), GiB(1), PG_W), 0);
+	assert_int_equal(paging_map_range(&pg, GiB(1), GiB(5), MiB(2), PG_X), 0);
+	assert_int_equal(paging_map_range(&pg, GiB(1) + MiB(2), 0xfee00000,
+					  KiB(4), PG_W | PG_UC), 0);
+	pml4 = phys_to_virt(paging_root(&pg));
+	assert_int_equal(pml4[0] & ~pt_addr_mask(PAGE_SHIFT), 0x3);
+	pdpt = phys_to_virt(pml4[0] & pt_addr_mask(PAGE_SHIFT));
+	assert_int_equal(pdpt[0], GiB(3) | BIT(63) | 0x83);
+	assert_int_equal(pdpt[1] & ~pt_addr_mask(PAGE_SHIFT), 0x3);
+	pd = phys_to_virt(pdpt[1] & pt_addr_mask(PAGE_SHIFT));
+	assert_int_equal(pd[0], GiB(5) | 0x81);
+	pt = phys_to_virt(pd[1] & pt_addr_mask(PAGE_SHIFT));
+	assert_int_equal(pt[0], 0xfee00000 | BIT(63) | 0x1b);
+	assert_int_equal(pt[1], 0);
+}
+
 /* Out of frames half-way: an error, and every table is given back. */
 static void test_out_of_memory(void **state)
 {
@@ -347,6 +371,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmio_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_raw_entry_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
 	};
 
