@@ -61,8 +61,8 @@ include tests/guests/guests.mk
 # The demo ISO: the hypervisor, the demo VM description and guest images.
 DEMO_CMDLINE ?= loglevel=info onexit=poweroff
 iso: $(ISO)
-$(ISO): $(HV_ELF) $(GUEST_BINS) scripts/mkiso.sh tests/boot/demo.vms
-	bash scripts/mkiso.sh $@ "$(DEMO_CMDLINE)" $(HV_ELF) tests/boot/demo.vms $(GUEST_BINS)
+$(ISO): $(HV_ELF) $(DEMO_GUEST_BINS) scripts/mkiso.sh tests/boot/demo.vms
+	bash scripts/mkiso.sh $@ "$(DEMO_CMDLINE)" $(HV_ELF) tests/boot/demo.vms $(DEMO_GUEST_BINS)
 
 run: deps
 	@$(MAKE) --no-print-directory iso

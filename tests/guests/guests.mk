@@ -1,3 +1,78 @@
-# In-tree test guests (filled in by the VT-x core work).
-GUEST_BINS :=
+# In-tree guests: the test guests of tests/guests/, the demo guests and the
+# benchmark guest (bench/guest/).  Included by the top-level Makefile, run
+# from the source root; expects BUILD and CC.  Each guest is a flat binary
+# $(BUILD)/guests/NAME.bin (its ELF is kept next to it for objdump/gdb).
+#
+# Targets: guests, guests-clean.  Lists: GUEST_BINS (all), DEMO_GUEST_BINS
+# (what tests/boot/demo.vms uses).
+
+GUEST_DIR := tests/guests
+GUEST_OUT := $(BUILD)/guests
+GUEST_LD ?= ld
+GUEST_OBJCOPY ?= objcopy
+
+GUEST_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+	-mgeneral-regs-only -mcmodel=small -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fcf-protection=none \
+	-O2 -g -Wall -Wextra -Werror -I. -I$(GUEST_DIR) -MMD -MP
+GUEST_ASFLAGS := -D__ASSEMBLER__ -I. -I$(GUEST_DIR) -MMD -MP -g
+GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments
+
+# The runtime: GUEST_RT_BASE works in any 64-bit guest (console, printf,
+# checks); GUEST_RT adds the long64 entry stub, IDT/TSS and CPL-3 runner.
+GUEST_RT_BASE := $(GUEST_DIR)/lib/console.c $(GUEST_DIR)/lib/check.c \
+	$(GUEST_DIR)/lib/string.c lib/format.c
+GUEST_RT := $(GUEST_DIR)/lib/entry.S $(GUEST_DIR)/lib/state.c \
+	$(GUEST_DIR)/lib/exc_entry.S $(GUEST_DIR)/lib/exc.c $(GUEST_DIR)/lib/user.S \
+	$(GUEST_RT_BASE)
+
+# NAME_SRCS and NAME_LDS per guest; the linker script defaults to guest.ld.
+hc_test_SRCS       := $(GUEST_DIR)/hc_test.c $(GUEST_DIR)/hc_regs.S $(GUEST_RT)
+fault_test_SRCS    := $(GUEST_DIR)/fault_test.c $(GUEST_RT)
+oob_write_SRCS     := $(GUEST_DIR)/oob_write.c $(GUEST_RT)
+triple_fault_SRCS  := $(GUEST_DIR)/triple_fault.c $(GUEST_RT)
+hlt_stop_SRCS      := $(GUEST_DIR)/hlt_stop.c $(GUEST_RT)
+demo1_SRCS         := $(GUEST_DIR)/demo1.c $(GUEST_RT)
+demo2_SRCS         := $(GUEST_DIR)/demo2.c $(GUEST_RT)
+bench_SRCS         := bench/guest/bench.c $(GUEST_RT)
+realmode_test_SRCS := $(GUEST_DIR)/realmode_test.S \
+	$(GUEST_DIR)/realmode_main.c $(GUEST_RT_BASE)
+realmode_test_LDS  := $(GUEST_DIR)/realmode.ld
+
+GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
+	hlt_stop demo1 demo2 bench
+GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
+DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin
+
+guest_objs = $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(1)))
+guest_lds = $(or $($(1)_LDS),$(GUEST_DIR)/guest.ld)
+
+define guest_rules
+$(GUEST_OUT)/$(1).elf: $(call guest_objs,$($(1)_SRCS)) $(call guest_lds,$(1))
+	$$(GUEST_LD) $$(GUEST_LDFLAGS) -T $(call guest_lds,$(1)) -o $$@ \
+		$(call guest_objs,$($(1)_SRCS))
+endef
+$(foreach g,$(GUEST_NAMES),$(eval $(call guest_rules,$(g))))
+
+# The ELFs are worth keeping for objdump and symbol lookups.
+.SECONDARY: $(GUEST_BINS:.bin=.elf)
+$(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
+	$(GUEST_OBJCOPY) -O binary $< $@
+
+$(GUEST_OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_OUT)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -c -o $@ $<
+
+.PHONY: guests guests-clean
 guests: $(GUEST_BINS)
+
+guests-clean:
+	rm -rf $(GUEST_OUT)
+
+GUEST_ALL_OBJS := $(sort $(foreach g,$(GUEST_NAMES),$(call guest_objs,$($(g)_SRCS))))
+-include $(GUEST_ALL_OBJS:.o=.d)

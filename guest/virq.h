@@ -1,0 +1,41 @@
+/* Virtual interrupts waiting for a vCPU: a 256-bit pending set, written
+ * from any pCPU, drained highest vector first at VM entry. */
+#ifndef GUEST_VIRQ_H
+#define GUEST_VIRQ_H
+
+#include "lib/types.h"
+
+#define VIRQ_MIN_VECTOR 32 /* 0-31 are exceptions */
+
+struct virq_set {
+	uint64_t pending[4];
+};
+
+static inline void virq_set_post(struct virq_set *s, uint8_t vec)
+{
+	__atomic_fetch_or(&s->pending[vec / 64], 1ULL << (vec % 64), __ATOMIC_SEQ_CST);
+}
+
+static inline void virq_set_clear(struct virq_set *s, uint8_t vec)
+{
+	__atomic_fetch_and(&s->pending[vec / 64], ~(1ULL << (vec % 64)), __ATOMIC_SEQ_CST);
+}
+
+/* Highest pending vector, or -1. */
+static inline int virq_set_highest(const struct virq_set *s)
+{
+	for (int w = 3; w >= 0; w--) {
+		uint64_t bits = __atomic_load_n(&s->pending[w], __ATOMIC_ACQUIRE);
+
+		if (bits)
+			return w * 64 + 63 - __builtin_clzll(bits);
+	}
+	return -1;
+}
+
+static inline bool virq_set_any(const struct virq_set *s)
+{
+	return virq_set_highest(s) >= 0;
+}
+
+#endif

@@ -1,0 +1,50 @@
+/* PASS/FAIL lines and the final RESULT line that boot cases match. */
+#include "lib/guest_rt.h"
+
+static unsigned passed, failed;
+
+void check_true(bool ok, const char *name, const char *expr,
+		const char *file, int line)
+{
+	if (ok) {
+		passed++;
+		printf("PASS: %s\n", name);
+	} else {
+		failed++;
+		printf("FAIL: %s (%s is false at %s:%d)\n", name, expr, file,
+		       line);
+	}
+}
+
+void check_eq(int64_t got, int64_t want, const char *name)
+{
+	if (got == want) {
+		passed++;
+		printf("PASS: %s\n", name);
+	} else {
+		failed++;
+		printf("FAIL: %s (got %ld, expected %ld)\n", name, got, want);
+	}
+}
+
+void check_hex(uint64_t got, uint64_t want, const char *name)
+{
+	if (got == want) {
+		passed++;
+		printf("PASS: %s\n", name);
+	} else {
+		failed++;
+		printf("FAIL: %s (got %#lx, expected %#lx)\n", name, got, want);
+	}
+}
+
+unsigned test_failures(void)
+{
+	return failed;
+}
+
+void test_finish(void)
+{
+	printf("RESULT: %u passed, %u failed\n", passed, failed);
+	guest_exit(failed);
+}

@@ -1,0 +1,39 @@
+/* Structure offsets shared by the runtime's assembly and C.  The C side
+ * checks every one with _Static_assert (state.c, exc.c), so a mismatch
+ * fails the build instead of the guest. */
+#ifndef GUEST_LAYOUT_H
+#define GUEST_LAYOUT_H
+
+/* struct entry_state */
+#define ES_RDI 0
+#define ES_RSP 8
+#define ES_RFLAGS 16
+#define ES_CR0 24
+#define ES_CR3 32
+#define ES_CR4 40
+#define ES_CS 48
+#define ES_DS 50
+#define ES_ES 52
+#define ES_SS 54
+#define ES_FS 56
+#define ES_GS 58
+#define ES_GDTR 60 /* SGDT's 10-byte image: limit, then base */
+#define ES_IDTR 70
+#define ES_SIZE 80
+
+/* struct exc_frame: 15 GPRs pushed by exc_common, then the vector and
+ * error code pushed by the stubs, then the CPU's interrupt frame. */
+#define EF_VECTOR 120
+#define EF_SIZE 176
+
+/* struct user_ctx: what run_user's caller needs back. */
+#define UC_RBX 0
+#define UC_RBP 8
+#define UC_R12 16
+#define UC_R13 24
+#define UC_R14 32
+#define UC_R15 40
+#define UC_RSP 48
+#define UC_RIP 56
+
+#endif
