@@ -9,13 +9,16 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # Hypervisor: freestanding C11, no SSE/red zone, identity-mapped at 1 MiB.
 HV_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 -mcmodel=small \
-	-fno-stack-protector -fno-omit-frame-pointer \
+	-fno-stack-protector -fno-omit-frame-pointer -momit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-O2 -g -Wall -Wextra -Werror -Wno-address-of-packed-member \
+	-O2 -g -flto -Wall -Wextra -Werror -Wno-address-of-packed-member \
 	-I. -DHV_VERSION='"$(VERSION)"' -MMD -MP
 HV_ASFLAGS := -D__ASSEMBLER__ -I. -MMD -MP -g
-HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
-	-z noexecstack -T linker.ld
+# Linked through gcc so that link-time optimisation can inline across
+# files on the exit path.
+HV_LDFLAGS := -flto -O2 -ffreestanding -mno-red-zone -mgeneral-regs-only \
+	-mno-sse -mno-sse2 -mno-mmx -fno-pie -nostdlib -static -no-pie \
+	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -T linker.ld
 
 HV_DIRS := boot arch-x86 mm vmx sched drivers guest lib
 HV_C    := $(filter-out arch-x86/asm-offsets.c,$(wildcard $(addsuffix /*.c,$(HV_DIRS))))
@@ -35,7 +38,7 @@ deps:
 $(ASM_OFFSETS): arch-x86/asm-offsets.c $(wildcard arch-x86/*.h vmx/*.h vmx/*.inc guest/*.h sched/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
-	@$(CC) $(filter-out -MMD -MP,$(HV_CFLAGS)) -S -o $@.s $<
+	@$(CC) $(filter-out -MMD -MP -flto,$(HV_CFLAGS)) -S -o $@.s $<
 	@{ echo "/* Generated from arch-x86/asm-offsets.c; do not edit. */"; \
 	  sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([0-9-]*\).*/#define \1 \2/p' $@.s; } > $@.tmp
 	@mv $@.tmp $@
@@ -52,7 +55,7 @@ $(BUILD)/hv/%.o: %.S $(ASM_OFFSETS)
 
 $(HV_ELF): $(HV_OBJ) linker.ld
 	@echo "  LD      $@"
-	@$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJ)
+	@$(CC) $(HV_LDFLAGS) -o $@ $(HV_OBJ)
 	@grub-file --is-x86-multiboot2 $@ || { echo "error: $@ has no valid Multiboot2 header"; exit 1; }
 
 include tests/guests/guests.mk

@@ -228,7 +228,8 @@ const struct acpi_header *acpi_find_table(const char sig[4], unsigned instance)
 	if (!root)
 		return NULL;
 	for (unsigned i = 0; i < root_count(root); i++) {
-		const struct acpi_header *h = map_table(root_entry(root, i), sig, NULL);
+		paddr_t pa = root_entry(root, i);
+		const struct acpi_header *h = pa ? map_table(pa, sig, NULL) : NULL;
 
 		if (h && instance-- == 0)
 			return h;
@@ -253,6 +254,11 @@ static void walk_root(struct acpi_info *out)
 		paddr_t pa = root_entry(root, i);
 		const struct acpi_header *h;
 
+		if (!pa) {
+			pr_warn("acpi: %s entry %u is null; skipped\n",
+				root_name(), i);
+			continue;
+		}
 		snprintf(what, sizeof(what), "%s entry %u", root_name(), i);
 		h = map_table(pa, NULL, what);
 		if (!h)
@@ -405,9 +411,20 @@ static const uint8_t madt_min_len[] = {
 	[ACPI_MADT_X2APIC_NMI] = sizeof(struct acpi_madt_x2apic_nmi),
 };
 
-static void add_cpu(struct acpi_info *out, uint32_t id, uint32_t flags,
+/* While the MADT is parsed. */
+struct madt_ctx {
+	struct acpi_info *out;
+	uint32_t bsp;
+};
+
+/* An enabled CPU past the limit is dropped, unless it is the boot CPU,
+ * which takes the last slot instead. */
+static void add_cpu(const struct madt_ctx *c, uint32_t id, uint32_t flags,
 		    bool x2apic)
 {
+	struct acpi_info *out = c->out;
+	unsigned slot;
+
 	if (!(flags & ACPI_MADT_ENABLED)) {
 		if (flags & ACPI_MADT_ONLINE_CAPABLE)
 			out->cpus_hotplug++;
@@ -424,11 +441,14 @@ static void add_cpu(struct acpi_info *out, uint32_t id, uint32_t flags,
 	}
 	if (out->ncpus == ACPI_MAX_CPUS) {
 		out->cpus_dropped++;
-		return;
+		if (id != c->bsp)
+			return;
+		slot = ACPI_MAX_CPUS - 1;
+	} else {
+		slot = out->ncpus++;
 	}
-	out->apic_ids[out->ncpus] = id;
-	out->cpu_x2apic[out->ncpus] = x2apic;
-	out->ncpus++;
+	out->apic_ids[slot] = id;
+	out->cpu_x2apic[slot] = x2apic;
 }
 
 static void add_ioapic(struct acpi_info *out, const struct acpi_madt_ioapic *io)
@@ -457,8 +477,10 @@ static void add_override(struct acpi_info *out, const struct acpi_madt_iso *iso)
 
 /* One entry, whose length lies within the table. */
 static bool madt_entry(const struct acpi_madt_entry *e, uint32_t off,
-		       struct acpi_info *out)
+		       const struct madt_ctx *c)
 {
+	struct acpi_info *out = c->out;
+
 	if (e->type < ARRAY_SIZE(madt_min_len) &&
 	    e->length < madt_min_len[e->type]) {
 		pr_warn("acpi: MADT entry at offset %u: type %u needs %u bytes, has %u\n",
@@ -470,14 +492,14 @@ static bool madt_entry(const struct acpi_madt_entry *e, uint32_t off,
 		const struct acpi_madt_lapic *l = (const void *)e;
 
 		if (l->apic_id != 0xff) /* the xAPIC broadcast ID: a filler */
-			add_cpu(out, l->apic_id, l->flags, false);
+			add_cpu(c, l->apic_id, l->flags, false);
 		break;
 	}
 	case ACPI_MADT_X2APIC: {
 		const struct acpi_madt_x2apic *x = (const void *)e;
 
 		if (x->x2apic_id != UINT32_MAX)
-			add_cpu(out, x->x2apic_id, x->flags, true);
+			add_cpu(c, x->x2apic_id, x->flags, true);
 		break;
 	}
 	case ACPI_MADT_IOAPIC:
@@ -507,8 +529,10 @@ static bool madt_entry(const struct acpi_madt_entry *e, uint32_t off,
 }
 
 /* The whole MADT, or false (reported) when its entry list is malformed. */
-static bool madt_parse(const struct acpi_header *h, struct acpi_info *out)
+static bool madt_parse(const struct acpi_header *h, struct acpi_info *out,
+		       uint32_t bsp)
 {
+	const struct madt_ctx c = { out, bsp };
 	const struct acpi_madt *m = (const void *)h;
 	const uint8_t *base = (const uint8_t *)h;
 	uint32_t len = h->length, off;
@@ -533,7 +557,7 @@ static bool madt_parse(const struct acpi_header *h, struct acpi_info *out)
 				"is too small" : "runs past the table end");
 			return false;
 		}
-		if (!madt_entry(e, off, out))
+		if (!madt_entry(e, off, &c))
 			return false;
 		off += e->length;
 	}
@@ -595,7 +619,8 @@ static void find_madt(struct acpi_info *out, uint32_t bsp)
 {
 	const struct acpi_header *h = acpi_find_table("APIC", 0);
 
-	if (h && madt_parse(h, out)) {
+	out->ncpus = 0; /* drop the fallback's boot CPU; bsp_first() adds it */
+	if (h && madt_parse(h, out, bsp)) {
 		bsp_first(out, bsp);
 		return;
 	}
@@ -747,7 +772,8 @@ static const char *aml_integer(struct aml *a, uint64_t *v)
 	return NULL;
 }
 
-/* Package(n) { SLP_TYPa, SLP_TYPb, ... } at 'pos'.  NULL or why not. */
+/* Package(n) { SLP_TYPa, SLP_TYPb, ... } whose PkgLength is at 'pos'.
+ * NULL or why not. */
 static const char *aml_s5_package(const uint8_t *b, uint32_t pos,
 				  uint32_t end, uint8_t typ[2])
 {
@@ -755,11 +781,8 @@ static const char *aml_s5_package(const uint8_t *b, uint32_t pos,
 	const char *why;
 	uint64_t v;
 
-	if (a.pos >= a.end || b[a.pos] != AML_PACKAGE)
-		return "not a package";
-	a.pos++;
 	if (!aml_pkg_length(&a))
-		return "package length runs past the table";
+		return "bad package length";
 	if (a.pos >= a.end)
 		return "package ends early";
 	if (b[a.pos++] < 2)
@@ -776,7 +799,10 @@ static const char *aml_s5_package(const uint8_t *b, uint32_t pos,
 }
 
 /* Name(_S5_, Package...) or Name(\_S5_, ...) in a table of AML: 1 found,
- * 0 absent, -1 malformed (reported). */
+ * 0 absent, -1 malformed (reported).  A raw byte scan can take other
+ * bytes for NameOp (a PkgLength of 8 before Method(_S5_), say), so a
+ * candidate not followed by PackageOp is passed over; one that is, is
+ * the answer, right or malformed. */
 static int aml_find_s5(const struct acpi_header *h, struct acpi_info *out)
 {
 	const uint8_t *b = (const uint8_t *)h;
@@ -797,9 +823,14 @@ static int aml_find_s5(const struct acpi_header *h, struct acpi_info *out)
 		}
 		if (b[op] != AML_NAME)
 			continue;
-		why = aml_s5_package(b, i + 4, len, typ);
+		sig_text(h->sig, sig);
+		if (i + 4 >= len || b[i + 4] != AML_PACKAGE) {
+			pr_debug("acpi: %s: _S5_ at offset 0x%x is no package; passed over\n",
+				 sig, op);
+			continue;
+		}
+		why = aml_s5_package(b, i + 5, len, typ);
 		if (why) {
-			sig_text(h->sig, sig);
 			pr_warn("acpi: %s: \\_S5_ at offset 0x%x: %s; S5 unknown\n",
 				sig, op, why);
 			return -1;

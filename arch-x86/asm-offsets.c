@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include "arch-x86/exception.h"
 #include "arch-x86/percpu.h"
+#include "vmx/vmx.h"
+#include "vmx/vmcs_fields.h"
 
 #define DEFINE(sym, val) \
 	__asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))

@@ -10,9 +10,20 @@
 #define HC_USER BIT(0) /* may be called from CPL 3 */
 #define HC_MAX_ARGS 6
 
+/* Arguments are read from the saved guest registers only by the calls
+ * that take them, which keeps the null call short. */
 struct hc_args {
-	uint64_t a[HC_MAX_ARGS];
+	const struct guest_regs *r;
 };
+
+static const unsigned arg_regs[HC_MAX_ARGS] = {
+	GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8, GPR_R9,
+};
+
+static inline uint64_t hc_arg(const struct hc_args *a, unsigned i)
+{
+	return a->r->gpr[arg_regs[i]];
+}
 
 typedef int64_t (*hc_fn)(struct vcpu *v, const struct hc_args *args);
 
@@ -39,8 +50,8 @@ static int64_t hc_nop(struct vcpu *v, const struct hc_args *a)
 
 static int64_t hc_console_write(struct vcpu *v, const struct hc_args *a)
 {
-	gpa_t gpa = a->a[0];
-	uint64_t len = a->a[1];
+	gpa_t gpa = hc_arg(a, 0);
+	uint64_t len = hc_arg(a, 1);
 	char buf[256];
 	uint64_t done = 0;
 
@@ -66,13 +77,13 @@ static int64_t hc_identity(struct vcpu *v, const struct hc_args *a)
 	int64_t id = ((int64_t)vm->id << 16) | v->id;
 	struct hv_identity ident;
 
-	if (a->a[0]) {
+	if (hc_arg(a, 0)) {
 		memset(&ident, 0, sizeof(ident));
 		ident.vm_id = vm->id;
 		ident.vcpu_id = v->id;
 		ident.nr_vcpus = vm->nr_vcpus;
 		memcpy(ident.name, vm->name, sizeof(ident.name) - 1);
-		if (gmem_copy_to_guest(&vm->mem, a->a[0], &ident, sizeof(ident)) < 0)
+		if (gmem_copy_to_guest(&vm->mem, hc_arg(a, 0), &ident, sizeof(ident)) < 0)
 			return HV_EFAULT;
 	}
 	return id;
@@ -94,7 +105,7 @@ static int64_t hc_yield(struct vcpu *v, const struct hc_args *a)
 
 static int64_t hc_shutdown(struct vcpu *v, const struct hc_args *a)
 {
-	vm_exit(v->vm, (int)(int32_t)a->a[0]);
+	vm_exit(v->vm, (int)(int32_t)hc_arg(a, 0));
 	return 0;
 }
 
@@ -108,15 +119,12 @@ static const struct hc_entry hc_table[HC_NR_CALLS] = {
 	[HC_SHUTDOWN] = { "shutdown", hc_shutdown, 1, 0 },
 };
 
-static const unsigned arg_regs[HC_MAX_ARGS] = {
-	GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8, GPR_R9,
-};
-
 enum vcpu_action guest_hypercall(struct vcpu *v)
 {
-	uint64_t nr = vcpu_gpr(v, GPR_RAX);
+	const struct guest_regs *r = &v->vmx.regs;
+	uint64_t nr = r->rax;
 	const struct hc_entry *e;
-	struct hc_args args = { { 0 } };
+	struct hc_args args;
 	int64_t ret;
 
 	if (nr >= HC_NR_CALLS || !hc_table[nr].fn) {
@@ -129,12 +137,11 @@ enum vcpu_action guest_hypercall(struct vcpu *v)
 		ret = HV_EPERM;
 		goto out;
 	}
-	for (unsigned i = 0; i < e->nargs; i++)
-		args.a[i] = vcpu_gpr(v, arg_regs[i]);
+	args.r = r;
 	ret = e->fn(v, &args);
 	if (vm_is_over(v->vm))
 		return ACT_KILL_VM;
 out:
-	vcpu_set_gpr(v, GPR_RAX, (uint64_t)ret);
+	v->vmx.regs.rax = (uint64_t)ret;
 	return ACT_RESUME_ADVANCE;
 }

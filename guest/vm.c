@@ -132,11 +132,6 @@ void vm_destroy(struct vm *vm)
 	free_ram(vm);
 }
 
-bool vm_is_over(const struct vm *vm)
-{
-	return vm->state == VM_EXITED || vm->state == VM_STOPPED;
-}
-
 void vm_exit(struct vm *vm, int code)
 {
 	if (vm_is_over(vm))

@@ -57,7 +57,6 @@ struct vcpu {
 	uint64_t xcr0;
 	/* Syscall MSRs passed through to the guest; swapped on switches. */
 	uint64_t msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kgs_base;
-	uint64_t exits;
 	bool yield; /* leave the run loop after this exit (slice over) */
 };
 
@@ -99,7 +98,10 @@ void vm_destroy(struct vm *vm);
  * with a printf-style reason that is printed once. */
 void vm_exit(struct vm *vm, int code);
 void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
-bool vm_is_over(const struct vm *vm);
+static inline bool vm_is_over(const struct vm *vm)
+{
+	return vm->state == VM_EXITED || vm->state == VM_STOPPED;
+}
 
 /* Guest console: bytes from COM1 or the console hypercall, printed per
  * line with a "[name] " prefix. */

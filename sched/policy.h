@@ -109,8 +109,9 @@ struct sched_ops {
 	struct sched_entity *(*pick_next)(struct runqueue *rq, uint64_t now);
 	/* se, still rq->current, ran for 'ran' ticks. */
 	void (*charge)(struct runqueue *rq, struct sched_entity *se, uint64_t ran);
-	/* Optional: se (no longer current) leaves rq by blocking or stopping. */
-	void (*sleep)(struct runqueue *rq, struct sched_entity *se);
+	/* Optional: se (no longer current) leaves rq by blocking or stopping
+	 * at time 'now'. */
+	void (*sleep)(struct runqueue *rq, struct sched_entity *se, uint64_t now);
 	/* Ticks se may run now before preemption (> 0). */
 	uint64_t (*slice)(struct runqueue *rq, struct sched_entity *se);
 };

@@ -6,12 +6,16 @@
  * runnable on one pCPU get CPU time in proportion to their weights.
  *
  * Every queue has a monotonic min_vruntime (never above the running or the
- * leftmost entity).  An entity leaving a queue by blocking or migrating
- * saves lag = vruntime - min_vruntime and gets vruntime = min_vruntime + lag
- * on its next queue, so virtual times of different queues never mix.  On
- * wake-up the lag is clamped to at least -slice: a sleeper gets at most one
- * slice of head start, it cannot hoard credit while blocked.  A positive
- * lag (ran ahead of the others) is kept, so blocking never launders it.
+ * leftmost entity).  Virtual times of different queues are unrelated, so an
+ * entity moving between queues carries lag = vruntime - min_vruntime and
+ * gets vruntime = min_vruntime + lag on arrival.
+ *
+ * Wake-up placement: vruntime = max(vruntime, min_vruntime - slice) on the
+ * queue it slept on.  A sleeper thus gets at most one slice of head start
+ * (it runs soon after waking) but cannot hoard the time it spent blocked;
+ * one that was ahead stays ahead, so blocking never launders its debt.
+ * Woken onto another queue, the time slept stands in for how far the old
+ * queue's min_vruntime moved: lag - slept, again floored at -slice.
  *
  * Virtual times are compared through their signed difference, so they may
  * wrap. */
@@ -63,16 +67,26 @@ static void fair_insert(struct runqueue *rq, struct sched_entity *se)
 static void fair_enqueue(struct runqueue *rq, struct sched_entity *se,
 			 uint64_t now, enum sched_enqueue_reason why)
 {
+	int64_t min_lag = -(int64_t)rq->slice;
 	int64_t lag = se->pol.lag;
 
-	(void)now;
 	switch (why) {
-	case SCHED_ENQ_NEW:
 	case SCHED_ENQ_WAKE:
-		if (lag < -(int64_t)rq->slice)
-			lag = -(int64_t)rq->slice;
+		if (se->last_cpu == rq->cpu) {
+			/* Same frame as when it slept. */
+			lag = (int64_t)(se->pol.vruntime - rq->min_vruntime);
+		} else {
+			uint64_t slept = now - se->pol.slept_at;
+
+			if (lag > min_lag)
+				lag = slept >= (uint64_t)(lag - min_lag) ?
+				      min_lag : lag - (int64_t)slept;
+		}
+		if (lag < min_lag)
+			lag = min_lag;
 		se->pol.vruntime = rq->min_vruntime + (uint64_t)lag;
 		break;
+	case SCHED_ENQ_NEW:
 	case SCHED_ENQ_MIGRATE:
 		se->pol.vruntime = rq->min_vruntime + (uint64_t)lag;
 		break;
@@ -121,9 +135,10 @@ static void fair_charge(struct runqueue *rq, struct sched_entity *se, uint64_t r
 	fair_update_min(rq, NULL);
 }
 
-static void fair_sleep(struct runqueue *rq, struct sched_entity *se)
+static void fair_sleep(struct runqueue *rq, struct sched_entity *se, uint64_t now)
 {
 	se->pol.lag = (int64_t)(se->pol.vruntime - rq->min_vruntime);
+	se->pol.slept_at = now;
 }
 
 static uint64_t fair_slice(struct runqueue *rq, struct sched_entity *se)

@@ -29,13 +29,15 @@ struct sched_link {
 	struct sched_link *next, *prev;
 };
 
-/* Per-entity policy data.  fair: 'vruntime' is virtual time on the
- * entity's current run queue while resident; 'lag' (vruntime minus the
- * queue's min_vruntime) carries its position while it blocks or migrates. */
+/* Per-entity policy data (fair; rr needs none).  'vruntime' is virtual
+ * time in the frame of the run queue the entity is on or last left; 'lag'
+ * (vruntime minus that queue's min_vruntime) carries its position to
+ * another queue. */
 struct sched_policy_data {
 	uint64_t vruntime;
-	uint64_t vr_rem; /* remainder of the weight division, kept exact */
+	uint64_t vr_rem;	/* remainder of the weight division, kept exact */
 	int64_t lag;
+	uint64_t slept_at;	/* clock when it last blocked */
 };
 
 /* One schedulable thing: the lead embeds it in struct vcpu.  Initialise with
@@ -49,7 +51,7 @@ struct sched_entity {
 	bool on_rq;		/* linked on a queue */
 	bool added;		/* sched_add() done */
 	bool wake_pending;	/* a wake arrived while resident (atomic) */
-	bool stop_pending;	/* sched_stop() while RUNNING (atomic) */
+	bool stop_pending;	/* sched_stop() was called (se->lock) */
 	uint64_t affinity;	/* bit n: may run on pCPU n; fixed after add */
 	unsigned weight;	/* 1..SCHED_WEIGHT_MAX */
 	unsigned cpu;		/* resident run queue; SCHED_CPU_NONE otherwise */

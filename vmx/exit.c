@@ -185,38 +185,48 @@ static enum vcpu_action handle_preempt_timer(struct vcpu *v)
 	return ACT_RESUME;
 }
 
-static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
-	[EXIT_EXCEPTION_NMI] = handle_nmi_exception,
-	[EXIT_EXTERNAL_INTR] = handle_external_intr,
-	[EXIT_TRIPLE_FAULT] = handle_triple_fault,
-	[EXIT_CPUID] = handle_cpuid,
-	[EXIT_HLT] = handle_hlt,
-	[EXIT_INVD] = handle_skip,
-	[EXIT_WBINVD] = handle_skip,
-	[EXIT_VMCALL] = handle_vmcall,
-	[EXIT_VMCLEAR] = handle_inject_ud,
-	[EXIT_VMLAUNCH] = handle_inject_ud,
-	[EXIT_VMPTRLD] = handle_inject_ud,
-	[EXIT_VMPTRST] = handle_inject_ud,
-	[EXIT_VMREAD] = handle_inject_ud,
-	[EXIT_VMRESUME] = handle_inject_ud,
-	[EXIT_VMWRITE] = handle_inject_ud,
-	[EXIT_VMXOFF] = handle_inject_ud,
-	[EXIT_VMXON] = handle_inject_ud,
-	[EXIT_INVEPT] = handle_inject_ud,
-	[EXIT_INVVPID] = handle_inject_ud,
-	[EXIT_VMFUNC] = handle_inject_ud,
-	[EXIT_MONITOR] = handle_inject_ud,
-	[EXIT_MWAIT] = handle_inject_ud,
-	[EXIT_GETSEC] = handle_inject_ud,
-	[EXIT_CR_ACCESS] = handle_cr_access,
-	[EXIT_IO] = handle_io,
-	[EXIT_RDMSR] = handle_rdmsr,
-	[EXIT_WRMSR] = handle_wrmsr,
-	[EXIT_XSETBV] = handle_xsetbv,
-	[EXIT_EPT_VIOLATION] = handle_ept_violation,
-	[EXIT_EPT_MISCONFIG] = handle_ept_misconfig,
-	[EXIT_PREEMPT_TIMER] = handle_preempt_timer,
+/* EXIT_F_INSN: the exit is caused by an instruction, so it cannot have
+ * interrupted the delivery of an event (SDM vol. 3 §28.2.4) and the
+ * IDT-vectoring information need not be read. */
+#define EXIT_F_INSN BIT(0)
+
+struct exit_entry {
+	exit_handler_fn fn;
+	unsigned flags;
+};
+
+static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
+	[EXIT_EXCEPTION_NMI] = { handle_nmi_exception, 0 },
+	[EXIT_EXTERNAL_INTR] = { handle_external_intr, 0 },
+	[EXIT_TRIPLE_FAULT] = { handle_triple_fault, 0 },
+	[EXIT_CPUID] = { handle_cpuid, EXIT_F_INSN },
+	[EXIT_HLT] = { handle_hlt, EXIT_F_INSN },
+	[EXIT_INVD] = { handle_skip, EXIT_F_INSN },
+	[EXIT_WBINVD] = { handle_skip, EXIT_F_INSN },
+	[EXIT_VMCALL] = { handle_vmcall, EXIT_F_INSN },
+	[EXIT_VMCLEAR] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMLAUNCH] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMPTRLD] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMPTRST] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMREAD] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMRESUME] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMWRITE] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMXOFF] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMXON] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_INVEPT] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_INVVPID] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_VMFUNC] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_MONITOR] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_MWAIT] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_GETSEC] = { handle_inject_ud, EXIT_F_INSN },
+	[EXIT_CR_ACCESS] = { handle_cr_access, EXIT_F_INSN },
+	[EXIT_IO] = { handle_io, EXIT_F_INSN },
+	[EXIT_RDMSR] = { handle_rdmsr, EXIT_F_INSN },
+	[EXIT_WRMSR] = { handle_wrmsr, EXIT_F_INSN },
+	[EXIT_XSETBV] = { handle_xsetbv, EXIT_F_INSN },
+	[EXIT_EPT_VIOLATION] = { handle_ept_violation, 0 },
+	[EXIT_EPT_MISCONFIG] = { handle_ept_misconfig, 0 },
+	[EXIT_PREEMPT_TIMER] = { handle_preempt_timer, 0 },
 };
 
 /* Defined policy for reasons without a handler: the VM is stopped with a
@@ -231,10 +241,15 @@ static enum vcpu_action handle_unexpected(struct vcpu *v, unsigned reason)
 
 enum vcpu_action vmx_dispatch_exit(struct vcpu *v, unsigned reason)
 {
-	if (reason < EXIT_REASON_MAX) {
-		v->vm->exit_count[reason]++;
-		if (exit_handlers[reason])
-			return exit_handlers[reason](v);
+	const struct exit_entry *e;
+
+	if (reason >= EXIT_REASON_MAX || !exit_table[reason].fn) {
+		vmx_save_vectoring_event(v);
+		return handle_unexpected(v, reason);
 	}
-	return handle_unexpected(v, reason);
+	e = &exit_table[reason];
+	v->vm->exit_count[reason]++;
+	if (!(e->flags & EXIT_F_INSN))
+		vmx_save_vectoring_event(v);
+	return e->fn(v);
 }

@@ -11,6 +11,22 @@
 
 enum vcpu_action vmx_dispatch_exit(struct vcpu *v, unsigned reason);
 
+/* Enter the guest through vmx/vmx_run.S, which preserves only RBP and RSP
+ * (see there); returns enum vmx_run_result. */
+static inline int run_guest(struct guest_regs *regs, bool launched)
+{
+	register struct guest_regs *rdi __asm__("rdi") = regs;
+	register uint64_t rsi __asm__("rsi") = launched;
+	int ret;
+
+	__asm__ volatile("call vmx_run_guest"
+			 : "=a"(ret), "+r"(rdi), "+r"(rsi)
+			 :
+			 : "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12",
+			   "r13", "r14", "r15", "memory", "cc");
+	return ret;
+}
+
 static uint64_t slice_tsc;
 
 void vmx_set_time_slice(uint64_t tsc_ticks)
@@ -48,7 +64,7 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 
 /* SDM §27.2.4: an event whose delivery was interrupted by the exit is
  * reported in the IDT-vectoring information and must be re-injected. */
-static void save_vectoring_event(struct vcpu *v)
+void vmx_save_vectoring_event(struct vcpu *v)
 {
 	uint32_t info = vmcs_read32(IDT_VECTORING_INFO);
 	struct pending_event *e = &v->event;
@@ -85,7 +101,7 @@ static void inject_pending(struct vcpu *v)
 
 /* Skip the instruction that exited; it completed, so blocking by STI or
  * MOV SS that it may have started is over. */
-static void advance_rip(struct vcpu *v)
+static inline __attribute__((always_inline)) void advance_rip(struct vcpu *v)
 {
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY);
 
@@ -96,53 +112,59 @@ static void advance_rip(struct vcpu *v)
 						INTERRUPTIBILITY_MOV_SS));
 }
 
+/* The exit path is measured in instructions (docs/PERFORMANCE.md): the
+ * common case, an instruction exit that resumes past the instruction,
+ * takes one branch per step; everything else goes the slow way. */
 void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	bool rearm_each_entry = !(v->vmx.exit_ctls & EXIT_SAVE_PREEMPT_TIMER);
 
 	vmx_vcpu_load(v);
 	v->state = VCPU_RUNNING;
-	while (v->state == VCPU_RUNNING && !vm_is_over(vm)) {
+	if (!vm->first_entry_tsc)
+		vm->first_entry_tsc = rdtsc();
+	write_cr2(v->vmx.regs.cr2);
+	/* With the timer value saved on exit, one arming covers the slice;
+	 * without, every entry gets a fresh one. */
+	arm_preemption_timer(v);
+	while (!vm_is_over(vm)) {
 		uint32_t reason;
 		enum vcpu_action act;
 		int r;
 
-		inject_pending(v);
-		arm_preemption_timer(v);
-		if (!vm->first_entry_tsc)
-			vm->first_entry_tsc = rdtsc();
-		r = vmx_run_guest(&v->vmx.regs, v->vmx.launched);
-		if (r != VMX_RUN_EXIT) {
+		if (__builtin_expect(v->event.valid || rearm_each_entry, 0)) {
+			inject_pending(v);
+			if (rearm_each_entry)
+				arm_preemption_timer(v);
+		}
+		r = run_guest(&v->vmx.regs, v->vmx.launched);
+		if (__builtin_expect(r != VMX_RUN_EXIT, 0)) {
 			vmx_report_entry_failure(v, r, 0);
 			break;
 		}
 		v->vmx.launched = true;
-		v->exits++;
 		reason = vmcs_read32(VM_EXIT_REASON);
-		if (reason & EXIT_REASON_ENTRY_FAIL) {
+		if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
 			vmx_report_entry_failure(v, r, reason);
 			break;
 		}
-		save_vectoring_event(v);
 		act = vmx_dispatch_exit(v, EXIT_REASON_BASIC(reason));
-		switch (act) {
-		case ACT_RESUME:
-			break;
-		case ACT_RESUME_ADVANCE:
+		if (__builtin_expect(act == ACT_RESUME_ADVANCE, 1)) {
 			advance_rip(v);
-			break;
-		case ACT_BLOCK:
+		} else if (act == ACT_BLOCK) {
 			advance_rip(v);
 			v->state = VCPU_BLOCKED;
 			break;
-		case ACT_KILL_VM:
+		} else if (act == ACT_KILL_VM) {
 			break;
 		}
-		if (v->yield) {
+		if (__builtin_expect(v->yield, 0)) {
 			v->yield = false;
 			break;
 		}
 	}
+	v->vmx.regs.cr2 = read_cr2();
 	if (vm_is_over(vm))
 		v->state = VCPU_STOPPED;
 	else if (v->state == VCPU_RUNNING)

@@ -5,22 +5,11 @@
 #include "guest/vm.h"
 #include "arch-x86/regs.h"
 
-static uint64_t *gpr_slot(struct vcpu *v, unsigned idx)
-{
-	struct guest_regs *r = &v->vmx.regs;
-	uint64_t *slots[16] = {
-		&r->rax, &r->rcx, &r->rdx, &r->rbx, NULL, &r->rbp, &r->rsi, &r->rdi,
-		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
-	};
-
-	return slots[idx & 15];
-}
-
 uint64_t vcpu_gpr(struct vcpu *v, unsigned idx)
 {
 	if ((idx & 15) == GPR_RSP)
 		return vmcs_readn(GUEST_RSP);
-	return *gpr_slot(v, idx);
+	return v->vmx.regs.gpr[idx & 15];
 }
 
 void vcpu_set_gpr(struct vcpu *v, unsigned idx, uint64_t val)
@@ -28,34 +17,7 @@ void vcpu_set_gpr(struct vcpu *v, unsigned idx, uint64_t val)
 	if ((idx & 15) == GPR_RSP)
 		vmcs_writen(GUEST_RSP, val);
 	else
-		*gpr_slot(v, idx) = val;
-}
-
-uint64_t vcpu_rip(struct vcpu *v)
-{
-	(void)v;
-	return vmcs_readn(GUEST_RIP);
-}
-
-void vcpu_set_rip(struct vcpu *v, uint64_t rip)
-{
-	(void)v;
-	vmcs_writen(GUEST_RIP, rip);
-}
-
-uint64_t vcpu_rflags(struct vcpu *v)
-{
-	(void)v;
-	return vmcs_readn(GUEST_RFLAGS);
-}
-
-/* SDM §24.4.1: the CPL is SS.DPL (bits 6:5 of the access rights); in real
- * mode it is 0. */
-unsigned vcpu_cpl(struct vcpu *v)
-{
-	if (!(vcpu_cr0(v) & CR0_PE))
-		return 0;
-	return (vmcs_read32(GUEST_SS_AR) >> 5) & 3;
+		v->vmx.regs.gpr[idx & 15] = val;
 }
 
 uint64_t vcpu_cr0(struct vcpu *v)

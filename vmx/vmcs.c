@@ -112,7 +112,8 @@ static bool setup_controls(struct vcpu *v)
 	ok &= vmx_ctl_compute(&c->exit,
 			      EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_EFER |
 				      EXIT_LOAD_EFER,
-			      EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_DEBUG_CTLS,
+			      EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_DEBUG_CTLS |
+				      EXIT_SAVE_PREEMPT_TIMER,
 			      &x->exit_ctls);
 	ok &= vmx_ctl_compute(&c->entry, ENTRY_LOAD_EFER,
 			      ENTRY_LOAD_PAT | ENTRY_LOAD_DEBUG_CTLS,

@@ -6,6 +6,7 @@
 #define VMX_VMCS_FIELDS_H
 
 #include "lib/types.h"
+#include "vmx/vmx_ops.h"
 
 #define VMCS_WIDTH(f) (((f) >> 13) & 3)
 #define VMCS_W16 0
@@ -158,10 +159,37 @@ enum vmcs_field_nat {
 	HOST_RIP = 0x6c16,
 };
 
-/* Raw VMREAD/VMWRITE; a failure here is a hypervisor bug (wrong field or
- * no current VMCS) and panics with the field named. */
-uint64_t __vmread(uint32_t field);
-void __vmwrite(uint32_t field, uint64_t value);
+/* VMREAD/VMWRITE; a failure here is a hypervisor bug (wrong field or no
+ * current VMCS) and panics with the field named.  Inline: they sit on
+ * every exit path. */
+__noreturn void vmx_access_failed(uint32_t field, bool write, uint64_t value);
+
+static inline uint64_t __vmread(uint32_t field)
+{
+	uint64_t v;
+
+	/* CF or ZF set: VMfailInvalid / VMfailValid. */
+	__asm__ goto("vmread %[f], %[v]\n\tjbe %l[fail]"
+		     : [v] "=r"(v)
+		     : [f] "r"((uint64_t)field)
+		     : "cc"
+		     : fail);
+	return v;
+fail:
+	vmx_access_failed(field, false, 0);
+}
+
+static inline void __vmwrite(uint32_t field, uint64_t value)
+{
+	__asm__ goto("vmwrite %[v], %[f]\n\tjbe %l[fail]"
+		     :
+		     : [f] "r"((uint64_t)field), [v] "rm"(value)
+		     : "cc"
+		     : fail);
+	return;
+fail:
+	vmx_access_failed(field, true, value);
+}
 
 #define VMCS_CHECK(f, w) \
 	_Static_assert(VMCS_WIDTH(f) == (w), "VMCS field " #f " has another width")

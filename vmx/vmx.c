@@ -11,20 +11,15 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 
-uint64_t __vmread(uint32_t field)
+void vmx_access_failed(uint32_t field, bool write, uint64_t value)
 {
-	uint64_t v;
+	uint64_t err = 0;
 
-	if (!vmread_raw(field, &v))
-		panic("VMREAD of field %#x failed", field);
-	return v;
-}
-
-void __vmwrite(uint32_t field, uint64_t value)
-{
-	if (!vmwrite_raw(field, value))
-		panic("VMWRITE of field %#x = %#lx failed (VM-instruction error %u)",
-		      field, value, (unsigned)__vmread(VM_INSTRUCTION_ERROR));
+	vmread_raw(VM_INSTRUCTION_ERROR, &err);
+	if (write)
+		panic("VMWRITE of field %#x = %#lx failed (VM-instruction error %lu)",
+		      field, value, err);
+	panic("VMREAD of field %#x failed (VM-instruction error %lu)", field, err);
 }
 
 struct required_feature {

@@ -7,9 +7,15 @@
 /* Guest registers not kept in the VMCS; saved and restored by
  * vmx/vmx_run.S.  Offsets for assembly come from asm-offsets. */
 struct guest_regs {
-	uint64_t rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	union {
+		struct {
+			uint64_t rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
+			uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+		};
+		uint64_t gpr[16]; /* indexed by enum gpr_index */
+	};
 	uint64_t cr2;
+	uint64_t host_rsp; /* last HOST_RSP written to this VMCS */
 };
 
 enum gpr_index {
@@ -41,7 +47,6 @@ int vmx_cpu_enable(void);
 /* The required features once, with a message naming what is missing. */
 bool vmx_check_required(void);
 
-int vmx_run_guest(struct guest_regs *regs, bool launched);
 
 /* Length of a vCPU's time slice in TSC ticks, enforced with the VMX
  * preemption timer when the CPU has it (0: no limit). */
@@ -108,6 +113,9 @@ void vmx_vcpu_run(struct vcpu *v);
 /* The CR0/CR4 values to run with, for a given guest view. */
 uint64_t vmx_guest_cr0(const struct vmx_vcpu *x, uint64_t guest_view);
 uint64_t vmx_guest_cr4(const struct vmx_vcpu *x, uint64_t guest_view);
+
+/* Queue the event whose delivery the last exit interrupted, if any. */
+void vmx_save_vectoring_event(struct vcpu *v);
 
 /* Print the interesting guest-state and control fields. */
 void vmx_dump_vmcs(struct vcpu *v);

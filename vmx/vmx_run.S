@@ -1,7 +1,10 @@
-/* int vmx_run_guest(struct guest_regs *regs, bool launched)
+/* vmx_run_guest: RDI = struct guest_regs *, SIL = launched; returns EAX.
  *
- * Saves the host's callee-saved registers, points HOST_RSP/HOST_RIP at
- * this frame, loads the guest GPRs and enters the guest.  A VM exit lands
+ * Not a C function: vmx/run.c calls it from inline assembly that declares
+ * every general register but RBP and RSP clobbered, so the compiler keeps
+ * only what it needs across the guest's run instead of this stub saving
+ * all callee-saved registers on every round trip.  The stub saves RBP,
+ * points HOST_RSP at this frame, loads the guest GPRs and enters the guest.  A VM exit lands
  * at vmx_exit, which stores the guest GPRs and returns 0 to the C caller.
  * If VMLAUNCH/VMRESUME fails, execution falls through to the failure path,
  * which returns 1 (VMfailInvalid) or 2 (VMfailValid). */
@@ -11,24 +14,17 @@
 	.globl vmx_run_guest
 vmx_run_guest:
 	pushq	%rbp
-	movq	%rsp, %rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
 	pushq	%rdi			/* regs, found again at (%rsp) on exit */
 
+	/* HOST_RIP is fixed (vmcs.c); HOST_RSP only when this frame moved. */
+	cmpq	%rsp, GR_HOST_RSP(%rdi)
+	je	1f
+	movq	%rsp, GR_HOST_RSP(%rdi)
 	movq	$VMCS_HOST_RSP, %rax
 	vmwrite	%rsp, %rax
 	jbe	.Lfail_early
-	movq	$VMCS_HOST_RIP, %rax
-	leaq	vmx_exit(%rip), %rdx
-	vmwrite	%rdx, %rax
-	jbe	.Lfail_early
+1:
 
-	movq	GR_CR2(%rdi), %rax	/* CR2 is not part of the VMCS */
-	movq	%rax, %cr2
 	testb	%sil, %sil
 
 	movq	GR_RAX(%rdi), %rax
@@ -62,11 +58,6 @@ vmx_run_guest:
 	movl	$1, %eax
 .Lfail_ret:
 	addq	$8, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
 	popq	%rbp
 	ret
 
@@ -91,14 +82,7 @@ vmx_exit:
 	movq	%r15, GR_R15(%rdi)
 	popq	%rax
 	movq	%rax, GR_RDI(%rdi)
-	movq	%cr2, %rax
-	movq	%rax, GR_CR2(%rdi)
 	addq	$8, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
 	popq	%rbp
 	xorl	%eax, %eax
 	ret

@@ -206,8 +206,10 @@ uint32_t aml_s5(uint8_t *out, bool root, uint8_t n, const uint8_t *elems,
 	return o + elems_len;
 }
 
-/* Enough AML-looking bytes around \_S5_ to make the scan work: a string
- * and a method that mention _S5_ without being Name(_S5_, ...). */
+/* AML-looking bytes around \_S5_ to make the scan work: a string and a
+ * method that mention _S5_ without being Name(_S5_, ...).  The method's
+ * PkgLength is 8, the value of NameOp, so a scan that trusts the byte
+ * before "_S5_" alone would stop there. */
 static const uint8_t filler_before[] = {
 	0x10, 0x0c, '\\', '_', 'S', 'B', '_',		/* Scope(\_SB) ... */
 	0x0d, '_', 'S', '5', '_', 0x00,			/* "_S5_" */

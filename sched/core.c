@@ -1,0 +1,628 @@
+/* The hardware-independent SMP scheduler core: run queues, placement, idle
+ * pull, wake/block/stop, statistics.  The policy (sched/policy_*.c) orders
+ * each queue; the hooks give time and kicks.
+ *
+ * Locking (docs/scheduler.md has the long version):
+ *  - rq->lock protects the queue, its counts and statistics, and every
+ *    field of the entities resident on it (queued or current).
+ *  - se->lock serialises the decisions that make an entity resident or not
+ *    (add, wake, put, stop), so a wake can never race with a block.
+ *  - Order: se->lock, then run queue locks, two of them lower cpu first.
+ *  - sched_pick() and the idle pull change an entity only between RUNNABLE
+ *    and RUNNING, or move it between queues, never in or out of residency;
+ *    they take no entity lock.  se->cpu only changes with the old and new
+ *    queue locks held, hence lock_resident_rq()'s re-check. */
+#include "sched/policy.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+static struct {
+	const struct sched_ops *ops;
+	struct sched_hooks hooks;
+	unsigned ncpus;
+	uint64_t online;	/* bit n: pCPU n exists */
+	uint64_t slice;
+	uint64_t next_id;
+} sc;
+
+static struct runqueue rqs[SCHED_MAX_CPUS];
+
+static struct runqueue *cpu_rq(unsigned cpu)
+{
+	BUG_ON(!sc.ops);
+	BUG_ON(cpu >= sc.ncpus);
+	return &rqs[cpu];
+}
+
+static uint64_t sched_now(void)
+{
+	return sc.hooks.now();
+}
+
+static bool se_allowed(const struct sched_entity *se, unsigned cpu)
+{
+	return cpu < SCHED_MAX_CPUS && (se->affinity & BIT(cpu)) != 0;
+}
+
+/* The state is read without a lock by wake/stop (it only flips between the
+ * two resident values there) and by statistics. */
+static enum sched_state se_state(const struct sched_entity *se)
+{
+	return READ_ONCE(se->state);
+}
+
+static void se_set_state(struct sched_entity *se, enum sched_state st)
+{
+	WRITE_ONCE(se->state, st);
+}
+
+static bool se_resident(enum sched_state st)
+{
+	return st == SCHED_RUNNABLE || st == SCHED_RUNNING;
+}
+
+static void rq_update_counts(struct runqueue *rq)
+{
+	WRITE_ONCE(rq->nr_running, rq->nr_queued + (rq->current ? 1u : 0u));
+}
+
+/* Lock the queue a resident entity belongs to.  Caller holds se->lock, so
+ * the entity stays resident, but an idle pull may still move it. */
+static struct runqueue *lock_resident_rq(struct sched_entity *se)
+{
+	for (;;) {
+		unsigned cpu = READ_ONCE(se->cpu);
+		struct runqueue *rq = cpu_rq(cpu);
+
+		spin_lock(&rq->lock);
+		if (READ_ONCE(se->cpu) == cpu)
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+static void lock_two(struct runqueue *a, struct runqueue *b)
+{
+	BUG_ON(a == b);
+	if (a->cpu < b->cpu) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+static void unlock_two(struct runqueue *a, struct runqueue *b)
+{
+	spin_unlock(&a->lock);
+	spin_unlock(&b->lock);
+}
+
+static void kick(unsigned cpu)
+{
+	__atomic_add_fetch(&rqs[cpu].kicks, 1, __ATOMIC_RELAXED);
+	sc.hooks.kick(cpu);
+}
+
+static unsigned self_cpu(void)
+{
+	return sc.hooks.this_cpu ? sc.hooks.this_cpu() : SCHED_CPU_NONE;
+}
+
+/* ---- queue primitives (rq->lock held) ----------------------------------- */
+
+static void rq_enqueue(struct runqueue *rq, struct sched_entity *se,
+		       uint64_t now, enum sched_enqueue_reason why)
+{
+	BUG_ON(se->on_rq);
+	BUG_ON(!se_allowed(se, rq->cpu));
+	sc.ops->enqueue(rq, se, now, why);
+	se->on_rq = true;
+	WRITE_ONCE(se->cpu, rq->cpu);
+	se_set_state(se, SCHED_RUNNABLE);
+	WRITE_ONCE(rq->nr_queued, rq->nr_queued + 1);
+	rq_update_counts(rq);
+}
+
+static void rq_dequeue(struct runqueue *rq, struct sched_entity *se,
+		       enum sched_dequeue_reason why)
+{
+	BUG_ON(!se->on_rq || se->cpu != rq->cpu);
+	BUG_ON(rq->nr_queued == 0);
+	sc.ops->dequeue(rq, se, why);
+	se->on_rq = false;
+	WRITE_ONCE(rq->nr_queued, rq->nr_queued - 1);
+	rq_update_counts(rq);
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+const struct sched_ops *sched_policy_by_name(const char *name)
+{
+	static const struct sched_ops *const policies[] = {
+		&sched_rr_ops,
+		&sched_fair_ops,
+	};
+
+	for (unsigned i = 0; name && i < ARRAY_SIZE(policies); i++) {
+		if (strcmp(name, policies[i]->name) == 0)
+			return policies[i];
+	}
+	return NULL;
+}
+
+int sched_core_init(const struct sched_ops *ops, const struct sched_hooks *hooks,
+		    unsigned ncpus, uint64_t slice_ticks)
+{
+	uint64_t now;
+
+	if (!ops || !ops->enqueue || !ops->dequeue || !ops->pick_next ||
+	    !ops->charge || !ops->slice || !hooks || !hooks->now ||
+	    !hooks->kick || ncpus == 0 || ncpus > SCHED_MAX_CPUS ||
+	    slice_ticks == 0)
+		return -1;
+	sc.ops = ops;
+	sc.hooks = *hooks;
+	sc.ncpus = ncpus;
+	sc.online = ncpus == 64 ? ~0ULL : BIT(ncpus) - 1;
+	sc.slice = slice_ticks;
+	now = hooks->now();
+	for (unsigned c = 0; c < SCHED_MAX_CPUS; c++) {
+		struct runqueue *rq = &rqs[c];
+
+		memset(rq, 0, sizeof(*rq));
+		spin_init(&rq->lock);
+		sched_list_init(&rq->queue);
+		rq->cpu = c;
+		rq->slice = slice_ticks;
+		rq->idle = true;
+		rq->idle_since = now;
+	}
+	return 0;
+}
+
+const char *sched_policy_name(void)
+{
+	return sc.ops ? sc.ops->name : "none";
+}
+
+unsigned sched_ncpus(void)
+{
+	return sc.ncpus;
+}
+
+const char *sched_state_name(enum sched_state st)
+{
+	switch (st) {
+	case SCHED_RUNNABLE: return "runnable";
+	case SCHED_RUNNING: return "running";
+	case SCHED_BLOCKED: return "blocked";
+	case SCHED_STOPPED: return "stopped";
+	}
+	return "?";
+}
+
+void sched_entity_init(struct sched_entity *se, uint64_t affinity,
+		       unsigned weight, void *owner, const char *name)
+{
+	memset(se, 0, sizeof(*se));
+	spin_init(&se->lock);
+	se->state = SCHED_BLOCKED;
+	se->affinity = affinity;
+	se->weight = weight ? weight : SCHED_WEIGHT_DEFAULT;
+	se->cpu = SCHED_CPU_NONE;
+	se->last_cpu = SCHED_CPU_NONE;
+	se->id = __atomic_add_fetch(&sc.next_id, 1, __ATOMIC_RELAXED);
+	se->name = name ? name : "?";
+	se->owner = owner;
+	if (sc.ops && sc.ops->init_entity)
+		sc.ops->init_entity(se);
+}
+
+/* ---- placement ----------------------------------------------------------- */
+
+/* Least loaded allowed pCPU (lowest number on ties), or 'prefer' if it is
+ * allowed and no busier than that.  Loads are read without locks: a stale
+ * value only makes the choice less good, never wrong. */
+static unsigned select_cpu(const struct sched_entity *se, unsigned prefer)
+{
+	uint64_t allowed = se->affinity & sc.online;
+	unsigned best = SCHED_CPU_NONE, best_load = ~0u;
+
+	BUG_ON(allowed == 0);
+	for (uint64_t m = allowed; m; m &= m - 1) {
+		unsigned c = (unsigned)__builtin_ctzll(m);
+		unsigned load = READ_ONCE(rqs[c].nr_running);
+
+		if (load < best_load) {
+			best = c;
+			best_load = load;
+		}
+	}
+	if (prefer < SCHED_MAX_CPUS && (allowed & BIT(prefer)) &&
+	    READ_ONCE(rqs[prefer].nr_running) <= best_load)
+		return prefer;
+	return best;
+}
+
+/* Make a non-resident entity RUNNABLE on 'cpu' (se->lock held).  Returns
+ * whether that pCPU was idle. */
+static bool place(struct sched_entity *se, unsigned cpu,
+		  enum sched_enqueue_reason why)
+{
+	struct runqueue *rq = cpu_rq(cpu);
+	bool idle;
+
+	spin_lock(&rq->lock);
+	rq_enqueue(rq, se, sched_now(), why);
+	if (why == SCHED_ENQ_WAKE)
+		se->wakeups++;
+	idle = rq->idle;
+	spin_unlock(&rq->lock);
+	return idle;
+}
+
+int sched_add(struct sched_entity *se)
+{
+	unsigned cpu;
+	bool idle;
+
+	BUG_ON(!sc.ops);
+	if (se->weight == 0 || se->weight > SCHED_WEIGHT_MAX ||
+	    (se->affinity & sc.online) == 0) {
+		pr_warn("sched: %s: weight %u or affinity %#llx unusable\n",
+			se->name, se->weight, (unsigned long long)se->affinity);
+		return -1;
+	}
+	spin_lock(&se->lock);
+	BUG_ON(se->added || se_state(se) != SCHED_BLOCKED);
+	se->added = true;
+	cpu = select_cpu(se, SCHED_CPU_NONE);
+	idle = place(se, cpu, SCHED_ENQ_NEW);
+	spin_unlock(&se->lock);
+	if (idle)
+		kick(cpu);
+	return 0;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+/* First entity on rq's queue that may run on 'cpu' (rq->lock held). */
+static struct sched_entity *first_allowed(struct runqueue *rq, unsigned cpu)
+{
+	struct sched_link *pos;
+
+	sched_list_for_each(pos, &rq->queue) {
+		struct sched_entity *se = sched_link_entity(pos);
+
+		if (se_allowed(se, cpu))
+			return se;
+	}
+	return NULL;
+}
+
+/* Idle balancing: 'cpu' found its queue empty; move one entity allowed here
+ * from the busiest other queue that has one.  Queues are tried busiest
+ * first, each at most once. */
+static void pull(unsigned cpu)
+{
+	struct runqueue *rq = &rqs[cpu];
+	uint64_t tried = BIT(cpu) | ~sc.online;
+
+	for (;;) {
+		unsigned victim = SCHED_CPU_NONE, most = 0;
+		struct sched_entity *se = NULL;
+		struct runqueue *vrq;
+		bool done;
+
+		for (unsigned c = 0; c < sc.ncpus; c++) {
+			unsigned q = READ_ONCE(rqs[c].nr_queued);
+
+			if (!(tried & BIT(c)) && q > most) {
+				most = q;
+				victim = c;
+			}
+		}
+		if (victim == SCHED_CPU_NONE)
+			return;
+		tried |= BIT(victim);
+		vrq = &rqs[victim];
+		lock_two(rq, vrq);
+		/* Work may have arrived here while no lock was held. */
+		done = rq->nr_queued != 0;
+		if (!done)
+			se = first_allowed(vrq, cpu);
+		if (se) {
+			rq_dequeue(vrq, se, SCHED_DEQ_MIGRATE);
+			rq_enqueue(rq, se, sched_now(), SCHED_ENQ_MIGRATE);
+			rq->pulls++;
+			done = true;
+		}
+		unlock_two(rq, vrq);
+		if (done)
+			return;
+	}
+}
+
+/* rq->lock held; se was just dequeued to run here. */
+static void account_dispatch(struct runqueue *rq, struct sched_entity *se,
+			     uint64_t now)
+{
+	unsigned last = READ_ONCE(se->last_cpu);
+
+	if (rq->idle) {
+		rq->idle_ticks += now - rq->idle_since;
+		WRITE_ONCE(rq->idle, false);
+	}
+	rq->dispatches++;
+	if (rq->last_id != se->id)
+		rq->ctx_switches++;
+	rq->last_id = se->id;
+	se->runs++;
+	if (last != SCHED_CPU_NONE && last != rq->cpu)
+		se->migrations++;
+	WRITE_ONCE(se->last_cpu, rq->cpu);
+	se->last_start = now;
+}
+
+struct sched_entity *sched_pick(unsigned cpu)
+{
+	struct runqueue *rq = cpu_rq(cpu);
+	struct sched_entity *se;
+	uint64_t now;
+
+	if (READ_ONCE(rq->nr_queued) == 0 && sc.ncpus > 1)
+		pull(cpu);
+	spin_lock(&rq->lock);
+	BUG_ON(rq->current);
+	now = sched_now();
+	se = sc.ops->pick_next(rq, now);
+	if (!se) {
+		if (!rq->idle) {
+			WRITE_ONCE(rq->idle, true);
+			rq->idle_since = now;
+		}
+		spin_unlock(&rq->lock);
+		return NULL;
+	}
+	BUG_ON(se_state(se) != SCHED_RUNNABLE);
+	BUG_ON(!se_allowed(se, cpu));
+	rq_dequeue(rq, se, SCHED_DEQ_RUN);
+	rq->current = se;
+	rq_update_counts(rq);
+	se_set_state(se, SCHED_RUNNING);
+	/* A wake that came before this dispatch is seen by this run; only
+	 * wakes from here on may cancel a block.  The exchange orders us
+	 * after a waker whose flag we consume. */
+	(void)__atomic_exchange_n(&se->wake_pending, false, __ATOMIC_ACQ_REL);
+	account_dispatch(rq, se, now);
+	spin_unlock(&rq->lock);
+	return se;
+}
+
+uint64_t sched_slice(unsigned cpu, struct sched_entity *se)
+{
+	struct runqueue *rq = cpu_rq(cpu);
+	uint64_t s;
+
+	spin_lock(&rq->lock);
+	BUG_ON(rq->current != se);
+	s = sc.ops->slice(rq, se);
+	spin_unlock(&rq->lock);
+	return s ? s : 1;
+}
+
+void sched_put(unsigned cpu, struct sched_entity *se, enum sched_state new_state)
+{
+	struct runqueue *rq = cpu_rq(cpu);
+	uint64_t now, ran;
+
+	BUG_ON(new_state == SCHED_RUNNING);
+	spin_lock(&se->lock);
+	spin_lock(&rq->lock);
+	BUG_ON(rq->current != se);
+	BUG_ON(se_state(se) != SCHED_RUNNING || se->cpu != cpu);
+	now = sched_now();
+	ran = now > se->last_start ? now - se->last_start : 0;
+	se->run_ticks += ran;
+	rq->busy_ticks += ran;
+	sc.ops->charge(rq, se, ran);
+	rq->current = NULL;
+
+	if (se->stop_pending)
+		new_state = SCHED_STOPPED;
+	else if (new_state == SCHED_BLOCKED &&
+		 __atomic_exchange_n(&se->wake_pending, false, __ATOMIC_ACQ_REL)) {
+		new_state = SCHED_RUNNABLE;
+		se->wakes_early++;
+	}
+	if (new_state == SCHED_RUNNABLE) {
+		rq_enqueue(rq, se, now, SCHED_ENQ_PREEMPT);
+	} else {
+		if (sc.ops->sleep)
+			sc.ops->sleep(rq, se, now);
+		se_set_state(se, new_state);
+		WRITE_ONCE(se->cpu, SCHED_CPU_NONE);
+		rq_update_counts(rq);
+	}
+	spin_unlock(&rq->lock);
+	spin_unlock(&se->lock);
+}
+
+/* ---- wake and stop ------------------------------------------------------- */
+
+void sched_wake(struct sched_entity *se)
+{
+	unsigned cpu;
+	bool idle;
+
+	spin_lock(&se->lock);
+	BUG_ON(!se->added);
+	switch (se_state(se)) {
+	case SCHED_STOPPED:
+		spin_unlock(&se->lock);
+		return;
+	case SCHED_RUNNABLE:
+	case SCHED_RUNNING:
+		/* Resident: it runs after this wake anyway, unless it is
+		 * blocking right now; sched_put(BLOCKED) consumes this. */
+		__atomic_store_n(&se->wake_pending, true, __ATOMIC_RELEASE);
+		spin_unlock(&se->lock);
+		return;
+	case SCHED_BLOCKED:
+		break;
+	}
+	cpu = select_cpu(se, READ_ONCE(se->last_cpu));
+	idle = place(se, cpu, SCHED_ENQ_WAKE);
+	spin_unlock(&se->lock);
+	if (idle || cpu != self_cpu())
+		kick(cpu);
+}
+
+void sched_stop(struct sched_entity *se)
+{
+	unsigned running_on = SCHED_CPU_NONE;
+	enum sched_state st;
+
+	spin_lock(&se->lock);
+	se->stop_pending = true;
+	st = se_state(se);
+	if (st == SCHED_BLOCKED) {
+		se_set_state(se, SCHED_STOPPED);
+	} else if (se_resident(st)) {
+		struct runqueue *rq = lock_resident_rq(se);
+
+		if (se_state(se) == SCHED_RUNNABLE) {
+			rq_dequeue(rq, se, SCHED_DEQ_STOP);
+			se_set_state(se, SCHED_STOPPED);
+			WRITE_ONCE(se->cpu, SCHED_CPU_NONE);
+		} else {
+			running_on = rq->cpu; /* stops at its next put */
+		}
+		spin_unlock(&rq->lock);
+	}
+	spin_unlock(&se->lock);
+	if (running_on != SCHED_CPU_NONE)
+		kick(running_on);
+}
+
+bool sched_should_preempt(unsigned cpu)
+{
+	return READ_ONCE(cpu_rq(cpu)->nr_queued) != 0;
+}
+
+/* ---- statistics and checks ----------------------------------------------- */
+
+void sched_entity_get_stats(struct sched_entity *se, struct sched_entity_stats *out)
+{
+	struct runqueue *rq = NULL;
+	enum sched_state st;
+
+	spin_lock(&se->lock);
+	if (se_resident(se_state(se)))
+		rq = lock_resident_rq(se);
+	st = se_state(se);
+	out->state = st;
+	out->cpu = se->cpu;
+	out->last_cpu = se->last_cpu;
+	out->weight = se->weight;
+	out->affinity = se->affinity;
+	out->run_ticks = se->run_ticks;
+	if (st == SCHED_RUNNING)
+		out->run_ticks += sched_now() - se->last_start;
+	out->runs = se->runs;
+	out->migrations = se->migrations;
+	out->wakeups = se->wakeups;
+	out->wakes_early = se->wakes_early;
+	if (rq)
+		spin_unlock(&rq->lock);
+	spin_unlock(&se->lock);
+}
+
+void sched_cpu_get_stats(unsigned cpu, struct sched_cpu_stats *out)
+{
+	struct runqueue *rq = cpu_rq(cpu);
+
+	spin_lock(&rq->lock);
+	out->busy_ticks = rq->busy_ticks;
+	out->idle_ticks = rq->idle_ticks;
+	if (rq->idle)
+		out->idle_ticks += sched_now() - rq->idle_since;
+	out->ctx_switches = rq->ctx_switches;
+	out->dispatches = rq->dispatches;
+	out->pulls = rq->pulls;
+	out->kicks = READ_ONCE(rq->kicks);
+	out->nr_running = rq->nr_running;
+	out->nr_queued = rq->nr_queued;
+	out->idle = rq->idle;
+	spin_unlock(&rq->lock);
+}
+
+static unsigned percent(uint64_t part, uint64_t whole)
+{
+	return whole ? (unsigned)(part * 100 / whole) : 0;
+}
+
+void sched_print_stats(void)
+{
+	pr_info("sched: policy %s, %u pCPU(s), slice %llu ticks\n",
+		sched_policy_name(), sc.ncpus, (unsigned long long)sc.slice);
+	for (unsigned c = 0; c < sc.ncpus; c++) {
+		struct sched_cpu_stats st;
+
+		sched_cpu_get_stats(c, &st);
+		pr_info("sched: cpu%u busy %llu idle %llu (%u%% busy) dispatches %llu "
+			"switches %llu pulls %llu kicks %llu queued %u\n",
+			c, (unsigned long long)st.busy_ticks,
+			(unsigned long long)st.idle_ticks,
+			percent(st.busy_ticks, st.busy_ticks + st.idle_ticks),
+			(unsigned long long)st.dispatches,
+			(unsigned long long)st.ctx_switches,
+			(unsigned long long)st.pulls, (unsigned long long)st.kicks,
+			st.nr_queued);
+	}
+}
+
+void sched_print_entity(struct sched_entity *se)
+{
+	struct sched_entity_stats st;
+
+	sched_entity_get_stats(se, &st);
+	pr_info("sched: %s %s weight %u affinity %#llx ran %llu ticks in %llu runs, "
+		"%llu migrations, %llu wake-ups (%llu early)\n",
+		se->name, sched_state_name(st.state), st.weight,
+		(unsigned long long)st.affinity, (unsigned long long)st.run_ticks,
+		(unsigned long long)st.runs, (unsigned long long)st.migrations,
+		(unsigned long long)st.wakeups, (unsigned long long)st.wakes_early);
+}
+
+void sched_check_all(void)
+{
+	for (unsigned c = 0; c < sc.ncpus; c++) {
+		struct runqueue *rq = &rqs[c];
+		struct sched_link *pos;
+		unsigned n = 0;
+
+		spin_lock(&rq->lock);
+		sched_list_for_each(pos, &rq->queue) {
+			struct sched_entity *se = sched_link_entity(pos);
+
+			BUG_ON(!se->on_rq || se->cpu != c);
+			BUG_ON(se_state(se) != SCHED_RUNNABLE);
+			BUG_ON(!se_allowed(se, c));
+			BUG_ON(pos->next->prev != pos);
+			n++;
+		}
+		BUG_ON(n != rq->nr_queued);
+		BUG_ON(rq->nr_running != n + (rq->current ? 1u : 0u));
+		if (rq->current) {
+			struct sched_entity *se = rq->current;
+
+			BUG_ON(se->on_rq || se->cpu != c);
+			BUG_ON(se_state(se) != SCHED_RUNNING);
+			BUG_ON(!se_allowed(se, c));
+		}
+		spin_unlock(&rq->lock);
+	}
+}
