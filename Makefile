@@ -16,7 +16,7 @@ HV_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 HV_ASFLAGS := -D__ASSEMBLER__ -I. -MMD -MP -g
 # Linked through gcc so that link-time optimisation can inline across
 # files on the exit path.
-HV_LDFLAGS := -flto -O2 -ffreestanding -mno-red-zone -mgeneral-regs-only \
+HV_LDFLAGS := -flto=auto -flto-partition=one -O2 -ffreestanding -mno-red-zone -mgeneral-regs-only \
 	-mno-sse -mno-sse2 -mno-mmx -fno-pie -nostdlib -static -no-pie \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -T linker.ld
 

@@ -1,5 +1,10 @@
 /* The boot sequence of the bootstrap processor. */
+#include "arch-x86/acpi.h"
 #include "arch-x86/cpu.h"
+#include "arch-x86/exception.h"
+#include "arch-x86/lapic.h"
+#include "arch-x86/smp.h"
+#include "arch-x86/trampoline.h"
 #include "arch-x86/desc.h"
 #include "arch-x86/percpu.h"
 #include "arch-x86/tsc.h"
@@ -27,6 +32,7 @@ void hv_main(uint32_t magic, uint64_t info);
 static struct boot_info bi;
 static struct hv_options opts;
 static struct paging host_pt;
+static struct acpi_info acpi;
 
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
@@ -95,6 +101,100 @@ static void setup_memory(void)
 		host_pt.pt.table_pages, boot_cpu.page1g ? "1 GiB" : "2 MiB");
 }
 
+static void flush_tlb(void *ctx)
+{
+	(void)ctx;
+	write_cr3(read_cr3());
+}
+
+/* Firmware tables in memory the direct map leaves out (E820 "reserved"):
+ * map them read-only and NX, on demand of the ACPI parser. */
+static bool map_firmware(paddr_t pa, uint64_t len)
+{
+	paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
+	uint64_t size = ALIGN_UP(pa + len, PAGE_SIZE) - start;
+
+	return paging_map_range(&host_pt, start, start, size, 0) == 0;
+}
+
+static void setup_platform(void)
+{
+	struct acpi_s5 s5;
+
+	paging_set_flush(&host_pt, flush_tlb, NULL);
+	lapic_init();
+	percpu_area[0].apic_id = lapic_id();
+	acpi_set_mapper(map_firmware);
+	acpi_init(&bi, lapic_id(), &acpi);
+	acpi_print(&acpi);
+	if (acpi_get_s5(&acpi, &s5))
+		emu_exit_set_s5(&s5);
+	lapic_timer_calibrate();
+	pr_info("lapic: %s mode, BSP APIC ID %u, timer %lu kHz\n",
+		lapic_x2apic() ? "x2APIC" : "xAPIC", lapic_id(),
+		lapic_timer_hz() / 1000);
+}
+
+static void resched_irq(struct exc_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+}
+
+/* The AP trampoline page must not hold anything the loader gave us. */
+static bool trampoline_free(void)
+{
+	paddr_t lo = TRAMPOLINE_BASE, hi = TRAMPOLINE_BASE + PAGE_SIZE;
+
+	if (bi.info_start < hi && bi.info_end > lo)
+		return false;
+	for (unsigned i = 0; i < bi.module_count; i++)
+		if (bi.modules[i].start < hi && bi.modules[i].end > lo)
+			return false;
+	return true;
+}
+
+static void enable_host_xsave(void);
+
+static int ap_init(unsigned cpu)
+{
+	(void)cpu;
+	enable_host_xsave();
+	return vmx_cpu_enable();
+}
+
+static void __noreturn ap_idle(unsigned cpu)
+{
+	(void)cpu;
+	for (;;)
+		__asm__ volatile("sti; hlt; cli");
+}
+
+static void start_aps(void)
+{
+	unsigned n;
+
+	irq_register(VEC_RESCHED, resched_irq);
+	if (!trampoline_free()) {
+		pr_err("smp: the AP start-up page %#x holds boot data; running on one CPU\n",
+		       TRAMPOLINE_BASE);
+		return;
+	}
+	/* The direct map is NX below 1 MiB; the APs execute the trampoline
+	 * there with the BSP's page tables, so open that page meanwhile. */
+	if (paging_map_range(&host_pt, TRAMPOLINE_BASE, TRAMPOLINE_BASE, PAGE_SIZE,
+			     PG_W | PG_X) < 0) {
+		pr_err("smp: cannot map the AP start-up page; running on one CPU\n");
+		return;
+	}
+	n = smp_boot_aps(acpi.apic_ids, acpi.ncpus, opts.maxcpus, ap_init, ap_idle);
+	paging_map_range(&host_pt, TRAMPOLINE_BASE, TRAMPOLINE_BASE, PAGE_SIZE, PG_W);
+	for (unsigned cpu = 0; cpu < n; cpu++)
+		pr_info("cpu %u: APIC ID %u online in VMX root operation\n", cpu,
+			smp_apic_id(cpu));
+	pr_info("smp: %u of %u CPU(s) online\n", n, acpi.ncpus);
+}
+
 static void enable_host_xsave(void)
 {
 	/* XSETBV exits are emulated by executing XSETBV here, which needs
@@ -135,6 +235,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	setup_memory();
 	tsc_init();
 	pr_info("tsc: %lu kHz (%s)\n", tsc_hz() / 1000, tsc_source());
+	setup_platform();
 
 	if (opts.test[0])
 		selftest_run(opts.test);
@@ -151,6 +252,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	}
 	enable_host_xsave();
 	pr_info("vmx: CPU 0 in VMX root operation\n");
+	start_aps();
 	vmx_set_time_slice(opts.timeslice_us * (tsc_hz() / 1000000));
 	pass = vms_run_all(&bi, boot_tsc);
 	finish(pass);
