@@ -4,6 +4,7 @@
 
 #include "lib/types.h"
 #include "arch-x86/regs.h"
+#include "lib/spinlock.h" /* cpu_relax() */
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -110,11 +111,6 @@ static inline uint32_t inl(uint16_t port)
 
 	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
-}
-
-static inline void cpu_relax(void)
-{
-	__asm__ volatile("pause" ::: "memory");
 }
 
 static inline void irq_disable(void)

@@ -112,6 +112,7 @@ void exception_dispatch(struct exc_frame *f)
 		irq_handlers[f->vector](f);
 		return;
 	}
+	printk_emergency();
 	dump_frame(f);
 	panic("unhandled %s in the hypervisor",
 	      exception_name((unsigned)f->vector));

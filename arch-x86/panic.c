@@ -17,6 +17,7 @@ void panic(const char *fmt, ...)
 		/* A panic while panicking: stop quietly. */
 		cpu_halt_forever();
 	}
+	printk_emergency();
 	printk(LOG_ERR, "\nPANIC: ");
 	va_start(ap, fmt);
 	vprintk(LOG_ERR, fmt, ap);

@@ -138,7 +138,7 @@ static void long64_state(const struct vm *vm, unsigned vcpu_id,
 	st->cr4 = CR4_PAE;
 	st->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE;
 	st->rip = vm->cfg->entry_ip;
-	st->rsp = vm->cfg->load_gpa;
+	st->rsp = vm->cfg->load_gpa - (uint64_t)vcpu_id * HV_VCPU_STACK;
 	st->rflags = RFLAGS_FIXED;
 	st->regs.rdi = HV_BOOT_INFO;
 	st->regs.rsi = vcpu_id;

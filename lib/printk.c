@@ -1,11 +1,36 @@
 /* Log levels and console sinks. */
 #include "lib/printk.h"
+#include "lib/spinlock.h"
 
 #define MAX_SINKS 4
 
 static console_write_fn sinks[MAX_SINKS];
 static unsigned nsinks;
 static enum log_level cur_level = LOG_INFO;
+/* Keeps lines from different CPUs whole.  A CPU that faults while holding
+ * it (or panics) must still be heard: after printk_emergency() the lock is
+ * only tried for a while. */
+static struct spinlock console_lock = SPINLOCK_INIT;
+static bool emergency;
+
+void printk_emergency(void)
+{
+	WRITE_ONCE(emergency, true);
+}
+
+static bool console_lock_take(void)
+{
+	if (!READ_ONCE(emergency)) {
+		spin_lock(&console_lock);
+		return true;
+	}
+	for (unsigned spin = 0; spin < 1000000; spin++) {
+		if (spin_trylock(&console_lock))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
 
 void console_register(console_write_fn fn)
 {
@@ -27,14 +52,18 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 {
 	char buf[512];
 	int n;
-
 	if (lvl > cur_level)
 		return;
+	bool locked;
+
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
+	locked = console_lock_take();
 	for (unsigned i = 0; i < nsinks; i++)
 		sinks[i](buf, (size_t)n);
+	if (locked)
+		spin_unlock(&console_lock);
 }
 
 void printk(enum log_level lvl, const char *fmt, ...)

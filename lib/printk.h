@@ -22,6 +22,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 typedef void (*console_write_fn)(const char *s, size_t n);
 void console_register(console_write_fn fn);
 
+/* From now on, never wait for the console lock for long (panics, faults). */
+void printk_emergency(void);
+
 void log_set_level(enum log_level lvl);
 enum log_level log_get_level(void);
 void printk(enum log_level lvl, const char *fmt, ...) __printf(2, 3);

@@ -1,6 +1,7 @@
 /* Physical frame allocator: arenas of managed RAM, one bitmap bit per page
  * (1 = allocated).  See mm/frame.h for the rules. */
 #include "mm/frame.h"
+#include "lib/spinlock.h"
 #include "mm/errno.h"
 #include "mm/range.h"
 #include "lib/printk.h"
@@ -276,7 +277,7 @@ static void arena_take(struct arena *a, uint64_t idx, uint64_t n)
 		a->hint = idx + n;
 }
 
-paddr_t frame_alloc(void)
+static paddr_t alloc_one(void)
 {
 	for (unsigned i = 0; i < fa.narenas; i++) {
 		struct arena *a = &fa.arena[i];
@@ -316,7 +317,7 @@ static uint64_t arena_find_run(const struct arena *a, uint64_t n,
 	return a->npages;
 }
 
-paddr_t frame_alloc_contig(size_t npages, size_t align)
+static paddr_t alloc_contig(size_t npages, size_t align)
 {
 	if (npages == 0)
 		return 0;
@@ -337,6 +338,30 @@ paddr_t frame_alloc_contig(size_t npages, size_t align)
 		return arena_addr(a, idx);
 	}
 	return 0;
+}
+
+/* One lock for the whole allocator: allocations are rare after boot
+ * (VM creation, AP start-up), so contention does not matter. */
+static struct spinlock frame_lock = SPINLOCK_INIT;
+
+paddr_t frame_alloc(void)
+{
+	paddr_t pa;
+
+	spin_lock(&frame_lock);
+	pa = alloc_one();
+	spin_unlock(&frame_lock);
+	return pa;
+}
+
+paddr_t frame_alloc_contig(size_t npages, size_t align)
+{
+	paddr_t pa;
+
+	spin_lock(&frame_lock);
+	pa = alloc_contig(npages, align);
+	spin_unlock(&frame_lock);
+	return pa;
 }
 
 static void zero_frames(paddr_t pa, size_t npages)
@@ -382,22 +407,34 @@ static struct arena *arena_of(paddr_t pa)
 	return NULL;
 }
 
-void frame_free_contig(paddr_t pa, size_t npages)
+/* Returns NULL, or what is wrong (the caller panics after unlocking). */
+static const char *free_contig(paddr_t pa, size_t npages)
 {
 	struct arena *a = arena_of(pa);
 	uint64_t idx;
 
 	if (!a || !IS_ALIGNED(pa, PAGE_SIZE) ||
 	    npages > pages_of(arena_end(a) - pa))
-		panic("frame_free: 0x%llx+%zu pages not owned by the allocator",
-		      (unsigned long long)pa, npages);
+		return "not owned by the allocator";
 	idx = pages_of(pa - a->base);
 	if (bm_find(a->bitmap, idx, idx + npages, false) != idx + npages)
-		panic("frame_free: double free in 0x%llx+%zu pages",
-		      (unsigned long long)pa, npages);
+		return "double free";
 	bm_assign(a->bitmap, idx, idx + npages, false);
 	a->nfree += npages;
 	a->hint = MIN(a->hint, idx);
+	return NULL;
+}
+
+void frame_free_contig(paddr_t pa, size_t npages)
+{
+	const char *err;
+
+	spin_lock(&frame_lock);
+	err = free_contig(pa, npages);
+	spin_unlock(&frame_lock);
+	if (err)
+		panic("frame_free: 0x%llx+%zu pages: %s",
+		      (unsigned long long)pa, npages, err);
 }
 
 void frame_free(paddr_t pa)

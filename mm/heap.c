@@ -5,6 +5,7 @@
  * page: a slab page's objects all live in that page, and a large block is
  * always the first thing after its run's header. */
 #include "mm/heap.h"
+#include "lib/spinlock.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
 #include "lib/printk.h"
@@ -38,6 +39,16 @@ static struct {
 	struct heap_hdr *partial[NCLASSES]; /* pages with a free object */
 	struct heap_stats stats;
 } heap;
+
+/* One lock for the heap; it nests outside the frame allocator's. */
+static struct spinlock heap_lock = SPINLOCK_INIT;
+
+/* A bad kfree() is a hypervisor bug: drop the lock, then panic. */
+static __noreturn void heap_bug(const char *fmt, void *p)
+{
+	spin_unlock(&heap_lock);
+	panic(fmt, p);
+}
 
 void heap_init(void)
 {
@@ -152,9 +163,9 @@ static void slab_free(struct heap_hdr *h, void *p)
 	unsigned i = (unsigned)(off / size);
 
 	if ((uint8_t *)p < obj_base(h) || off % size || i >= class_objs(h->cls))
-		panic("kfree: %p is not a heap object", p);
+		heap_bug("kfree: %p is not a heap object", p);
 	if (!slot_used(h, i))
-		panic("kfree: double free of %p", p);
+		heap_bug("kfree: double free of %p", p);
 	slot_set(h, i, false);
 	if (h->nfree++ == 0)
 		partial_add(h);
@@ -187,7 +198,7 @@ static void *large_alloc(size_t size)
 static void large_free(struct heap_hdr *h, void *p)
 {
 	if ((uint8_t *)p != obj_base(h))
-		panic("kfree: %p is not a heap object", p);
+		heap_bug("kfree: %p is not a heap object", p);
 	h->magic = MAGIC_DEAD;
 	heap.stats.large_pages -= h->npages;
 	frame_free_contig(virt_to_phys(h), h->npages);
@@ -201,12 +212,14 @@ void *kmalloc(size_t size)
 
 	if (size == 0 || size > HEAP_MAX_ALLOC)
 		return NULL;
+	spin_lock(&heap_lock);
 	if (size <= HEAP_SLAB_MAX)
 		p = slab_alloc(class_of(size));
 	else
 		p = large_alloc(size);
 	if (p)
 		heap.stats.objects++;
+	spin_unlock(&heap_lock);
 	return p;
 }
 
@@ -225,6 +238,7 @@ void kfree(void *p)
 
 	if (!p)
 		return;
+	spin_lock(&heap_lock);
 	h = phys_to_virt(ALIGN_DOWN(virt_to_phys(p), PAGE_SIZE));
 	switch (h->magic) {
 	case MAGIC_SLAB:
@@ -234,11 +248,12 @@ void kfree(void *p)
 		large_free(h, p);
 		break;
 	case MAGIC_DEAD:
-		panic("kfree: double free of %p", p);
+		heap_bug("kfree: double free of %p", p);
 	default:
-		panic("kfree: %p is not a heap object", p);
+		heap_bug("kfree: %p is not a heap object", p);
 	}
 	heap.stats.objects--;
+	spin_unlock(&heap_lock);
 }
 
 void heap_get_stats(struct heap_stats *st)

@@ -30,6 +30,8 @@
 #define HV_FEAT_TIME (1u << 1)     /* HC_TIME */
 #define HV_FEAT_YIELD (1u << 2)    /* HC_YIELD */
 #define HV_FEAT_IDENTITY (1u << 3) /* HC_IDENTITY */
+#define HV_FEAT_IPI (1u << 4)      /* HC_SEND_IPI, virtual interrupts */
+#define HV_FEAT_STATS (1u << 5)    /* HC_VCPU_STATS */
 
 /* ---- Calling convention ------------------------------------------------
  * VMCALL with RAX = call number, arguments in RDI, RSI, RDX, R10, R8, R9
@@ -46,6 +48,10 @@ enum hv_call {
 	HC_TIME = 4,          /* () -> TSC frequency in Hz             user */
 	HC_YIELD = 5,         /* () -> 0; gives up the rest of the slice user */
 	HC_SHUTDOWN = 6,      /* (exit code) -> does not return            */
+	HC_SEND_IPI = 7,      /* (vcpu_id, vector) -> 0; vector 32..255 is
+			       * raised in that vCPU of the same VM      user */
+	HC_VCPU_STATS = 8,    /* (vcpu_id, gpa) -> 0; fills struct
+			       * hv_vcpu_stats for a vCPU of the same VM */
 	HC_NR_CALLS
 };
 
@@ -67,13 +73,37 @@ struct hv_identity {
 	char name[32]; /* NUL-terminated VM name */
 };
 
+/* Scheduler statistics of one vCPU (HC_VCPU_STATS).  Times in TSC
+ * ticks of the host (the guest's TSC runs at the same rate). */
+struct hv_vcpu_stats {
+	uint64_t run_tsc;    /* time spent running */
+	uint64_t runs;       /* times it was dispatched */
+	uint64_t migrations; /* dispatches on another pCPU than the last */
+	uint64_t wakeups;    /* wake-ups from HLT */
+	uint64_t exits;      /* VM exits */
+	uint64_t pcpu_mask;  /* bit n: it ran on pCPU n at least once */
+	uint32_t state;      /* 0 runnable, 1 running, 2 blocked, 3 stopped */
+	uint32_t pcpu;       /* pCPU it last ran on */
+};
+
+/* ---- Virtual interrupts -------------------------------------------------
+ * A vector raised by HC_SEND_IPI (or, later, a virtual device) is
+ * delivered through the guest's IDT like an external interrupt once the
+ * vCPU has RFLAGS.IF = 1 and no STI/MOV-SS shadow; pending vectors are
+ * delivered highest first, each once.  No EOI is needed (there is no
+ * virtual LAPIC yet).  HLT with IF = 1 blocks the vCPU until a vector is
+ * pending; HLT with IF = 0 and nothing pending stops the vCPU for good
+ * (reported). */
+
 /* ---- Start-of-day state of a long64 VM ---------------------------------
  * 64-bit mode, CPL 0, paging on with an identity map of the first 4 GiB of
  * guest-physical space (2 MiB pages, U/S=1, R/W=1) built by the hypervisor
  * in guest RAM at HV_BOOT_PML4..; GDT at HV_BOOT_GDT with the selectors
  * below; interrupts disabled, no IDT (IDTR limit 0).  RDI = GPA of a
- * struct hv_start_info; RSP = load address (the stack grows down towards
- * HV_BOOT_STACK_LOW).  The guest image is loaded at its configured load
+ * struct hv_start_info; RSI = the vCPU's number; RSP = load address -
+ * vCPU number * HV_VCPU_STACK (each vCPU its own stack, growing down
+ * towards HV_BOOT_STACK_LOW).  Every vCPU of a VM starts this way at the
+ * same entry.  The guest image is loaded at its configured load
  * address (default 0x100000) and entered at its entry address (default:
  * the load address). */
 #define HV_BOOT_PML4 0x1000u    /* PML4, then PDPT, then 4 PDs: 0x1000-0x6fff */
@@ -81,6 +111,7 @@ struct hv_identity {
 #define HV_BOOT_INFO 0x8000u    /* struct hv_start_info */
 #define HV_BOOT_CMDLINE 0x8100u /* NUL-terminated, up to 256 bytes */
 #define HV_BOOT_STACK_LOW 0x9000u
+#define HV_VCPU_STACK 0x10000u  /* 64 KiB of stack per vCPU */
 
 #define HV_SEL_CODE64 0x08
 #define HV_SEL_DATA 0x10

@@ -8,6 +8,8 @@
 #   EXPECT=("regex" ...)   lines that must appear, in this order
 #   REJECT=("regex" ...)   lines that must not appear
 #   BOCHS_EXTRA="bochsrc lines"   QEMU_EXTRA="args"
+#   POSTCHECK="command args"   run with the cleaned log as last argument
+#                              after EXPECT/REJECT passed; non-zero fails
 # Usage: run.sh [case-name-glob]   (BOOT_JOBS=N runs N cases at once)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +24,7 @@ run_case() {
 	name=$(basename "$file" .case)
 	local EMU=bochs CMDLINE="loglevel=info onexit=poweroff" MODULES="" CPUS=1
 	local TIMEOUT=120 EXPECT_STATUS="" BOCHS_EXTRA="" QEMU_EXTRA="" MODEL=corei7_icelake_u
+	local POSTCHECK=""
 	local -a EXPECT=() REJECT=()
 	# shellcheck disable=SC1090
 	source "$file"
@@ -67,8 +70,15 @@ run_case() {
 			why="forbidden line present: $(grep -m1 -E -- "$pat" "$log.txt")"
 		fi
 	done
+	if [ -z "$why" ] && [ -n "$POSTCHECK" ]; then
+		# shellcheck disable=SC2086
+		if ! $POSTCHECK "$log.txt" >"$out/$name.postcheck" 2>&1; then
+			why="post-check failed: $(tail -n 5 "$out/$name.postcheck" | tr '\n' ' ')"
+		fi
+	fi
 	if [ -z "$why" ]; then
 		echo "PASS $name ($EMU, $((SECONDS - t0))s)" >"$res"
+		[ -s "$out/$name.postcheck" ] && sed 's/^/    /' "$out/$name.postcheck" >>"$res"
 	else
 		{
 			echo "FAIL $name ($EMU, $((SECONDS - t0))s): $why"
