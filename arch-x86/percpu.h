@@ -26,7 +26,10 @@ struct percpu {
 	paddr_t vmxon_region;
 	bool vmx_on;
 	struct vcpu *current; /* vCPU whose VMCS is loaded, or NULL */
-	uint64_t host_rsp_for_exit; /* scratch for the exit stub */
+	/* Set by interrupt handlers, consumed by the vCPU run loop. */
+	volatile bool need_resched; /* a kick IPI arrived */
+	volatile bool slice_over;   /* the LAPIC timer ended the slice */
+	volatile bool idle;         /* halted in the idle loop */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

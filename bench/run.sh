@@ -1,48 +1,77 @@
 #!/usr/bin/env bash
-# bench/run.sh [--no-build] [--model M] [--timeout S]
-# Boots the hypervisor in Bochs with the benchmark guest (bench/guest/
-# bench.c) and prints its results, one "BENCH name key=value ..." line
-# each, plus the hypervisor's own "BENCH boot_to_first_vmentry tsc=N".
+# bench/run.sh [--no-build] [--model M] [--timeout S] [--no-sched | --sched-only]
+#              [--sched rr|fair] [--timeslice US]
+# Boots the hypervisor in Bochs with the benchmark guests and prints their
+# results, one "BENCH name key=value ..." line each:
+#  1. bench/guest/bench.c on one CPU: VM-exit round trips, plus the
+#     hypervisor's own "BENCH boot_to_first_vmentry tsc=N";
+#  2. bench/guest/sched_bench.c on two CPUs (bench/sched_bench.vms):
+#     vCPU-to-vCPU switch by HC_YIELD, wake-up latency of a halted vCPU by
+#     HC_SEND_IPI on the same and on the other pCPU, and the share of a
+#     pCPU a CPU-bound vCPU keeps against two competitors (ideal 1/3).
 # In Bochs (clock: sync=none) TSC ticks are retired instructions, so the
-# figures are exact path lengths and repeat from run to run.
-# The full serial log is kept in $BUILD/bench/bench.log.
+# figures are path lengths and repeat from run to run (the 2-CPU ones
+# vary a little with the interleaving of the two emulated CPUs).
+# The full serial logs are kept in $BUILD/bench/{bench,sched}.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-build=1 model=corei7_icelake_u timeout_s=120
+build=1 model=corei7_icelake_u timeout_s=120 exits=1 sched=1
+policy=fair timeslice=2000
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-build) build=0; shift ;;
 	--model) model=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
+	--no-sched) sched=0; shift ;;
+	--sched-only) exits=0; shift ;;
+	--sched) policy=$2; shift 2 ;;
+	--timeslice) timeslice=$2; shift 2 ;;
 	*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 
 out=$BUILD/bench
-iso=$out/bench.iso log=$out/bench.log
 mkdir -p "$out"
 if [ "$build" = 1 ]; then
-	make --no-print-directory all guests >/dev/null
+	make --no-print-directory BUILD="$BUILD" all guests >/dev/null
 fi
-bash scripts/mkiso.sh "$iso" "loglevel=info onexit=poweroff" \
-	"$BUILD/hypervisor.elf" bench/bench.vms "$BUILD/guests/bench.bin"
 
-status=0
-bash scripts/bochs.sh "$iso" "$log" --timeout "$timeout_s" --model "$model" || status=$?
+# run_bench NAME CPUS CMDLINE VMS IMAGE DONE_LINE: boots, prints the BENCH
+# lines (guest lines arrive as "[vm] BENCH ...", the hypervisor's have no
+# prefix; CRs and ANSI escapes come from GRUB) and checks DONE_LINE.
+run_bench() {
+	local name=$1 cpus=$2 cmdline=$3 vms=$4 image=$5 done_line=$6
+	local iso=$out/$name.iso log=$out/$name.log status=0 results
+	bash scripts/mkiso.sh "$iso" "$cmdline" "$BUILD/hypervisor.elf" "$vms" "$image"
+	bash scripts/bochs.sh "$iso" "$log" --cpus "$cpus" --timeout "$timeout_s" \
+		--model "$model" || status=$?
+	results=$(sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$log" | tr -d '\r' |
+		sed -n -E 's/^(\[[A-Za-z0-9_-]+\] )?(BENCH .*)$/\2/p')
+	echo "$name: model=$model cpus=$cpus status=$status log=$log"
+	if [ -z "$results" ]; then
+		echo "bench/run.sh: no BENCH lines in $log" >&2
+		tail -n 20 "$log" >&2
+		return 1
+	fi
+	echo "$results"
+	if ! grep -q "^BENCH $done_line" <<<"$results"; then
+		echo "bench/run.sh: the $name guest did not finish" >&2
+		return 1
+	fi
+	if [ "$name" = bench ] && ! grep -q '^BENCH boot_to_first_vmentry' <<<"$results"; then
+		echo "bench/run.sh: note: no 'BENCH boot_to_first_vmentry' line from the hypervisor" >&2
+	fi
+	return "$status"
+}
 
-# Guest lines arrive as "[bench] BENCH ..."; the hypervisor's own line has
-# no prefix.  CRs and ANSI escapes come from GRUB.
-results=$(sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$log" | tr -d '\r' |
-	sed -n -E 's/^(\[bench\] )?(BENCH .*)$/\2/p')
-echo "model=$model status=$status log=$log"
-if [ -z "$results" ]; then
-	echo "bench/run.sh: no BENCH lines in $log" >&2
-	tail -n 20 "$log" >&2
-	exit 1
+rc=0
+if [ "$exits" = 1 ]; then
+	run_bench bench 1 "loglevel=info onexit=poweroff" bench/bench.vms \
+		"$BUILD/guests/bench.bin" done || rc=1
 fi
-echo "$results"
-grep -q '^BENCH done' <<<"$results" || { echo "bench/run.sh: the guest did not finish" >&2; exit 1; }
-grep -q '^BENCH boot_to_first_vmentry' <<<"$results" ||
-	echo "bench/run.sh: note: no 'BENCH boot_to_first_vmentry' line from the hypervisor" >&2
-exit "$status"
+if [ "$sched" = 1 ]; then
+	run_bench sched 2 "loglevel=info onexit=poweroff sched=$policy timeslice=$timeslice" \
+		bench/sched_bench.vms "$BUILD/guests/sched_bench.bin" sched_done || rc=1
+fi
+exit "$rc"

@@ -169,6 +169,18 @@ static const char *set_onexit(struct hv_options *o, const char *v,
 	return "expected halt, poweroff or reboot";
 }
 
+static const char *set_preempt(struct hv_options *o, const char *v,
+			       size_t len)
+{
+	if (word_is(v, len, "vmx"))
+		o->preempt_lapic = false;
+	else if (word_is(v, len, "lapic"))
+		o->preempt_lapic = true;
+	else
+		return "expected vmx or lapic";
+	return NULL;
+}
+
 static const struct option options[] = {
 	{ "loglevel", set_loglevel },
 	{ "console", set_console },
@@ -178,6 +190,7 @@ static const struct option options[] = {
 	{ "sched", set_sched },
 	{ "timeslice", set_timeslice },
 	{ "onexit", set_onexit },
+	{ "preempt", set_preempt },
 };
 
 void hv_options_default(struct hv_options *o)

@@ -30,6 +30,7 @@ struct hv_options {
 	char test[HV_TEST_NAME_MAX];	/* test=NAME: boot self-test, "" = none */
 	unsigned maxcpus;		/* maxcpus=N, 0 = all */
 	char sched[HV_SCHED_NAME_MAX];	/* sched=rr|fair */
+	bool preempt_lapic;		/* preempt=vmx|lapic: slice timer */
 	uint64_t timeslice_us;		/* timeslice=N, 100..1000000 */
 	enum hv_onexit onexit;		/* onexit=halt|poweroff|reboot */
 };

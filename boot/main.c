@@ -21,6 +21,8 @@
 #include "mm/paging.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
+#include "sched/sched.h"
+#include "arch-x86/fpu.h"
 
 extern char boot_stack_bottom[], boot_stack_top[];
 extern char __image_start[], __image_end[], __text_start[], __text_end[],
@@ -135,12 +137,6 @@ static void setup_platform(void)
 		lapic_timer_hz() / 1000);
 }
 
-static void resched_irq(struct exc_frame *f)
-{
-	(void)f;
-	lapic_eoi();
-}
-
 /* The AP trampoline page must not hold anything the loader gave us. */
 static bool trampoline_free(void)
 {
@@ -154,53 +150,47 @@ static bool trampoline_free(void)
 	return true;
 }
 
-static void enable_host_xsave(void);
-
 static int ap_init(unsigned cpu)
 {
 	(void)cpu;
-	enable_host_xsave();
+	fpu_cpu_init();
 	return vmx_cpu_enable();
 }
 
-static void __noreturn ap_idle(unsigned cpu)
+static volatile bool sched_go;
+
+/* APs wait until the run queues exist, then schedule forever. */
+static void __noreturn ap_main(unsigned cpu)
 {
-	(void)cpu;
-	for (;;)
-		__asm__ volatile("sti; hlt; cli");
+	while (!sched_go)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	sched_cpu_loop(cpu);
+	cpu_halt_forever();
 }
 
-static void start_aps(void)
+static unsigned start_aps(void)
 {
 	unsigned n;
 
-	irq_register(VEC_RESCHED, resched_irq);
 	if (!trampoline_free()) {
 		pr_err("smp: the AP start-up page %#x holds boot data; running on one CPU\n",
 		       TRAMPOLINE_BASE);
-		return;
+		return 1;
 	}
 	/* The direct map is NX below 1 MiB; the APs execute the trampoline
 	 * there with the BSP's page tables, so open that page meanwhile. */
 	if (paging_map_range(&host_pt, TRAMPOLINE_BASE, TRAMPOLINE_BASE, PAGE_SIZE,
 			     PG_W | PG_X) < 0) {
 		pr_err("smp: cannot map the AP start-up page; running on one CPU\n");
-		return;
+		return 1;
 	}
-	n = smp_boot_aps(acpi.apic_ids, acpi.ncpus, opts.maxcpus, ap_init, ap_idle);
+	n = smp_boot_aps(acpi.apic_ids, acpi.ncpus, opts.maxcpus, ap_init, ap_main);
 	paging_map_range(&host_pt, TRAMPOLINE_BASE, TRAMPOLINE_BASE, PAGE_SIZE, PG_W);
 	for (unsigned cpu = 0; cpu < n; cpu++)
 		pr_info("cpu %u: APIC ID %u online in VMX root operation\n", cpu,
 			smp_apic_id(cpu));
 	pr_info("smp: %u of %u CPU(s) online\n", n, acpi.ncpus);
-}
-
-static void enable_host_xsave(void)
-{
-	/* XSETBV exits are emulated by executing XSETBV here, which needs
-	 * CR4.OSXSAVE on the host. */
-	if (cpuid(1).ecx & CPUID1_ECX_XSAVE)
-		write_cr4(read_cr4() | CR4_OSXSAVE);
+	return n;
 }
 
 static __noreturn void finish(bool pass)
@@ -215,6 +205,7 @@ void hv_main(uint32_t magic, uint64_t info)
 {
 	const char *err;
 	bool pass;
+	unsigned ncpus;
 
 	early_cpu_setup();
 	uart_init(HV_DEFAULT_CONSOLE_PORT, HV_DEFAULT_BAUD);
@@ -250,10 +241,17 @@ void hv_main(uint32_t magic, uint64_t info)
 		pr_err("hv: VT-x cannot be used on this CPU; stopping\n");
 		finish(false);
 	}
-	enable_host_xsave();
+	/* XSETBV and vCPU switches need the FPU/XSAVE controls on. */
+	fpu_cpu_init();
 	pr_info("vmx: CPU 0 in VMX root operation\n");
-	start_aps();
-	vmx_set_time_slice(opts.timeslice_us * (tsc_hz() / 1000000));
-	pass = vms_run_all(&bi, boot_tsc);
+	sched_irq_init();
+	ncpus = start_aps();
+	vmx_use_lapic_timer(opts.preempt_lapic);
+	if (sched_setup(opts.sched, opts.timeslice_us * (tsc_hz() / 1000000), ncpus) < 0)
+		finish(false);
+	sched_go = true;
+	for (unsigned cpu = 1; cpu < ncpus; cpu++)
+		smp_kick(cpu);
+	pass = vms_run_all(&bi, boot_tsc, ncpus);
 	finish(pass);
 }

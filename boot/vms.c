@@ -68,52 +68,62 @@ static const struct boot_module *find_image(const struct boot_info *bi,
 
 static void print_exit_stats(const struct vm *vm)
 {
-	char line[160];
+	char line[200];
 	int n = 0;
 	uint64_t total = 0;
 
 	for (unsigned r = 0; r < EXIT_REASON_MAX; r++)
-		total += vm->exit_count[r];
-	n = snprintf(line, sizeof(line), "vm %s: %lu exits:", vm->name, total);
-	for (unsigned r = 0; r < EXIT_REASON_MAX && n < (int)sizeof(line) - 24; r++)
-		if (vm->exit_count[r])
-			n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
-				      vmx_exit_reason_name(r), vm->exit_count[r]);
+		total += vm_exit_count(vm, r);
+	n = snprintf(line, sizeof(line), "vm %s: %lu exits", vm->name, total);
+	for (unsigned r = 0; r < EXIT_REASON_MAX && n < (int)sizeof(line) - 32; r++) {
+		uint64_t c = vm_exit_count(vm, r);
+
+		if (c)
+			n += snprintf(line + n, sizeof(line) - n, "%s %s=%lu",
+				      n && line[n - 1] == 's' ? ":" : "",
+				      vmx_exit_reason_name(r), c);
+	}
 	pr_info("%s\n", line);
 }
 
-static bool run_one(const struct boot_info *bi, unsigned idx, uint64_t boot_tsc,
-		    bool *first)
+/* Create one VM; false when it could not be started (reported). */
+static bool create_one(const struct boot_info *bi, unsigned idx, unsigned ncpus)
 {
 	struct vm_config *cfg = &configs.vm[idx];
-	struct vm *vm = &vms[idx];
 	const struct boot_module *img;
-	bool ok;
 
-	if (vm_config_validate_cpus(cfg, 1, report_config, NULL) < 0)
-		return !cfg->has_expect_exit && !cfg->expect_stop;
+	if (vm_config_validate_cpus(cfg, ncpus, report_config, NULL) < 0)
+		return false;
 	img = find_image(bi, cfg);
 	if (!img) {
 		pr_err("vm %s: image module '%s' not found (config line %u)\n",
 		       cfg->name, cfg->image, cfg->line);
-		return !cfg->has_expect_exit && !cfg->expect_stop;
+		return false;
 	}
 	pr_info("vm %s: %lu MiB, %u vCPU(s), %s entry at %#lx, image %s (%lu bytes)\n",
 		cfg->name, cfg->mem_size >> 20, cfg->vcpus,
 		vm_entry_mode_name(cfg->entry), cfg->entry_ip, cfg->image,
 		img->end - img->start);
-	if (vm_create(vm, idx, cfg, phys_to_virt(img->start), img->end - img->start) < 0) {
+	if (vm_create(&vms[idx], idx, cfg, phys_to_virt(img->start),
+		      img->end - img->start) < 0) {
 		pr_err("vm %s: not started\n", cfg->name);
+		return false;
+	}
+	return true;
+}
+
+/* Did the VM end the way its description said it would? */
+static bool check_one(unsigned idx, bool created)
+{
+	struct vm_config *cfg = &configs.vm[idx];
+	struct vm *vm = &vms[idx];
+	bool ok = true;
+
+	if (!created)
 		return !cfg->has_expect_exit && !cfg->expect_stop;
-	}
-	sched_run_vm(vm);
-	if (*first && vm->first_entry_tsc) {
-		pr_info("BENCH boot_to_first_vmentry tsc=%lu\n",
-			vm->first_entry_tsc - boot_tsc);
-		*first = false;
-	}
 	print_exit_stats(vm);
-	ok = true;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		sched_print_vcpu(&vm->vcpu[i]);
 	if (cfg->has_expect_exit) {
 		ok = vm->state == VM_EXITED && (uint32_t)vm->exit_code == cfg->expect_exit;
 		pr_info("vm %s: expected exit code %u: %s\n", cfg->name,
@@ -123,25 +133,45 @@ static bool run_one(const struct boot_info *bi, unsigned idx, uint64_t boot_tsc,
 		pr_info("vm %s: expected to be stopped: %s\n", cfg->name,
 			ok ? "ok" : "MISMATCH");
 	}
-	vm_destroy(vm);
 	return ok;
 }
 
-bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc)
+bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc, unsigned ncpus)
 {
+	bool created[VM_CONFIG_MAX_VMS] = { false };
 	unsigned good = 0, bad = 0;
-	bool first = true;
+	uint64_t first = 0;
 
 	if (!parse_descriptions(bi)) {
 		pr_info("vms: no VM description module (*.vms); nothing to run\n");
 		return true;
 	}
+	for (unsigned i = 0; i < configs.count; i++)
+		created[i] = create_one(bi, i, ncpus);
+	for (unsigned i = 0; i < configs.count; i++)
+		if (created[i])
+			sched_start_vm(&vms[i]);
+	/* The boot CPU schedules like the others until every VM ended. */
+	sched_cpu_loop(0);
+
 	for (unsigned i = 0; i < configs.count; i++) {
-		if (run_one(bi, i, boot_tsc, &first))
+		if (created[i] && vms[i].first_entry_tsc &&
+		    (!first || vms[i].first_entry_tsc < first))
+			first = vms[i].first_entry_tsc;
+	}
+	if (first)
+		pr_info("BENCH boot_to_first_vmentry tsc=%lu\n", first - boot_tsc);
+	pr_info("sched: final statistics\n");
+	for (unsigned i = 0; i < configs.count; i++) {
+		if (check_one(i, created[i]))
 			good++;
 		else
 			bad++;
 	}
+	sched_print_pcpus();
+	for (unsigned i = 0; i < configs.count; i++)
+		if (created[i])
+			vm_destroy(&vms[i]);
 	pr_info("vms: %u VM(s) ended as expected, %u did not\n", good, bad);
 	return bad == 0;
 }

@@ -4,8 +4,9 @@
 
 #include "boot/boot_info.h"
 
-/* Returns true when every VM that states an expected exit code ended with
- * it and no VM description had errors that the run was told to expect. */
-bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc);
+/* Create every VM described by the boot modules, run them on all pCPUs
+ * until each has ended, and report.  Returns true when every VM that
+ * states an expected end (expect_exit, expect_stop) ended that way. */
+bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc, unsigned ncpus);
 
 #endif

@@ -14,7 +14,8 @@
 #define CPUID7_EBX_ERMS BIT(9)
 #define CPUID7_EDX_FSRM BIT(4)
 #define CPUID6_EAX_ARAT BIT(2)
-#define HV_FEATURES (HV_FEAT_CONSOLE | HV_FEAT_TIME | HV_FEAT_YIELD | HV_FEAT_IDENTITY)
+#define HV_FEATURES (HV_FEAT_CONSOLE | HV_FEAT_TIME | HV_FEAT_YIELD | \
+		     HV_FEAT_IDENTITY | HV_FEAT_IPI | HV_FEAT_STATS)
 
 /* Features we do not virtualize are hidden, never half-offered: nested
  * VMX, SMX, MONITOR/MWAIT (they exit to #UD), thermal/perf MSR features. */

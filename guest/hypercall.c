@@ -109,6 +109,46 @@ static int64_t hc_shutdown(struct vcpu *v, const struct hc_args *a)
 	return 0;
 }
 
+static struct vcpu *hc_target(struct vcpu *v, uint64_t id)
+{
+	return id < v->vm->nr_vcpus ? &v->vm->vcpu[id] : NULL;
+}
+
+static int64_t hc_send_ipi(struct vcpu *v, const struct hc_args *a)
+{
+	struct vcpu *t = hc_target(v, hc_arg(a, 0));
+	uint64_t vec = hc_arg(a, 1);
+
+	if (!t || vec < VIRQ_MIN_VECTOR || vec > 255)
+		return HV_EINVAL;
+	vcpu_raise_irq(t, (uint8_t)vec);
+	return 0;
+}
+
+static int64_t hc_vcpu_stats(struct vcpu *v, const struct hc_args *a)
+{
+	struct vcpu *t = hc_target(v, hc_arg(a, 0));
+	struct sched_entity_stats st;
+	struct hv_vcpu_stats out;
+
+	if (!t)
+		return HV_EINVAL;
+	sched_entity_get_stats(&t->se, &st);
+	memset(&out, 0, sizeof(out));
+	out.run_tsc = st.run_ticks;
+	out.runs = st.runs;
+	out.migrations = st.migrations;
+	out.wakeups = st.wakeups;
+	for (unsigned r = 0; r < EXIT_REASON_MAX; r++)
+		out.exits += READ_ONCE(t->exit_count[r]);
+	out.pcpu_mask = READ_ONCE(t->pcpu_mask);
+	out.state = (uint32_t)st.state;
+	out.pcpu = st.cpu != SCHED_CPU_NONE ? st.cpu : st.last_cpu;
+	if (gmem_copy_to_guest(&v->vm->mem, hc_arg(a, 1), &out, sizeof(out)) < 0)
+		return HV_EFAULT;
+	return 0;
+}
+
 static const struct hc_entry hc_table[HC_NR_CALLS] = {
 	[HC_VERSION] = { "version", hc_version, 0, HC_USER },
 	[HC_NOP] = { "nop", hc_nop, 0, HC_USER },
@@ -117,6 +157,8 @@ static const struct hc_entry hc_table[HC_NR_CALLS] = {
 	[HC_TIME] = { "time", hc_time, 0, HC_USER },
 	[HC_YIELD] = { "yield", hc_yield, 0, HC_USER },
 	[HC_SHUTDOWN] = { "shutdown", hc_shutdown, 1, 0 },
+	[HC_SEND_IPI] = { "send_ipi", hc_send_ipi, 2, HC_USER },
+	[HC_VCPU_STATS] = { "vcpu_stats", hc_vcpu_stats, 2, 0 },
 };
 
 enum vcpu_action guest_hypercall(struct vcpu *v)

@@ -3,21 +3,32 @@
 #include "vmx/vcpu_regs.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
+#include "lib/printk.h"
 
 #define XCR0_X87 BIT(0)
 #define XCR0_SSE BIT(1)
 #define XCR0_AVX BIT(2)
 
+/* HLT with interrupts on waits for a virtual interrupt; with interrupts
+ * off and nothing pending it never ends: a dead vCPU, reported and
+ * stopped rather than kept around (the VM ends with its last vCPU). */
 enum vcpu_action guest_hlt(struct vcpu *v)
 {
-	/* With interrupts off and nothing pending, HLT never ends: a dead
-	 * vCPU, reported rather than kept around. */
-	if (!(vcpu_rflags(v) & RFLAGS_IF) && !v->event.valid) {
-		vm_stop(v->vm, "vCPU %u halted with interrupts disabled at RIP %#lx",
+	struct vm *vm = v->vm;
+
+	if (vcpu_rflags(v) & RFLAGS_IF)
+		return virq_set_maybe(&v->virq) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
+	if (v->event.valid)
+		return ACT_RESUME_ADVANCE;
+	v->state = VCPU_STOPPED;
+	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_SEQ_CST) == 0) {
+		vm_stop(vm, "vCPU %u halted with interrupts disabled at RIP %#lx",
 			v->id, vcpu_rip(v));
 		return ACT_KILL_VM;
 	}
-	return ACT_BLOCK;
+	pr_err("vm %s: vCPU %u stopped: halted with interrupts disabled at RIP %#lx\n",
+	       vm->name, v->id, vcpu_rip(v));
+	return ACT_KILL_VM;
 }
 
 static uint64_t host_xcr0_mask(void)

@@ -4,10 +4,12 @@
 #include "guest/emulate.h"
 #include "vmx/caps.h"
 #include "arch-x86/regs.h"
+#include "arch-x86/fpu.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "sched/sched.h"
 
 #define RAM_CHUNK_PAGES 512 /* 2 MiB: lets EPT use large pages */
 
@@ -65,6 +67,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	struct vcpu_init_state st;
 
 	memset(vm, 0, sizeof(*vm));
+	spin_init(&vm->lock);
 	vm->id = id;
 	vm->cfg = cfg;
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
@@ -101,6 +104,10 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->vm = vm;
 		v->id = i;
 		v->xcr0 = 1; /* x87 state is always enabled */
+		v->fpu_area = frame_zalloc();
+		if (!v->fpu_area)
+			goto fail_vcpus;
+		fpu_init_area(phys_to_virt(v->fpu_area));
 		loader_initial_state(vm, i, &st);
 		if (cfg->fault_inject == FAULT_BAD_GUEST_STATE)
 			st.rflags &= ~(uint64_t)RFLAGS_FIXED;
@@ -108,12 +115,16 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 			goto fail_vcpus;
 		v->state = VCPU_RUNNABLE;
 	}
+	vm->vcpus_live = vm->nr_vcpus;
 	vm->state = VM_READY;
 	return 0;
 
 fail_vcpus:
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		vmx_vcpu_destroy(&vm->vcpu[i]);
+		if (vm->vcpu[i].fpu_area)
+			frame_free(vm->vcpu[i].fpu_area);
+	}
 fail_vmx:
 	vmx_vm_destroy(vm);
 fail_ram:
@@ -125,39 +136,67 @@ fail_ept:
 
 void vm_destroy(struct vm *vm)
 {
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		vmx_vcpu_destroy(&vm->vcpu[i]);
+		if (vm->vcpu[i].fpu_area)
+			frame_free(vm->vcpu[i].fpu_area);
+	}
 	vmx_vm_destroy(vm);
 	ept_destroy(&vm->ept);
 	free_ram(vm);
 }
 
+uint64_t vm_exit_count(const struct vm *vm, unsigned reason)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		n += READ_ONCE(vm->vcpu[i].exit_count[reason]);
+	return n;
+}
+
+static void console_flush_locked(struct vm *vm);
+
+/* The first end wins; later ones (another vCPU faulting meanwhile) are
+ * dropped.  Returns false if the VM had already ended. */
+static bool vm_end(struct vm *vm, enum vm_state state, int code)
+{
+	spin_lock(&vm->lock);
+	if (vm_is_over(vm)) {
+		spin_unlock(&vm->lock);
+		return false;
+	}
+	console_flush_locked(vm);
+	vm->exit_code = code;
+	__atomic_store_n(&vm->state, state, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	return true;
+}
+
 void vm_exit(struct vm *vm, int code)
 {
-	if (vm_is_over(vm))
+	if (!vm_end(vm, VM_EXITED, code))
 		return;
-	vm_console_flush(vm);
-	vm->state = VM_EXITED;
-	vm->exit_code = code;
 	pr_info("vm %s: exited with code %d\n", vm->name, code);
+	sched_vm_ended(vm);
 }
 
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
+	char reason[sizeof(vm->stop_reason)];
 	va_list ap;
 
-	if (vm_is_over(vm))
-		return;
-	vm_console_flush(vm);
 	va_start(ap, fmt);
-	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	vm->state = VM_STOPPED;
-	vm->exit_code = -1;
+	if (!vm_end(vm, VM_STOPPED, -1))
+		return;
+	memcpy(vm->stop_reason, reason, sizeof(reason));
 	pr_err("vm %s: stopped: %s\n", vm->name, vm->stop_reason);
+	sched_vm_ended(vm);
 }
 
-void vm_console_flush(struct vm *vm)
+static void console_flush_locked(struct vm *vm)
 {
 	struct vm_console_buf *c = &vm->console;
 
@@ -167,24 +206,32 @@ void vm_console_flush(struct vm *vm)
 	c->len = 0;
 }
 
+void vm_console_flush(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	console_flush_locked(vm);
+	spin_unlock(&vm->lock);
+}
+
+/* One line buffer per VM, shared by its vCPUs under vm->lock. */
 void vm_console_put(struct vm *vm, char c)
 {
 	struct vm_console_buf *b = &vm->console;
 
-	if (vm->cfg->console == CONSOLE_NONE)
+	if (vm->cfg->console == CONSOLE_NONE || c == '\r')
 		return;
+	spin_lock(&vm->lock);
 	if (c == '\n') {
 		if (!b->len)
 			pr_info("[%s] \n", vm->name);
-		vm_console_flush(vm);
-		return;
+		console_flush_locked(vm);
+	} else {
+		/* Show control bytes harmlessly rather than passing them on. */
+		if ((unsigned char)c < 0x20 && c != '\t')
+			c = '?';
+		b->line[b->len++] = c;
+		if (b->len == sizeof(b->line))
+			console_flush_locked(vm);
 	}
-	if (c == '\r')
-		return;
-	/* Show control bytes harmlessly rather than passing them on. */
-	if ((unsigned char)c < 0x20 && c != '\t')
-		c = '?';
-	b->line[b->len++] = c;
-	if (b->len == sizeof(b->line))
-		vm_console_flush(vm);
+	spin_unlock(&vm->lock);
 }

@@ -8,6 +8,9 @@
 #include "mm/gmem.h"
 #include "vmx/vmx.h"
 #include "vmx/exit_reason.h"
+#include "guest/virq.h"
+#include "sched/sched_core.h"
+#include "lib/spinlock.h"
 
 #define MAX_VMS VM_CONFIG_MAX_VMS
 #define VM_CONSOLE_LINE 160
@@ -54,9 +57,16 @@ struct vcpu {
 	enum vcpu_state state;
 	struct vmx_vcpu vmx;
 	struct pending_event event;
+	struct virq_set virq;        /* virtual interrupts waiting */
+	struct sched_entity se;
+	char se_name[VM_NAME_MAX + 8]; /* "vm/n" for scheduler messages */
 	uint64_t xcr0;
+	paddr_t fpu_area;            /* XSAVE/FXSAVE image, one page */
 	/* Syscall MSRs passed through to the guest; swapped on switches. */
-	uint64_t msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kgs_base;
+	uint64_t msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kgs_base,
+		msr_tsc_aux;
+	uint64_t pcpu_mask;          /* pCPUs it ran on */
+	uint64_t exit_count[EXIT_REASON_MAX];
 	bool yield; /* leave the run loop after this exit (slice over) */
 };
 
@@ -66,6 +76,7 @@ struct vm_console_buf {
 };
 
 struct vm {
+	struct spinlock lock; /* state, exit code, console */
 	unsigned id;
 	char name[VM_NAME_MAX + 1];
 	const struct vm_config *cfg;
@@ -81,9 +92,9 @@ struct vm {
 
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	unsigned nr_vcpus;
+	unsigned vcpus_live; /* not stopped on their own (atomic) */
 
 	struct vm_console_buf console;
-	uint64_t exit_count[EXIT_REASON_MAX];
 	uint64_t first_entry_tsc;
 };
 
@@ -100,13 +111,22 @@ void vm_exit(struct vm *vm, int code);
 void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
 static inline bool vm_is_over(const struct vm *vm)
 {
-	return vm->state == VM_EXITED || vm->state == VM_STOPPED;
+	enum vm_state st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
+
+	return st == VM_EXITED || st == VM_STOPPED;
 }
 
 /* Guest console: bytes from COM1 or the console hypercall, printed per
  * line with a "[name] " prefix. */
 void vm_console_put(struct vm *vm, char c);
 void vm_console_flush(struct vm *vm);
+
+/* Sum of the vCPUs' exit counters for one reason. */
+uint64_t vm_exit_count(const struct vm *vm, unsigned reason);
+
+/* Raise a virtual interrupt in a vCPU (from any pCPU) and make sure it is
+ * seen: wake the vCPU if it waits in HLT, make its pCPU exit if it runs. */
+void vcpu_raise_irq(struct vcpu *v, uint8_t vector);
 
 /* Queue an exception for injection at the next entry. */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,

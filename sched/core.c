@@ -2,16 +2,12 @@
  * pull, wake/block/stop, statistics.  The policy (sched/policy_*.c) orders
  * each queue; the hooks give time and kicks.
  *
- * Locking (docs/scheduler.md has the long version):
- *  - rq->lock protects the queue, its counts and statistics, and every
- *    field of the entities resident on it (queued or current).
- *  - se->lock serialises the decisions that make an entity resident or not
- *    (add, wake, put, stop), so a wake can never race with a block.
- *  - Order: se->lock, then run queue locks, two of them lower cpu first.
- *  - sched_pick() and the idle pull change an entity only between RUNNABLE
- *    and RUNNING, or move it between queues, never in or out of residency;
- *    they take no entity lock.  se->cpu only changes with the old and new
- *    queue locks held, hence lock_resident_rq()'s re-check. */
+ * Locking (docs/scheduler.md, "Locking"): rq->lock protects a queue and
+ * the entities resident on it; se->lock serialises add, wake, put and stop,
+ * the only paths that make an entity resident or not.  Order: se->lock,
+ * then queue locks, lower cpu first.  sched_pick() and the idle pull take
+ * no entity lock: they only flip RUNNABLE/RUNNING or move an entity
+ * between queues, with both queue locks held. */
 #include "sched/policy.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -39,6 +35,15 @@ static uint64_t sched_now(void)
 	return sc.hooks.now();
 }
 
+/* Ticks from 't' (read on some pCPU) to now on this one; clocks of
+ * different pCPUs may be slightly apart, so never negative. */
+static uint64_t since(uint64_t t)
+{
+	uint64_t now = sched_now();
+
+	return now > t ? now - t : 0;
+}
+
 static bool se_allowed(const struct sched_entity *se, unsigned cpu)
 {
 	return cpu < SCHED_MAX_CPUS && (se->affinity & BIT(cpu)) != 0;
@@ -49,11 +54,6 @@ static bool se_allowed(const struct sched_entity *se, unsigned cpu)
 static enum sched_state se_state(const struct sched_entity *se)
 {
 	return READ_ONCE(se->state);
-}
-
-static void se_set_state(struct sched_entity *se, enum sched_state st)
-{
-	WRITE_ONCE(se->state, st);
 }
 
 static bool se_resident(enum sched_state st)
@@ -81,22 +81,15 @@ static struct runqueue *lock_resident_rq(struct sched_entity *se)
 	}
 }
 
+/* Two queue locks, always the lower cpu first, so two pCPUs pulling from
+ * each other cannot deadlock. */
 static void lock_two(struct runqueue *a, struct runqueue *b)
 {
-	BUG_ON(a == b);
-	if (a->cpu < b->cpu) {
-		spin_lock(&a->lock);
-		spin_lock(&b->lock);
-	} else {
-		spin_lock(&b->lock);
-		spin_lock(&a->lock);
-	}
-}
+	struct runqueue *lo = a->cpu < b->cpu ? a : b;
 
-static void unlock_two(struct runqueue *a, struct runqueue *b)
-{
-	spin_unlock(&a->lock);
-	spin_unlock(&b->lock);
+	BUG_ON(a == b);
+	spin_lock(&lo->lock);
+	spin_lock(&(lo == a ? b : a)->lock);
 }
 
 static void kick(unsigned cpu)
@@ -120,7 +113,7 @@ static void rq_enqueue(struct runqueue *rq, struct sched_entity *se,
 	sc.ops->enqueue(rq, se, now, why);
 	se->on_rq = true;
 	WRITE_ONCE(se->cpu, rq->cpu);
-	se_set_state(se, SCHED_RUNNABLE);
+	WRITE_ONCE(se->state, SCHED_RUNNABLE);
 	WRITE_ONCE(rq->nr_queued, rq->nr_queued + 1);
 	rq_update_counts(rq);
 }
@@ -140,10 +133,7 @@ static void rq_dequeue(struct runqueue *rq, struct sched_entity *se,
 
 const struct sched_ops *sched_policy_by_name(const char *name)
 {
-	static const struct sched_ops *const policies[] = {
-		&sched_rr_ops,
-		&sched_fair_ops,
-	};
+	static const struct sched_ops *const policies[] = { &sched_rr_ops, &sched_fair_ops };
 
 	for (unsigned i = 0; name && i < ARRAY_SIZE(policies); i++) {
 		if (strcmp(name, policies[i]->name) == 0)
@@ -194,13 +184,12 @@ unsigned sched_ncpus(void)
 
 const char *sched_state_name(enum sched_state st)
 {
-	switch (st) {
-	case SCHED_RUNNABLE: return "runnable";
-	case SCHED_RUNNING: return "running";
-	case SCHED_BLOCKED: return "blocked";
-	case SCHED_STOPPED: return "stopped";
-	}
-	return "?";
+	static const char *const names[] = {
+		[SCHED_RUNNABLE] = "runnable", [SCHED_RUNNING] = "running",
+		[SCHED_BLOCKED] = "blocked", [SCHED_STOPPED] = "stopped",
+	};
+
+	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "?";
 }
 
 void sched_entity_init(struct sched_entity *se, uint64_t affinity,
@@ -271,8 +260,8 @@ int sched_add(struct sched_entity *se)
 	BUG_ON(!sc.ops);
 	if (se->weight == 0 || se->weight > SCHED_WEIGHT_MAX ||
 	    (se->affinity & sc.online) == 0) {
-		pr_warn("sched: %s: weight %u or affinity %#llx unusable\n",
-			se->name, se->weight, (unsigned long long)se->affinity);
+		pr_warn("sched: %s: weight %u or affinity %#lx unusable\n",
+			se->name, se->weight, se->affinity);
 		return -1;
 	}
 	spin_lock(&se->lock);
@@ -339,7 +328,8 @@ static void pull(unsigned cpu)
 			rq->pulls++;
 			done = true;
 		}
-		unlock_two(rq, vrq);
+		spin_unlock(&vrq->lock);
+		spin_unlock(&rq->lock);
 		if (done)
 			return;
 	}
@@ -352,7 +342,7 @@ static void account_dispatch(struct runqueue *rq, struct sched_entity *se,
 	unsigned last = READ_ONCE(se->last_cpu);
 
 	if (rq->idle) {
-		rq->idle_ticks += now - rq->idle_since;
+		rq->idle_ticks += now > rq->idle_since ? now - rq->idle_since : 0;
 		WRITE_ONCE(rq->idle, false);
 	}
 	rq->dispatches++;
@@ -391,7 +381,7 @@ struct sched_entity *sched_pick(unsigned cpu)
 	rq_dequeue(rq, se, SCHED_DEQ_RUN);
 	rq->current = se;
 	rq_update_counts(rq);
-	se_set_state(se, SCHED_RUNNING);
+	WRITE_ONCE(se->state, SCHED_RUNNING);
 	/* A wake that came before this dispatch is seen by this run; only
 	 * wakes from here on may cancel a block.  The exchange orders us
 	 * after a waker whose flag we consume. */
@@ -424,12 +414,12 @@ void sched_put(unsigned cpu, struct sched_entity *se, enum sched_state new_state
 	BUG_ON(rq->current != se);
 	BUG_ON(se_state(se) != SCHED_RUNNING || se->cpu != cpu);
 	now = sched_now();
-	ran = now > se->last_start ? now - se->last_start : 0;
+	ran = now > se->last_start ? now - se->last_start : 0; /* see since() */
 	se->run_ticks += ran;
 	rq->busy_ticks += ran;
 	sc.ops->charge(rq, se, ran);
 	rq->current = NULL;
-
+	/* A stop wins; a wake since the dispatch cancels a block. */
 	if (se->stop_pending)
 		new_state = SCHED_STOPPED;
 	else if (new_state == SCHED_BLOCKED &&
@@ -442,7 +432,7 @@ void sched_put(unsigned cpu, struct sched_entity *se, enum sched_state new_state
 	} else {
 		if (sc.ops->sleep)
 			sc.ops->sleep(rq, se, now);
-		se_set_state(se, new_state);
+		WRITE_ONCE(se->state, new_state);
 		WRITE_ONCE(se->cpu, SCHED_CPU_NONE);
 		rq_update_counts(rq);
 	}
@@ -454,24 +444,21 @@ void sched_put(unsigned cpu, struct sched_entity *se, enum sched_state new_state
 
 void sched_wake(struct sched_entity *se)
 {
+	enum sched_state st;
 	unsigned cpu;
 	bool idle;
 
 	spin_lock(&se->lock);
 	BUG_ON(!se->added);
-	switch (se_state(se)) {
-	case SCHED_STOPPED:
-		spin_unlock(&se->lock);
-		return;
-	case SCHED_RUNNABLE:
-	case SCHED_RUNNING:
+	st = se_state(se);
+	if (st != SCHED_BLOCKED) {
 		/* Resident: it runs after this wake anyway, unless it is
-		 * blocking right now; sched_put(BLOCKED) consumes this. */
-		__atomic_store_n(&se->wake_pending, true, __ATOMIC_RELEASE);
+		 * blocking right now, and then sched_put(BLOCKED) consumes
+		 * the flag.  Stopped: nothing to do. */
+		if (st != SCHED_STOPPED)
+			__atomic_store_n(&se->wake_pending, true, __ATOMIC_RELEASE);
 		spin_unlock(&se->lock);
 		return;
-	case SCHED_BLOCKED:
-		break;
 	}
 	cpu = select_cpu(se, READ_ONCE(se->last_cpu));
 	idle = place(se, cpu, SCHED_ENQ_WAKE);
@@ -489,13 +476,13 @@ void sched_stop(struct sched_entity *se)
 	se->stop_pending = true;
 	st = se_state(se);
 	if (st == SCHED_BLOCKED) {
-		se_set_state(se, SCHED_STOPPED);
+		WRITE_ONCE(se->state, SCHED_STOPPED);
 	} else if (se_resident(st)) {
 		struct runqueue *rq = lock_resident_rq(se);
 
 		if (se_state(se) == SCHED_RUNNABLE) {
 			rq_dequeue(rq, se, SCHED_DEQ_STOP);
-			se_set_state(se, SCHED_STOPPED);
+			WRITE_ONCE(se->state, SCHED_STOPPED);
 			WRITE_ONCE(se->cpu, SCHED_CPU_NONE);
 		} else {
 			running_on = rq->cpu; /* stops at its next put */
@@ -523,18 +510,15 @@ void sched_entity_get_stats(struct sched_entity *se, struct sched_entity_stats *
 	if (se_resident(se_state(se)))
 		rq = lock_resident_rq(se);
 	st = se_state(se);
-	out->state = st;
-	out->cpu = se->cpu;
-	out->last_cpu = se->last_cpu;
-	out->weight = se->weight;
-	out->affinity = se->affinity;
-	out->run_ticks = se->run_ticks;
+	*out = (struct sched_entity_stats){
+		.state = st, .cpu = se->cpu, .last_cpu = se->last_cpu,
+		.weight = se->weight, .affinity = se->affinity,
+		.run_ticks = se->run_ticks, .runs = se->runs,
+		.migrations = se->migrations, .wakeups = se->wakeups,
+		.wakes_early = se->wakes_early,
+	};
 	if (st == SCHED_RUNNING)
-		out->run_ticks += sched_now() - se->last_start;
-	out->runs = se->runs;
-	out->migrations = se->migrations;
-	out->wakeups = se->wakeups;
-	out->wakes_early = se->wakes_early;
+		out->run_ticks += since(se->last_start);
 	if (rq)
 		spin_unlock(&rq->lock);
 	spin_unlock(&se->lock);
@@ -545,41 +529,33 @@ void sched_cpu_get_stats(unsigned cpu, struct sched_cpu_stats *out)
 	struct runqueue *rq = cpu_rq(cpu);
 
 	spin_lock(&rq->lock);
-	out->busy_ticks = rq->busy_ticks;
-	out->idle_ticks = rq->idle_ticks;
+	*out = (struct sched_cpu_stats){
+		.busy_ticks = rq->busy_ticks, .idle_ticks = rq->idle_ticks,
+		.ctx_switches = rq->ctx_switches, .dispatches = rq->dispatches,
+		.pulls = rq->pulls, .kicks = READ_ONCE(rq->kicks),
+		.nr_running = rq->nr_running, .nr_queued = rq->nr_queued,
+		.idle = rq->idle,
+	};
 	if (rq->idle)
-		out->idle_ticks += sched_now() - rq->idle_since;
-	out->ctx_switches = rq->ctx_switches;
-	out->dispatches = rq->dispatches;
-	out->pulls = rq->pulls;
-	out->kicks = READ_ONCE(rq->kicks);
-	out->nr_running = rq->nr_running;
-	out->nr_queued = rq->nr_queued;
-	out->idle = rq->idle;
+		out->idle_ticks += since(rq->idle_since);
 	spin_unlock(&rq->lock);
-}
-
-static unsigned percent(uint64_t part, uint64_t whole)
-{
-	return whole ? (unsigned)(part * 100 / whole) : 0;
 }
 
 void sched_print_stats(void)
 {
-	pr_info("sched: policy %s, %u pCPU(s), slice %llu ticks\n",
-		sched_policy_name(), sc.ncpus, (unsigned long long)sc.slice);
+	pr_info("sched: policy %s, %u pCPU(s), slice %lu ticks\n",
+		sched_policy_name(), sc.ncpus, sc.slice);
 	for (unsigned c = 0; c < sc.ncpus; c++) {
 		struct sched_cpu_stats st;
+		uint64_t all;
 
 		sched_cpu_get_stats(c, &st);
-		pr_info("sched: cpu%u busy %llu idle %llu (%u%% busy) dispatches %llu "
-			"switches %llu pulls %llu kicks %llu queued %u\n",
-			c, (unsigned long long)st.busy_ticks,
-			(unsigned long long)st.idle_ticks,
-			percent(st.busy_ticks, st.busy_ticks + st.idle_ticks),
-			(unsigned long long)st.dispatches,
-			(unsigned long long)st.ctx_switches,
-			(unsigned long long)st.pulls, (unsigned long long)st.kicks,
+		all = st.busy_ticks + st.idle_ticks;
+		pr_info("sched: cpu%u busy %lu idle %lu (%u%% busy) dispatches %lu "
+			"switches %lu pulls %lu kicks %lu queued %u\n",
+			c, st.busy_ticks, st.idle_ticks,
+			all ? (unsigned)(st.busy_ticks * 100 / all) : 0,
+			st.dispatches, st.ctx_switches, st.pulls, st.kicks,
 			st.nr_queued);
 	}
 }
@@ -589,12 +565,10 @@ void sched_print_entity(struct sched_entity *se)
 	struct sched_entity_stats st;
 
 	sched_entity_get_stats(se, &st);
-	pr_info("sched: %s %s weight %u affinity %#llx ran %llu ticks in %llu runs, "
-		"%llu migrations, %llu wake-ups (%llu early)\n",
-		se->name, sched_state_name(st.state), st.weight,
-		(unsigned long long)st.affinity, (unsigned long long)st.run_ticks,
-		(unsigned long long)st.runs, (unsigned long long)st.migrations,
-		(unsigned long long)st.wakeups, (unsigned long long)st.wakes_early);
+	pr_info("sched: %s %s weight %u affinity %#lx ran %lu ticks in %lu runs, "
+		"%lu migrations, %lu wake-ups (%lu early)\n",
+		se->name, sched_state_name(st.state), st.weight, st.affinity,
+		st.run_ticks, st.runs, st.migrations, st.wakeups, st.wakes_early);
 }
 
 void sched_check_all(void)

@@ -40,7 +40,7 @@ struct sched_policy_data {
 	uint64_t slept_at;	/* clock when it last blocked */
 };
 
-/* One schedulable thing: the lead embeds it in struct vcpu.  Initialise with
+/* One schedulable thing, embedded in struct vcpu.  Initialise with
  * sched_entity_init(); after that only the scheduler writes it.  Fields are
  * protected by the run queue lock of se->cpu while resident and by se->lock
  * otherwise (docs/scheduler.md, "Locking"). */

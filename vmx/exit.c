@@ -9,6 +9,8 @@
 #include "arch-x86/cpu.h"
 #include "arch-x86/exception.h"
 #include "lib/printk.h"
+#include "arch-x86/percpu.h"
+#include "sched/sched.h"
 
 typedef enum vcpu_action (*exit_handler_fn)(struct vcpu *v);
 
@@ -19,11 +21,32 @@ static enum vcpu_action handle_triple_fault(struct vcpu *v)
 	return ACT_KILL_VM;
 }
 
+/* Acknowledge-on-exit is off: the interrupt is still pending in the
+ * LAPIC, and the host takes it through its IDT in this short window.  The
+ * handlers only set flags (a kick, the end of a LAPIC-timer slice). */
 static enum vcpu_action handle_external_intr(struct vcpu *v)
 {
+	struct percpu *pc = this_cpu();
+
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+	if (pc->slice_over) {
+		pc->slice_over = false;
+		v->yield = true;
+	}
+	if (pc->need_resched) {
+		pc->need_resched = false;
+		/* Someone else waits here (a woken vCPU): let it run. */
+		if (vcpu_sched_should_yield(v))
+			v->yield = true;
+	}
+	return ACT_RESUME;
+}
+
+/* The guest can take the virtual interrupt now: it is injected before
+ * the next entry (vmx/run.c), which also closes the window. */
+static enum vcpu_action handle_intr_window(struct vcpu *v)
+{
 	(void)v;
-	/* Acknowledge-on-exit is off: the interrupt stays pending and the
-	 * host takes it when it enables interrupts. */
 	return ACT_RESUME;
 }
 
@@ -199,6 +222,7 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
 	[EXIT_EXCEPTION_NMI] = { handle_nmi_exception, 0 },
 	[EXIT_EXTERNAL_INTR] = { handle_external_intr, 0 },
 	[EXIT_TRIPLE_FAULT] = { handle_triple_fault, 0 },
+	[EXIT_INTR_WINDOW] = { handle_intr_window, 0 },
 	[EXIT_CPUID] = { handle_cpuid, EXIT_F_INSN },
 	[EXIT_HLT] = { handle_hlt, EXIT_F_INSN },
 	[EXIT_INVD] = { handle_skip, EXIT_F_INSN },
@@ -248,7 +272,7 @@ enum vcpu_action vmx_dispatch_exit(struct vcpu *v, unsigned reason)
 		return handle_unexpected(v, reason);
 	}
 	e = &exit_table[reason];
-	v->vm->exit_count[reason]++;
+	v->exit_count[reason]++;
 	if (!(e->flags & EXIT_F_INSN))
 		vmx_save_vectoring_event(v);
 	return e->fn(v);

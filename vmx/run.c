@@ -8,6 +8,10 @@
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 #include "lib/printk.h"
+#include "arch-x86/fpu.h"
+#include "arch-x86/lapic.h"
+#include "arch-x86/percpu.h"
+#include "mm/phys.h"
 
 enum vcpu_action vmx_dispatch_exit(struct vcpu *v, unsigned reason);
 
@@ -27,25 +31,109 @@ static inline int run_guest(struct guest_regs *regs, bool launched)
 	return ret;
 }
 
-static uint64_t slice_tsc;
+static bool lapic_preempt; /* forced or no VMX-preemption timer */
 
-void vmx_set_time_slice(uint64_t tsc_ticks)
+void vmx_use_lapic_timer(bool on)
 {
-	slice_tsc = tsc_ticks;
+	lapic_preempt = on;
+}
+
+bool vmx_has_preemption_timer(void)
+{
+	return !lapic_preempt && (vmx_caps.pin.may1 & PIN_PREEMPT_TIMER);
 }
 
 /* SDM §26.5.1: the timer counts down at the TSC rate divided by 2^X,
- * X from IA32_VMX_MISC[4:0]. */
+ * X from IA32_VMX_MISC[4:0].  Without it (or when told so) a one-shot
+ * LAPIC timer interrupt ends the slice through an external-interrupt exit. */
 static void arm_preemption_timer(struct vcpu *v)
 {
-	uint64_t ticks;
+	uint64_t slice = v->vmx.slice_tsc, ticks;
 
 	if (!(v->vmx.pin & PIN_PREEMPT_TIMER))
 		return;
-	ticks = slice_tsc >> VMX_MISC_PREEMPT_SHIFT(vmx_caps.misc);
-	if (!slice_tsc || ticks > UINT32_MAX)
+	ticks = slice >> VMX_MISC_PREEMPT_SHIFT(vmx_caps.misc);
+	if (!slice || lapic_preempt || ticks > UINT32_MAX)
 		ticks = UINT32_MAX;
 	vmcs_write32(GUEST_PREEMPTION_TIMER, ticks ? ticks : 1);
+}
+
+static void arm_slice(struct vcpu *v)
+{
+	if (lapic_preempt || !(v->vmx.pin & PIN_PREEMPT_TIMER)) {
+		if (v->vmx.slice_tsc)
+			lapic_timer_oneshot(v->vmx.slice_tsc, VEC_TIMER);
+	}
+	arm_preemption_timer(v);
+}
+
+/* Interruptible: RFLAGS.IF and no STI or MOV-SS shadow (SDM §26.3.1.5). */
+static bool guest_interruptible(void)
+{
+	return (vmcs_readn(GUEST_RFLAGS) & RFLAGS_IF) &&
+	       !(vmcs_read32(GUEST_INTERRUPTIBILITY) &
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+static void set_intr_window(struct vcpu *v, bool on)
+{
+	uint32_t proc = on ? v->vmx.proc | PROC_INTR_WINDOW
+			   : v->vmx.proc & ~(uint32_t)PROC_INTR_WINDOW;
+
+	if (proc != v->vmx.proc) {
+		v->vmx.proc = proc;
+		vmcs_write32(PROC_BASED_CTLS, proc);
+	}
+}
+
+/* The highest pending virtual interrupt goes in as an external interrupt
+ * when the guest can take one; otherwise ask for an exit as soon as it
+ * can (interrupt-window exiting). */
+static void inject_virq(struct vcpu *v)
+{
+	int vec;
+
+	if (v->event.valid)
+		return;
+	vec = virq_set_highest(&v->virq);
+	if (vec < 0) {
+		set_intr_window(v, false);
+		return;
+	}
+	if (!guest_interruptible()) {
+		set_intr_window(v, true);
+		return;
+	}
+	virq_set_clear(&v->virq, (uint8_t)vec);
+	v->event = (struct pending_event){ .valid = true, .vector = (uint8_t)vec,
+					   .type = INTR_TYPE_EXT_INTR };
+	set_intr_window(v, virq_set_maybe(&v->virq));
+}
+
+/* What lives in the pCPU rather than the VMCS follows the vCPU: CR2, the
+ * FPU/SSE/AVX state and XCR0, and the syscall MSRs passed through. */
+static void switch_in(struct vcpu *v)
+{
+	write_cr2(v->vmx.regs.cr2);
+	fpu_load(phys_to_virt(v->fpu_area), v->xcr0);
+	wrmsr(MSR_STAR, v->msr_star);
+	wrmsr(MSR_LSTAR, v->msr_lstar);
+	wrmsr(MSR_CSTAR, v->msr_cstar);
+	wrmsr(MSR_SFMASK, v->msr_sfmask);
+	wrmsr(MSR_KERNEL_GS_BASE, v->msr_kgs_base);
+	wrmsr(MSR_TSC_AUX, v->msr_tsc_aux);
+}
+
+static void switch_out(struct vcpu *v)
+{
+	v->vmx.regs.cr2 = read_cr2();
+	fpu_save(phys_to_virt(v->fpu_area), v->xcr0);
+	v->msr_star = rdmsr(MSR_STAR);
+	v->msr_lstar = rdmsr(MSR_LSTAR);
+	v->msr_cstar = rdmsr(MSR_CSTAR);
+	v->msr_sfmask = rdmsr(MSR_SFMASK);
+	v->msr_kgs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	v->msr_tsc_aux = rdmsr(MSR_TSC_AUX);
 }
 void vmx_report_entry_failure(struct vcpu *v, int result, uint32_t reason);
 
@@ -115,25 +203,27 @@ static inline __attribute__((always_inline)) void advance_rip(struct vcpu *v)
 /* The exit path is measured in instructions (docs/PERFORMANCE.md): the
  * common case, an instruction exit that resumes past the instruction,
  * takes one branch per step; everything else goes the slow way. */
-void vmx_vcpu_run(struct vcpu *v)
+void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 {
 	struct vm *vm = v->vm;
 	bool rearm_each_entry = !(v->vmx.exit_ctls & EXIT_SAVE_PREEMPT_TIMER);
 
 	vmx_vcpu_load(v);
 	v->state = VCPU_RUNNING;
+	v->vmx.slice_tsc = slice_tsc;
+	v->pcpu_mask |= BIT(this_cpu()->cpu_id);
 	if (!vm->first_entry_tsc)
 		vm->first_entry_tsc = rdtsc();
-	write_cr2(v->vmx.regs.cr2);
-	/* With the timer value saved on exit, one arming covers the slice;
-	 * without, every entry gets a fresh one. */
-	arm_preemption_timer(v);
+	switch_in(v);
+	arm_slice(v);
 	while (!vm_is_over(vm)) {
 		uint32_t reason;
 		enum vcpu_action act;
 		int r;
 
-		if (__builtin_expect(v->event.valid || rearm_each_entry, 0)) {
+		if (__builtin_expect(v->event.valid || rearm_each_entry ||
+					     virq_set_maybe(&v->virq), 0)) {
+			inject_virq(v);
 			inject_pending(v);
 			if (rearm_each_entry)
 				arm_preemption_timer(v);
@@ -164,7 +254,10 @@ void vmx_vcpu_run(struct vcpu *v)
 			break;
 		}
 	}
-	v->vmx.regs.cr2 = read_cr2();
+	if (lapic_preempt || !(v->vmx.pin & PIN_PREEMPT_TIMER))
+		lapic_timer_stop();
+	switch_out(v);
+	vmx_vcpu_put(v);
 	if (vm_is_over(vm))
 		v->state = VCPU_STOPPED;
 	else if (v->state == VCPU_RUNNING)

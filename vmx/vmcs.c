@@ -154,7 +154,7 @@ static bool setup_controls(struct vcpu *v)
 	return true;
 }
 
-static void setup_host_state(void)
+void vmx_setup_host_state(void)
 {
 	struct percpu *pc = this_cpu();
 	struct desc_ptr gdtr, idtr;
@@ -258,6 +258,11 @@ uint64_t vmx_guest_cr4(const struct vmx_vcpu *x, uint64_t guest_view)
 	return (guest_view | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1;
 }
 
+/* SDM §25.11.1: a VMCS may be active on one pCPU only; it is loaded for a
+ * time slice and cleared afterwards, so the next slice may run anywhere.
+ * Arriving on another pCPU than last time, the host-state fields (GS, TR,
+ * GDT bases are per pCPU) are rewritten, and translations this pCPU may
+ * still cache for the vCPU's VPID and EPT from an earlier visit dropped. */
 void vmx_vcpu_load(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
@@ -267,6 +272,23 @@ void vmx_vcpu_load(struct vcpu *v)
 	if (!vmptrld(v->vmx.vmcs))
 		panic("VMPTRLD of vCPU %s/%u failed", v->vm->name, v->id);
 	pc->current = v;
+	if (v->vmx.last_cpu != pc->cpu_id) {
+		vmx_setup_host_state();
+		invvpid(INVVPID_SINGLE_CONTEXT, v->vmx.vpid, 0);
+		invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&v->vm->ept));
+		v->vmx.last_cpu = pc->cpu_id;
+	}
+}
+
+void vmx_vcpu_put(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+
+	if (!vmclear(v->vmx.vmcs))
+		panic("VMCLEAR of vCPU %s/%u failed", v->vm->name, v->id);
+	v->vmx.launched = false;
+	if (pc->current == v)
+		pc->current = NULL;
 }
 
 int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
@@ -279,8 +301,9 @@ int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 		return -1;
 	rev = phys_to_virt(x->vmcs);
 	*rev = VMX_BASIC_REVISION(vmx_caps.basic);
-	x->vpid = next_vpid++;
+	x->vpid = (uint16_t)__atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
 	x->launched = false;
+	x->last_cpu = this_cpu()->cpu_id;
 	if (!vmclear(x->vmcs))
 		panic("VMCLEAR of a fresh VMCS failed");
 	this_cpu()->current = NULL;
@@ -291,8 +314,10 @@ int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 		vmx_vcpu_destroy(v);
 		return -1;
 	}
-	setup_host_state();
+	vmx_setup_host_state();
 	setup_guest_state(v, st);
+	/* Written back to memory so that any pCPU can load it next. */
+	vmx_vcpu_put(v);
 	return 0;
 }
 

@@ -38,6 +38,8 @@ struct vmx_vcpu {
 	/* Control values as programmed, so handlers can flip single bits. */
 	uint32_t pin, proc, proc2, exit_ctls, entry_ctls;
 	uint64_t cr0_mask, cr4_mask;
+	unsigned last_cpu;   /* pCPU whose host state the VMCS holds */
+	uint64_t slice_tsc;  /* length of the current time slice */
 };
 
 /* Per-CPU: check what we need, set IA32_FEATURE_CONTROL if unlocked, apply
@@ -47,10 +49,6 @@ int vmx_cpu_enable(void);
 /* The required features once, with a message naming what is missing. */
 bool vmx_check_required(void);
 
-
-/* Length of a vCPU's time slice in TSC ticks, enforced with the VMX
- * preemption timer when the CPU has it (0: no limit). */
-void vmx_set_time_slice(uint64_t tsc_ticks);
 
 /* Drop cached translations of one EPT (after unmap/protect). */
 void vmx_invept_single(uint64_t eptp);
@@ -103,12 +101,19 @@ void vmx_io_intercept(struct vm *vm, uint16_t port, bool trap);
 /* Create the VMCS of a vCPU and program controls, host and guest state. */
 int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st);
 void vmx_vcpu_destroy(struct vcpu *v);
-/* Make the vCPU's VMCS current on this CPU. */
+/* Make the vCPU's VMCS current on this CPU / clear it after a slice. */
 void vmx_vcpu_load(struct vcpu *v);
+void vmx_vcpu_put(struct vcpu *v);
+/* Host-state fields for this pCPU into the current VMCS. */
+void vmx_setup_host_state(void);
 
-/* Run the vCPU until something needs the scheduler: the VM ended, the
- * vCPU blocked or its slice ran out. */
-void vmx_vcpu_run(struct vcpu *v);
+/* Run the vCPU for at most slice_tsc (0: no limit) until something needs
+ * the scheduler: the VM ended, the vCPU blocked or yielded, or its slice
+ * ran out. */
+void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc);
+/* Preempt with the LAPIC timer instead of the VMX-preemption timer. */
+void vmx_use_lapic_timer(bool on);
+bool vmx_has_preemption_timer(void);
 
 /* The CR0/CR4 values to run with, for a given guest view. */
 uint64_t vmx_guest_cr0(const struct vmx_vcpu *x, uint64_t guest_view);

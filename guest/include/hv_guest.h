@@ -140,6 +140,22 @@ static inline int64_t hv_shutdown(uint32_t code)
 	return hv_call1(HC_SHUTDOWN, code);
 }
 
+/* Raises 'vector' (32..255) in vCPU 'vcpu' of the calling VM: delivered
+ * through that vCPU's IDT once it has RFLAGS.IF = 1, and wakes it from
+ * HLT.  Returns 0, or HV_EINVAL (no such vCPU, vector below 32 or above
+ * 255). */
+static inline int64_t hv_send_ipi(uint32_t vcpu, uint32_t vector)
+{
+	return hv_call2(HC_SEND_IPI, vcpu, vector);
+}
+
+/* Fills *st with the scheduler's statistics of vCPU 'vcpu' of the calling
+ * VM.  Returns 0, or HV_EINVAL (no such vCPU) / HV_EFAULT. */
+static inline int64_t hv_vcpu_stats(uint32_t vcpu, struct hv_vcpu_stats *st)
+{
+	return hv_call2(HC_VCPU_STATS, vcpu, (uint64_t)(uintptr_t)st);
+}
+
 /* ---- Discovery -------------------------------------------------------- */
 
 static inline void hv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a,

@@ -6,6 +6,7 @@
 #   EMU=bochs|qemu|qemu-uefi   CMDLINE="..."   MODULES="file ..."
 #   CPUS=1   TIMEOUT=120   EXPECT_STATUS=0 (bochs pass) / 33 (qemu pass)
 #   EXPECT=("regex" ...)   lines that must appear, in this order
+#   CONTAINS=("regex" ...) lines that must appear, in any order
 #   REJECT=("regex" ...)   lines that must not appear
 #   BOCHS_EXTRA="bochsrc lines"   QEMU_EXTRA="args"
 #   POSTCHECK="command args"   run with the cleaned log as last argument
@@ -25,7 +26,7 @@ run_case() {
 	local EMU=bochs CMDLINE="loglevel=info onexit=poweroff" MODULES="" CPUS=1
 	local TIMEOUT=120 EXPECT_STATUS="" BOCHS_EXTRA="" QEMU_EXTRA="" MODEL=corei7_icelake_u
 	local POSTCHECK=""
-	local -a EXPECT=() REJECT=()
+	local -a EXPECT=() REJECT=() CONTAINS=()
 	# shellcheck disable=SC1090
 	source "$file"
 	local iso=$out/$name.iso log=$out/$name.log res=$out/$name.result
@@ -63,6 +64,10 @@ run_case() {
 		else
 			line=$((line + n))
 		fi
+	done
+	for pat in "${CONTAINS[@]}"; do
+		[ -n "$why" ] && break
+		grep -q -E -- "$pat" "$log.txt" || why="expected line not found: $pat"
 	done
 	for pat in "${REJECT[@]}"; do
 		[ -n "$why" ] && break

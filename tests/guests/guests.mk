@@ -20,12 +20,13 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments
 
 # The runtime: GUEST_RT_BASE works in any 64-bit guest (console, printf,
-# checks); GUEST_RT adds the long64 entry stub, IDT/TSS and CPL-3 runner.
+# checks); GUEST_RT adds the long64 entry stub, IDT/TSS, interrupt
+# handlers, secondary vCPUs and the CPL-3 runner.
 GUEST_RT_BASE := $(GUEST_DIR)/lib/console.c $(GUEST_DIR)/lib/check.c \
 	$(GUEST_DIR)/lib/string.c lib/format.c
 GUEST_RT := $(GUEST_DIR)/lib/entry.S $(GUEST_DIR)/lib/state.c \
 	$(GUEST_DIR)/lib/exc_entry.S $(GUEST_DIR)/lib/exc.c $(GUEST_DIR)/lib/user.S \
-	$(GUEST_RT_BASE)
+	$(GUEST_DIR)/lib/smp.c $(GUEST_DIR)/lib/args.c $(GUEST_RT_BASE)
 
 # NAME_SRCS and NAME_LDS per guest; the linker script defaults to guest.ld.
 hc_test_SRCS       := $(GUEST_DIR)/hc_test.c $(GUEST_DIR)/hc_regs.S $(GUEST_RT)
@@ -36,12 +37,15 @@ hlt_stop_SRCS      := $(GUEST_DIR)/hlt_stop.c $(GUEST_RT)
 demo1_SRCS         := $(GUEST_DIR)/demo1.c $(GUEST_RT)
 demo2_SRCS         := $(GUEST_DIR)/demo2.c $(GUEST_RT)
 bench_SRCS         := bench/guest/bench.c $(GUEST_RT)
+sched_bench_SRCS   := bench/guest/sched_bench.c $(GUEST_RT)
+sched_work_SRCS    := $(GUEST_DIR)/sched_work.c $(GUEST_RT)
+sched_ipi_SRCS     := $(GUEST_DIR)/sched_ipi.c $(GUEST_RT)
 realmode_test_SRCS := $(GUEST_DIR)/realmode_test.S \
 	$(GUEST_DIR)/realmode_main.c $(GUEST_RT_BASE)
 realmode_test_LDS  := $(GUEST_DIR)/realmode.ld
 
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
-	hlt_stop demo1 demo2 bench
+	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin
 

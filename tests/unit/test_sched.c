@@ -176,6 +176,17 @@ static void test_single_entity_no_switches_no_preempt(void **state)
 	assert_int_equal(cst(0).ctx_switches, 1);
 	assert_int_equal(cst(0).dispatches, 5);
 	assert_int_equal(est(&a).run_ticks, 35);
+	/* While running, the snapshot includes the run in progress. */
+	assert_ptr_equal(sched_pick(0), &a);
+	fake_now += 5;
+	assert_int_equal(est(&a).run_ticks, 40);
+	assert_int_equal(est(&a).state, SCHED_RUNNING);
+	fake_log_reset();
+	sched_print_stats();
+	sched_print_entity(&a);
+	assert_true(fake_log_contains("sched: policy fair, 1 pCPU(s), slice 100 ticks"));
+	assert_true(fake_log_contains("sched: cpu0 busy 35 idle 0 (100% busy) dispatches 6"));
+	assert_true(fake_log_contains("sched: a running weight 256 affinity 0xffffffffffffffff ran 40 ticks in 6 runs"));
 }
 
 static void test_idle_accounting(void **state)
@@ -256,6 +267,36 @@ static void test_idle_pull_within_affinity(void **state)
 	assert_int_equal(est(&a).migrations, 1);
 	assert_int_equal(est(&a).last_cpu, 1);
 	assert_int_equal(cst(1).pulls, 2);
+	sched_check_all();
+}
+
+static void test_idle_pull_busiest_first(void **state)
+{
+	struct sched_entity z[3], a0, b[3], p[2];
+
+	(void)state;
+	init("rr", 3);
+	for (unsigned i = 0; i < 3; i++)
+		add(&z[i], BIT(2), 0, "z"); /* load cpu2 so the rest avoid it */
+	add(&a0, BIT(0) | BIT(2), 0, "a0");
+	for (unsigned i = 0; i < 3; i++)
+		add(&b[i], BIT(1) | BIT(2), 0, "b");
+	assert_int_equal(est(&a0).cpu, 0);
+	assert_int_equal(est(&b[2]).cpu, 1);
+	for (unsigned i = 0; i < 3; i++)
+		sched_stop(&z[i]);
+	/* cpu2 idle: cpu1 (3 queued) is busier than cpu0 (1 queued). */
+	assert_ptr_equal(sched_pick(2), &b[0]);
+	assert_int_equal(est(&a0).cpu, 0);
+	/* The busiest queue has nothing allowed here: the next one gives. */
+	sched_stop(&b[1]);
+	sched_stop(&b[2]);
+	add(&p[0], BIT(1), 0, "p");
+	add(&p[1], BIT(1), 0, "p");
+	fake_now += 10;
+	sched_put(2, &b[0], SCHED_BLOCKED);
+	assert_ptr_equal(sched_pick(2), &a0);
+	assert_int_equal(cst(2).pulls, 2);
 	sched_check_all();
 }
 
@@ -504,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_idle_accounting),
 		cmocka_unit_test(test_pinned_never_elsewhere),
 		cmocka_unit_test(test_idle_pull_within_affinity),
+		cmocka_unit_test(test_idle_pull_busiest_first),
 		cmocka_unit_test(test_wake_kicks),
 		cmocka_unit_test(test_wake_prefers_last_cpu),
 		cmocka_unit_test(test_lost_wakeup_race),

@@ -1,4 +1,5 @@
-/* PASS/FAIL lines and the final RESULT line that boot cases match. */
+/* PASS/FAIL lines and the final RESULT line that boot cases match.  Any
+ * vCPU may check; the counts are shared by the whole VM. */
 #include "lib/guest_rt.h"
 
 static unsigned passed, failed;
@@ -7,10 +8,10 @@ void check_true(bool ok, const char *name, const char *expr,
 		const char *file, int line)
 {
 	if (ok) {
-		passed++;
+		__atomic_fetch_add(&passed, 1, __ATOMIC_RELAXED);
 		printf("PASS: %s\n", name);
 	} else {
-		failed++;
+		__atomic_fetch_add(&failed, 1, __ATOMIC_RELAXED);
 		printf("FAIL: %s (%s is false at %s:%d)\n", name, expr, file,
 		       line);
 	}
@@ -19,10 +20,10 @@ void check_true(bool ok, const char *name, const char *expr,
 void check_eq(int64_t got, int64_t want, const char *name)
 {
 	if (got == want) {
-		passed++;
+		__atomic_fetch_add(&passed, 1, __ATOMIC_RELAXED);
 		printf("PASS: %s\n", name);
 	} else {
-		failed++;
+		__atomic_fetch_add(&failed, 1, __ATOMIC_RELAXED);
 		printf("FAIL: %s (got %ld, expected %ld)\n", name, got, want);
 	}
 }
@@ -30,10 +31,10 @@ void check_eq(int64_t got, int64_t want, const char *name)
 void check_hex(uint64_t got, uint64_t want, const char *name)
 {
 	if (got == want) {
-		passed++;
+		__atomic_fetch_add(&passed, 1, __ATOMIC_RELAXED);
 		printf("PASS: %s\n", name);
 	} else {
-		failed++;
+		__atomic_fetch_add(&failed, 1, __ATOMIC_RELAXED);
 		printf("FAIL: %s (got %#lx, expected %#lx)\n", name, got, want);
 	}
 }

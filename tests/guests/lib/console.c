@@ -9,6 +9,7 @@
 #define LSR_THRE 0x20
 
 static enum console_sink sink = SINK_COM1;
+static struct spinlock console_lock = SPINLOCK_INIT;
 
 void console_set_sink(enum console_sink s)
 {
@@ -33,10 +34,17 @@ void com1_puts(const char *s)
 
 void console_write(const char *s, size_t n)
 {
+	uint64_t flags = irq_save();
+
+	/* Interrupts off while holding it: a handler on this vCPU that
+	 * prints must not find its own vCPU holding the lock. */
+	spin_lock(&console_lock);
 	if (sink == SINK_HYPERCALL)
 		hv_console_write(s, n);
 	else
 		com1_write(s, n);
+	spin_unlock(&console_lock);
+	irq_restore(flags);
 }
 
 int vprintf(const char *fmt, va_list ap)

@@ -1,14 +1,19 @@
-/* The runtime's descriptor tables and exception dispatch.
+/* The runtime's descriptor tables, exception and interrupt dispatch.
  *
  * The GDT keeps the hypervisor's start-of-day selectors (hv_abi.h) and adds
- * a TSS: an interrupt from CPL 3 loads RSP0 from it, so returning from
- * run_user and taking faults in user code both need one. */
+ * one TSS per vCPU: an interrupt from CPL 3 loads RSP0 from it, so
+ * returning from run_user and taking faults in user code both need one,
+ * and LTR marks a TSS busy, so no two vCPUs can share one.  The IDT is
+ * shared by all vCPUs. */
 #include <stddef.h>
 
 #include "lib/guest_rt.h"
 #include "lib/layout.h"
 
-#define SEL_TSS 0x28
+#define SEL_TSS 0x28 /* vCPU n: SEL_TSS + n * 16 (two slots each) */
+#define GDT_SLOTS ((SEL_TSS >> 3) + 2 * GRT_MAX_VCPUS)
+#define MSR_GS_BASE 0xc0000101u
+#define RSP0_STACK_SIZE 16384
 
 /* Access/flag bits of a code or data descriptor (SDM vol. 3 3.4.5). */
 #define SEG_P (1ull << 47)
@@ -69,16 +74,18 @@ _Static_assert(offsetof(struct user_ctx, rbx) == UC_RBX &&
 
 extern const uint64_t exc_stub_table[32];
 extern const char exc_stub_128[];
+extern const char irq_stubs[];
 
 struct user_ctx user_ctx; /* written by user.S */
 volatile struct fault_record fault_last;
 volatile unsigned fault_count;
 volatile uint64_t fault_site, fault_landing;
 
-static struct tss64 tss;
+static struct tss64 tss[GRT_MAX_VCPUS];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-static uint64_t gdt[7] __attribute__((aligned(16)));
-static uint8_t rsp0_stack[16384] __attribute__((aligned(16)));
+static uint64_t gdt[GDT_SLOTS] __attribute__((aligned(16)));
+static uint8_t rsp0_stack[GRT_MAX_VCPUS][RSP0_STACK_SIZE] __attribute__((aligned(16)));
+static irq_fn irq_handlers[256];
 
 static const char *const vector_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -107,24 +114,47 @@ static void set_gate(unsigned vec, uint64_t handler, uint8_t dpl_bits)
 	g->reserved = 0;
 }
 
+static uint16_t tss_selector(unsigned vcpu)
+{
+	return (uint16_t)(SEL_TSS + vcpu * 16);
+}
+
 static void build_gdt(void)
 {
-	uint64_t base = (uint64_t)(uintptr_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
 	uint64_t flat = SEG_P | SEG_S | SEG_LIMIT_MAX | SEG_G;
+	unsigned i;
 
 	gdt[0] = 0;
 	gdt[HV_SEL_CODE64 >> 3] = flat | SEG_CODE | SEG_L;
 	gdt[HV_SEL_DATA >> 3] = flat | SEG_DATA | SEG_DB;
 	gdt[HV_SEL_USER_DATA >> 3] = flat | SEG_DATA | SEG_DB | SEG_DPL3;
 	gdt[HV_SEL_USER_CODE64 >> 3] = flat | SEG_CODE | SEG_L | SEG_DPL3;
-	/* A system descriptor takes two slots in long mode. */
-	gdt[SEL_TSS >> 3] = (limit & 0xffff) | (base & 0xffffff) << 16 |
+	for (i = 0; i < GRT_MAX_VCPUS; i++) {
+		uint64_t base = (uint64_t)(uintptr_t)&tss[i];
+		uint64_t limit = sizeof(tss[i]) - 1;
+		unsigned slot = tss_selector(i) >> 3;
+
+		tss[i].rsp[0] = (uint64_t)(uintptr_t)(rsp0_stack[i] + RSP0_STACK_SIZE);
+		tss[i].iomap_base = sizeof(tss[i]); /* no bitmap: CPL-3 port I/O faults */
+		/* A system descriptor takes two slots in long mode. */
+		gdt[slot] = (limit & 0xffff) | (base & 0xffffff) << 16 |
 			    SEG_TSS_AVAIL | SEG_P | ((base >> 24) & 0xff) << 56;
-	gdt[(SEL_TSS >> 3) + 1] = base >> 32;
+		gdt[slot + 1] = base >> 32;
+	}
 }
 
-static void load_tables(void)
+static void set_gs_base(struct vcpu_local *v)
+{
+	uint64_t val = (uint64_t)(uintptr_t)v;
+
+	__asm__ __volatile__("wrmsr"
+			     :
+			     : "c"(MSR_GS_BASE), "a"((uint32_t)val),
+			       "d"((uint32_t)(val >> 32))
+			     : "memory");
+}
+
+static void load_tables(uint16_t tr)
 {
 	struct dt_reg gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
 	struct dt_reg idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
@@ -141,21 +171,49 @@ static void load_tables(void)
 			     "lidt %4"
 			     :
 			     : "m"(gdtr), "i"(HV_SEL_CODE64), "r"(HV_SEL_DATA),
-			       "r"(SEL_TSS), "m"(idtr)
+			       "r"(tr), "m"(idtr)
 			     : "rax", "memory");
+}
+
+static void vcpu_local_init(unsigned vcpu)
+{
+	struct vcpu_local *v = &vcpu_local[vcpu];
+
+	v->self = v;
+	v->id = vcpu;
+	set_gs_base(v);
 }
 
 void rt_init(void)
 {
 	unsigned v;
 
-	tss.rsp[0] = (uint64_t)(uintptr_t)(rsp0_stack + sizeof(rsp0_stack));
-	tss.iomap_base = sizeof(tss); /* no bitmap: CPL-3 port I/O faults */
 	build_gdt();
 	for (v = 0; v < 32; v++)
 		set_gate(v, exc_stub_table[v], 0);
+	for (v = 32; v < 256; v++)
+		set_gate(v, (uint64_t)(uintptr_t)irq_stubs +
+				    (v - 32) * IRQ_STUB_SIZE, 0);
 	set_gate(VEC_USER_RETURN, (uint64_t)(uintptr_t)exc_stub_128, GATE_DPL3);
-	load_tables();
+	load_tables(tss_selector(0));
+	vcpu_local_init(0);
+	rt_smp_boot[0].rsp = entry_state.rsp;
+	rt_smp_boot[0].rdi = entry_state.rdi;
+	rt_smp_boot[0].rflags = entry_state.rflags;
+}
+
+/* A secondary vCPU: the tables vCPU 0 built, its own TSS. */
+void rt_init_secondary(unsigned vcpu);
+void rt_init_secondary(unsigned vcpu)
+{
+	load_tables(tss_selector(vcpu));
+	vcpu_local_init(vcpu);
+}
+
+void irq_set_handler(unsigned vector, irq_fn fn)
+{
+	if (vector >= 32 && vector < 256)
+		__atomic_store_n(&irq_handlers[vector], fn, __ATOMIC_RELEASE);
 }
 
 void fault_reset(void)
@@ -208,11 +266,29 @@ static GRT_NORETURN void unexpected(const struct exc_frame *f)
 	test_finish();
 }
 
+static void irq_dispatch(struct exc_frame *f)
+{
+	struct vcpu_local *v = this_vcpu_local();
+	unsigned vec = (unsigned)f->vector;
+	irq_fn fn = __atomic_load_n(&irq_handlers[vec], __ATOMIC_ACQUIRE);
+
+	v->last_vector = vec;
+	v->irqs++;
+	if (fn)
+		fn(vec);
+	else if (vec != GRT_VEC_WAKE)
+		unexpected(f);
+}
+
 void exc_dispatch(struct exc_frame *f);
 void exc_dispatch(struct exc_frame *f)
 {
 	if (f->vector == VEC_USER_RETURN && (f->cs & 3) == 3) {
 		user_return(f);
+		return;
+	}
+	if (f->vector >= 32) {
+		irq_dispatch(f);
 		return;
 	}
 	if (!fault_landing)

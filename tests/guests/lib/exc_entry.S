@@ -1,7 +1,7 @@
-/* Exception entry for the guest runtime: one stub per vector pushes a
- * uniform (vector, error code) pair, exc_common saves the GPRs into a
- * struct exc_frame and calls exc_dispatch, which may rewrite the frame
- * (resume elsewhere, return from CPL 3) before IRETQ. */
+/* Exception and interrupt entry for the guest runtime: one stub per
+ * vector pushes a uniform (vector, error code) pair, exc_common saves the
+ * GPRs into a struct exc_frame and calls exc_dispatch, which may rewrite
+ * the frame (resume elsewhere, return from CPL 3) before IRETQ. */
 #include "lib/layout.h"
 
 	.text
@@ -26,6 +26,22 @@ exc_stub_\vec:
 .endr
 	.globl exc_stub_128
 	STUB 128
+
+/* Vectors 32..255 (virtual interrupts): one stub each in a slot of
+ * IRQ_STUB_SIZE bytes, so that vector v's stub is at irq_stubs +
+ * (v - 32) * IRQ_STUB_SIZE; .org fails the build should a stub outgrow
+ * its slot ("attempt to move .org backwards"). */
+	.balign IRQ_STUB_SIZE
+	.globl irq_stubs
+irq_stubs:
+	.set	irq_vec, 32
+	.rept	256 - 32
+	pushq	$0
+	pushq	$irq_vec
+	jmp	exc_common
+	.org	irq_stubs + (irq_vec - 31) * IRQ_STUB_SIZE, 0xcc
+	.set	irq_vec, irq_vec + 1
+	.endr
 
 exc_common:
 	pushq	%r15

@@ -1,7 +1,8 @@
 /* The runtime shared by the in-tree test guests: console, printf, an IDT
- * that records exceptions and can resume after an expected one, running
- * code at CPL 3, and PASS/FAIL bookkeeping.  64-bit guests entered in the
- * long64 start-of-day state (guest/include/hv_abi.h). */
+ * that records exceptions and can resume after an expected one, handlers
+ * for virtual interrupts, running code at CPL 3, several vCPUs with a
+ * spinlock-protected console, and PASS/FAIL bookkeeping.  64-bit guests
+ * entered in the long64 start-of-day state (guest/include/hv_abi.h). */
 #ifndef GUEST_RT_H
 #define GUEST_RT_H
 
@@ -35,7 +36,90 @@ struct entry_state { /* offsets in lib/layout.h */
 extern struct entry_state entry_state;
 extern const struct hv_start_info *start_info;
 
+/* ---- Spinlocks and interrupt flags ----------------------------------- */
+
+#define RFLAGS_IF (1ull << 9)
+
+static inline void cpu_relax(void)
+{
+	__asm__ __volatile__("pause" : : : "memory");
+}
+
+static inline void irq_enable(void)
+{
+	__asm__ __volatile__("sti" : : : "memory");
+}
+
+static inline void irq_disable(void)
+{
+	__asm__ __volatile__("cli" : : : "memory");
+}
+
+/* STI's one-instruction shadow keeps an interrupt from arriving between
+ * the two: one that is already pending wakes the HLT instead of being
+ * taken before it and lost for the wait. */
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" : : : "memory");
+}
+
+static inline uint64_t irq_save(void)
+{
+	uint64_t flags;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void irq_restore(uint64_t flags)
+{
+	if (flags & RFLAGS_IF)
+		irq_enable();
+}
+
+/* Halts (interrupts on) until 'cond' holds; returns with interrupts off.
+ * Whatever makes cond true must also send this vCPU a vector
+ * (HC_SEND_IPI), or the HLT sleeps on. */
+#define HALT_UNTIL(cond)                 \
+	do {                             \
+		for (;;) {               \
+			irq_disable();   \
+			if (cond)        \
+				break;   \
+			safe_halt();     \
+		}                        \
+	} while (0)
+
+/* A test-and-set lock shared by the vCPUs of one VM.  The holder may be
+ * preempted by the hypervisor, so a waiter gives its pCPU away now and
+ * then instead of spinning a whole time slice. */
+struct spinlock {
+	volatile uint32_t locked;
+};
+#define SPINLOCK_INIT { 0 }
+#define SPIN_YIELD_AFTER 256u
+
+static inline void spin_lock(struct spinlock *l)
+{
+	unsigned spins = 0;
+
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+			cpu_relax();
+			if (++spins % SPIN_YIELD_AFTER == 0)
+				hv_yield();
+		}
+	}
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
 /* ---- Console (lib/console.c) ----------------------------------------- */
+/* Each console_write (so each printf) is atomic with respect to the other
+ * vCPUs: a lock taken with interrupts off serializes them. */
 
 enum console_sink {
 	SINK_COM1,	/* port writes to COM1 THR: works with no hypercalls */
@@ -118,6 +202,80 @@ const char *vector_name(unsigned vector);
 typedef uint64_t (*user_fn)(uint64_t arg);
 uint64_t run_user(user_fn fn, uint64_t arg);
 
+/* ---- Virtual interrupts (lib/exc.c) --------------------------------- */
+
+/* rt_init() routes vectors 32..255 to irq handlers: one table for the
+ * whole VM, called with interrupts off on the vCPU that took the vector.
+ * A vector with no handler is fatal (FAIL and exit), except GRT_VEC_WAKE,
+ * which the runtime uses only to wake a halted vCPU. */
+typedef void (*irq_fn)(unsigned vector);
+void irq_set_handler(unsigned vector, irq_fn fn);
+#define GRT_VEC_WAKE 0x20
+
+/* ---- SMP (lib/smp.c) -------------------------------------------------- */
+
+/* Every vCPU enters at _start.  vCPU 0 runs guest_main; vCPU n > 0 waits
+ * until vCPU 0 calls smp_start() (after rt_init()), loads the runtime's
+ * tables with its own TSS, and runs guest_vcpu_main(n).  When that
+ * returns its exit code is kept, vCPU 0 is woken (GRT_VEC_WAKE) and the
+ * vCPU halts for good with interrupts on.  The VM ends when some vCPU
+ * calls guest_exit (usually vCPU 0 after smp_wait_done()).
+ * The FAULT_TRY machinery and run_user use global state: one vCPU at a
+ * time. */
+#define GRT_MAX_VCPUS 8
+
+/* Weak default: returns 0 at once. */
+int guest_vcpu_main(unsigned vcpu);
+
+/* State each vCPU's entry stub saw (vCPU 0: copied from entry_state). */
+struct smp_boot {
+	uint64_t rsp, rdi, rflags, tsc;
+};
+extern struct smp_boot rt_smp_boot[GRT_MAX_VCPUS];
+
+/* Per-vCPU data, reached through GS base (set by rt_init and for each
+ * secondary vCPU): valid only after those. */
+struct vcpu_local {
+	struct vcpu_local *self; /* %gs:0 */
+	uint32_t id;
+	volatile uint32_t last_vector; /* last vector 32..255 taken */
+	volatile uint64_t irqs;        /* vectors 32..255 taken */
+	volatile int32_t exit_code;    /* guest_vcpu_main's result */
+	volatile uint32_t done;        /* guest_vcpu_main returned */
+};
+extern struct vcpu_local vcpu_local[GRT_MAX_VCPUS];
+
+static inline struct vcpu_local *this_vcpu_local(void)
+{
+	struct vcpu_local *p;
+
+	/* volatile + memory: must not be hoisted above the GS-base write of
+	 * rt_init_secondary() (a secondary vCPU starts with GS base 0). */
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p) : : "memory");
+	return p;
+}
+
+static inline unsigned this_vcpu(void)
+{
+	return this_vcpu_local()->id;
+}
+
+/* The VM's vCPU count from the start info (capped at GRT_MAX_VCPUS). */
+unsigned smp_nr_vcpus(void);
+/* vCPU 0, after rt_init(): lets the other vCPUs run guest_vcpu_main. */
+void smp_start(void);
+/* vCPU 0: spins (yielding) until every vCPU is in guest_vcpu_main. */
+void smp_wait_online(void);
+/* vCPU 0: halts until every other vCPU has returned from guest_vcpu_main;
+ * returns how many returned non-zero. */
+unsigned smp_wait_done(void);
+
+/* ---- Command line (lib/args.c) ---------------------------------------- */
+
+/* The value of "key=N" (decimal or 0x hex) on the VM's command line. */
+bool arg_u64(const char *key, uint64_t *out);
+uint64_t arg_u64_or(const char *key, uint64_t dflt);
+
 /* ---- Small hardware helpers ------------------------------------------ */
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -155,6 +313,16 @@ static inline uint64_t rdtsc_ordered(void)
 
 	/* LFENCE keeps RDTSC from being executed before earlier work ends. */
 	__asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* RDTSC without the fence: for deadline loops, where order hardly
+ * matters. */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
 }
 

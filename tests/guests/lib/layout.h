@@ -25,6 +25,8 @@
  * error code pushed by the stubs, then the CPU's interrupt frame. */
 #define EF_VECTOR 120
 #define EF_SIZE 176
+/* Bytes per interrupt stub (vectors 32..255) in exc_entry.S. */
+#define IRQ_STUB_SIZE 16
 
 /* struct user_ctx: what run_user's caller needs back. */
 #define UC_RBX 0
@@ -35,5 +37,17 @@
 #define UC_R15 40
 #define UC_RSP 48
 #define UC_RIP 56
+
+/* struct smp_boot: what a vCPU's entry stub records (lib/smp.c). */
+#define SB_RSP 0
+#define SB_RDI 8
+#define SB_RFLAGS 16
+#define SB_TSC 24
+#define SB_SHIFT 5 /* sizeof(struct smp_boot) == 1 << SB_SHIFT */
+
+/* The runtime's vCPU limit (GRT_MAX_VCPUS) and the HC_YIELD number, for
+ * the entry stub; lib/smp.c checks both against the C definitions. */
+#define RT_MAX_VCPUS 8
+#define RT_HC_YIELD 5
 
 #endif
