@@ -29,7 +29,7 @@ ASM_OFFSETS := $(BUILD)/asm-offsets.h
 ISO     := $(BUILD)/hypervisor.iso
 
 .PHONY: all iso run run-kvm test unit-test boot-test coverage bench clean \
-	deps check guests
+	deps check guests test-smp4
 all: $(HV_ELF)
 
 deps:
@@ -62,7 +62,7 @@ include tests/guests/guests.mk
 -include tests/unit/unit.mk
 
 # The demo ISO: the hypervisor, the demo VM description and guest images.
-DEMO_CMDLINE ?= loglevel=info onexit=poweroff
+DEMO_CMDLINE ?= loglevel=info onexit=poweroff sched=fair
 iso: $(ISO)
 $(ISO): $(HV_ELF) $(DEMO_GUEST_BINS) scripts/mkiso.sh tests/boot/demo.vms
 	bash scripts/mkiso.sh $@ "$(DEMO_CMDLINE)" $(HV_ELF) tests/boot/demo.vms $(DEMO_GUEST_BINS)
@@ -81,6 +81,12 @@ boot-test: $(HV_ELF) $(GUEST_BINS)
 test: deps
 	@$(MAKE) --no-print-directory all guests unit-build
 	@bash scripts/test-all.sh
+
+# The SMP and scheduler cases again on 4 Bochs CPUs (slow: not part of
+# `make test`).
+test-smp4: deps
+	@$(MAKE) --no-print-directory all guests
+	FORCE_CPUS=4 BOOT_JOBS=1 bash tests/boot/run.sh 'sched-*'
 
 check:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -I. --enable=warning,portability \

@@ -33,7 +33,7 @@
 #define ICR_LEVEL_ASSERT BIT(14)
 #define TIMER_DIV_16 0x3
 #define TIMER_DIVISOR 16
-#define CAL_TSC_DIV 100 /* calibrate over 10 ms */
+#define CAL_TSC_DIV 1000 /* calibrate over 1 ms */
 
 static bool x2apic;
 static uint64_t timer_hz; /* LAPIC timer ticks per second at divide 16 */

@@ -11,7 +11,8 @@
 #   BOCHS_EXTRA="bochsrc lines"   QEMU_EXTRA="args"
 #   POSTCHECK="command args"   run with the cleaned log as last argument
 #                              after EXPECT/REJECT passed; non-zero fails
-# Usage: run.sh [case-name-glob]   (BOOT_JOBS=N runs N cases at once)
+# Usage: run.sh [case-name-glob]   (BOOT_JOBS=N runs N cases at once,
+#        FORCE_CPUS=N boots the Bochs cases with N CPUs)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -29,6 +30,11 @@ run_case() {
 	local -a EXPECT=() REJECT=() CONTAINS=()
 	# shellcheck disable=SC1090
 	source "$file"
+	# FORCE_CPUS=N reruns Bochs cases on N CPUs (make test-smp4).
+	if [ -n "${FORCE_CPUS:-}" ] && [ "$EMU" = bochs ]; then
+		CPUS=$FORCE_CPUS
+		TIMEOUT=$((TIMEOUT * 3))
+	fi
 	local iso=$out/$name.iso log=$out/$name.log res=$out/$name.result
 	local t0=$SECONDS status
 	if ! bash scripts/mkiso.sh "$iso" "$CMDLINE" "$BUILD/hypervisor.elf" $MODULES \

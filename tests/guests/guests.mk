@@ -47,7 +47,7 @@ realmode_test_LDS  := $(GUEST_DIR)/realmode.ld
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
-DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin
+DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 
 guest_objs = $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(1)))
 guest_lds = $(or $($(1)_LDS),$(GUEST_DIR)/guest.ld)
