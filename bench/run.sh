@@ -68,7 +68,7 @@ run_bench() {
 rc=0
 if [ "$exits" = 1 ]; then
 	run_bench bench 1 "loglevel=info onexit=poweroff" bench/bench.vms \
-		"$BUILD/guests/bench.bin" done || rc=1
+		"$BUILD/guests/bench.bin" "done" || rc=1
 fi
 if [ "$sched" = 1 ]; then
 	run_bench sched 2 "loglevel=info onexit=poweroff sched=$policy timeslice=$timeslice" \

@@ -95,6 +95,10 @@ void sched_vm_ended(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		sched_stop(&vm->vcpu[i].se);
+	/* Statistics as of the end (vCPUs still on other pCPUs stop at
+	 * their next exit); the final ones follow at the end of the run. */
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		sched_print_vcpu(&vm->vcpu[i]);
 	__atomic_sub_fetch(&vms_live, 1, __ATOMIC_SEQ_CST);
 	/* The boot CPU may be idle waiting for the end of the run. */
 	smp_kick(0);

@@ -1,0 +1,128 @@
+/* x86 emulation of guest accesses to emulated device pages, and a guest
+ * page-table walker.
+ *
+ * After an EPT violation on a device page the caller fetches the bytes at
+ * the guest's RIP, decodes them (x86_decode()) and calls x86_emulate()
+ * with the faulting guest-physical address.  The emulator performs the
+ * instruction through callbacks: registers, RFLAGS and RIP of the vCPU,
+ * the device (mmio_read/mmio_write) for bytes on the faulting page, and
+ * ordinary guest memory by linear address (read_mem/write_mem) for the
+ * other side of a MOVS.  On X86_EMU_OK the instruction is complete and
+ * RIP has been advanced (or, for a REP string instruction stopped at the
+ * end of the device page, left in place with RCX/RSI/RDI showing the
+ * progress, as the CPU does when it interrupts one): resume the guest
+ * without skipping anything. */
+#ifndef GUEST_X86_EMULATE_H
+#define GUEST_X86_EMULATE_H
+
+#include "guest/x86_decode.h"
+
+enum x86_emu_status {
+	X86_EMU_OK,
+	X86_EMU_UNSUPPORTED, /* cannot be emulated (fault.reason): #UD or
+			      * stop the VM */
+	X86_EMU_PAGE_FAULT,  /* inject #PF: fault.error_code, CR2 = fault.cr2 */
+	X86_EMU_GP,          /* inject fault.vector (#GP, or #SS for a stack
+			      * reference) with error code 0 */
+	X86_EMU_MMIO_ERROR,  /* the device or guest memory failed an access
+			      * (fault.reason): stop the VM */
+};
+
+/* Exception vectors the emulator and the walker report. */
+#define X86_EXC_SS 12
+#define X86_EXC_GP 13
+#define X86_EXC_PF 14
+
+/* #PF error code bits (SDM vol. 3 §4.7). */
+#define X86_PF_P BIT(0)    /* protection violation (0: not present) */
+#define X86_PF_W BIT(1)    /* write access */
+#define X86_PF_U BIT(2)    /* CPL 3 access */
+#define X86_PF_RSVD BIT(3) /* reserved bit set in a paging entry */
+#define X86_PF_I BIT(4)    /* instruction fetch */
+
+struct x86_emu_fault {
+	uint8_t vector;      /* PAGE_FAULT and GP: the exception to inject */
+	uint32_t error_code;
+	uint64_t cr2;        /* PAGE_FAULT: the faulting linear address */
+	const char *reason;  /* UNSUPPORTED, MMIO_ERROR: what went wrong */
+};
+
+/* Registers use enum x86_reg numbers.  Register, RFLAGS and RIP access
+ * cannot fail. */
+struct x86_emu_ops {
+	uint64_t (*read_gpr)(void *ctx, unsigned reg);
+	void (*write_gpr)(void *ctx, unsigned reg, uint64_t val);
+	uint64_t (*get_rflags)(void *ctx);
+	void (*set_rflags)(void *ctx, uint64_t val);
+	uint64_t (*get_rip)(void *ctx);
+	void (*set_rip)(void *ctx, uint64_t val);
+	/* Segment base.  In 64-bit mode only asked for FS and GS (the others
+	 * are zero there).  Segment limits are not checked. */
+	uint64_t (*seg_base)(void *ctx, enum x86_seg seg);
+	/* Guest memory off the faulting device page, by linear address (the
+	 * caller walks the guest page tables, e.g. with x86_walk(), at the
+	 * vCPU's CPL).  Returns X86_EMU_OK, or PAGE_FAULT/GP with the fault
+	 * filled in, or MMIO_ERROR/UNSUPPORTED with a reason (e.g. the
+	 * address is another device's page). */
+	enum x86_emu_status (*read_mem)(void *ctx, uint64_t gla, void *buf,
+					unsigned len, struct x86_emu_fault *f);
+	enum x86_emu_status (*write_mem)(void *ctx, uint64_t gla,
+					 const void *buf, unsigned len,
+					 struct x86_emu_fault *f);
+	/* The device: 'len' is 1, 2, 4 or 8 and never crosses a page.  A
+	 * nonzero return fails the emulation with X86_EMU_MMIO_ERROR. */
+	int (*mmio_read)(void *ctx, gpa_t gpa, unsigned len, uint64_t *val);
+	int (*mmio_write)(void *ctx, gpa_t gpa, unsigned len, uint64_t val);
+};
+
+/* What the VM exit reported about the access. */
+struct x86_emu_req {
+	gpa_t gpa;  /* guest-physical address of the faulting access */
+	bool write; /* it was a write: for MOVS, the destination is the
+		     * device side, otherwise the source */
+	bool la57;  /* CR4.LA57: linear addresses are canonical in 57 bits */
+};
+
+/* Execute 'insn' (decoded for the vCPU's current mode).  The memory
+ * operand must lie at req->gpa's offset within its page, or the
+ * instruction is not the one that faulted (X86_EMU_UNSUPPORTED).  On any
+ * status but OK nothing is written back, except the progress of a REP
+ * string instruction. */
+enum x86_emu_status x86_emulate(const struct x86_emu_ops *ops, void *ctx,
+				const struct x86_insn *insn,
+				const struct x86_emu_req *req,
+				struct x86_emu_fault *fault);
+
+const char *x86_emu_status_name(enum x86_emu_status st);
+
+/* ---- Guest page-table walk (SDM vol. 3 chapter 4) ------------------- */
+
+/* Kind of access checked by x86_walk(). */
+#define X86_ACC_WRITE BIT(0)
+#define X86_ACC_USER BIT(1)  /* at CPL 3 */
+#define X86_ACC_FETCH BIT(2)
+#define X86_ACC_AC BIT(3)    /* RFLAGS.AC=1: SMAP allows this supervisor
+			      * data access to a user page */
+
+/* The guest's paging state and access to its physical memory. */
+struct x86_paging {
+	uint64_t cr0, cr3, cr4, efer;
+	unsigned maxphyaddr; /* CPUID 0x80000008 EAX[7:0]; 0 means 52 */
+	/* Read 'len' (4 or 8) bytes of a paging-structure entry at a
+	 * guest-physical address; false if that is not guest RAM. */
+	bool (*read_gpa)(void *ctx, gpa_t gpa, void *buf, unsigned len);
+	void *ctx;
+};
+
+/* Translate a linear address: 32-bit paging (4K, 4M with CR4.PSE and
+ * PSE-36), PAE paging (4K, 2M), 4- and 5-level paging (4K, 2M, 1G), or
+ * none when CR0.PG=0.  Permissions follow CR0.WP, EFER.NXE, CR4.SMEP and
+ * CR4.SMAP.  Returns X86_EMU_OK with *gpa, X86_EMU_PAGE_FAULT with the
+ * error code and CR2 in *fault, X86_EMU_GP for a non-canonical address,
+ * or X86_EMU_MMIO_ERROR when a paging structure is not in guest RAM.
+ * Accessed and dirty flags are not set; protection keys are ignored. */
+enum x86_emu_status x86_walk(const struct x86_paging *pg, uint64_t gla,
+			     unsigned access, gpa_t *gpa,
+			     struct x86_emu_fault *fault);
+
+#endif
