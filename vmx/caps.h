@@ -4,6 +4,7 @@
 #define VMX_CAPS_H
 
 #include "lib/types.h"
+#include "mm/ept.h"
 
 /* IA32_VMX_BASIC */
 #define VMX_BASIC_REVISION(v) ((uint32_t)(v)&0x7fffffff)
@@ -73,14 +74,9 @@
 #define ENTRY_LOAD_EFER BIT(15)
 
 /* IA32_VMX_EPT_VPID_CAP */
-#define EPT_CAP_EXEC_ONLY BIT(0)
-#define EPT_CAP_WALK4 BIT(6)
-#define EPT_CAP_UC BIT(8)
-#define EPT_CAP_WB BIT(14)
-#define EPT_CAP_2M BIT(16)
-#define EPT_CAP_1G BIT(17)
+/* The EPT page-format bits (walk length, memory types, 2M/1G, A/D) are
+ * in mm/ept.h, which builds the tables from them. */
 #define EPT_CAP_INVEPT BIT(20)
-#define EPT_CAP_AD BIT(21)
 #define EPT_CAP_INVEPT_SINGLE BIT(25)
 #define EPT_CAP_INVEPT_ALL BIT(26)
 #define VPID_CAP_INVVPID BIT(32)
