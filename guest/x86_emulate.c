@@ -24,8 +24,8 @@ struct emu {
 	const struct x86_insn *in;
 	const struct x86_emu_req *req;
 	struct x86_emu_fault *fault;
-	bool anchored;      /* the device page's linear address is known */
-	uint64_t dev_page;  /* linear address of the device page */
+	uint64_t dev_page;  /* linear address of the device page, known
+			     * before the first memory access */
 };
 
 static enum x86_emu_status fail(struct emu *em, enum x86_emu_status st,
@@ -147,13 +147,12 @@ static enum x86_emu_status anchor(struct emu *em, uint64_t la)
 		return fail(em, X86_EMU_UNSUPPORTED,
 			    "decoded access does not match the faulting address");
 	em->dev_page = la & ~PAGE_OFFSET_MASK;
-	em->anchored = true;
 	return X86_EMU_OK;
 }
 
 static bool on_dev_page(const struct emu *em, uint64_t la)
 {
-	return em->anchored && (la & ~PAGE_OFFSET_MASK) == em->dev_page;
+	return (la & ~PAGE_OFFSET_MASK) == em->dev_page;
 }
 
 /* Read or write 'size' bytes at linear 'la': the device when on the
@@ -172,7 +171,8 @@ static enum x86_emu_status mem_rw(struct emu *em, uint64_t la, unsigned size,
 		if ((la & PAGE_OFFSET_MASK) + size > PAGE_SIZE)
 			return fail(em, X86_EMU_UNSUPPORTED,
 				    "device access crosses a page boundary");
-		if (write ? ops->mmio_write(em->ctx, gpa, size, *val & size_mask(size))
+		if (write ? ops->mmio_write(em->ctx, gpa, size,
+					    *val & size_mask(size))
 			  : ops->mmio_read(em->ctx, gpa, size, val))
 			return fail(em, X86_EMU_MMIO_ERROR,
 				    write ? "device write failed"
@@ -300,10 +300,11 @@ static bool is_bit_op(enum x86_op op)
 	       op == X86_OP_BTC;
 }
 
-/* BT* with a register bit offset address a bit string: the operand
- * accessed is the one holding the bit, offset in signed units of the
- * operand size (SDM vol. 2 "BT").  Returns the byte adjustment and the
- * bit within the operand. */
+/* BT* on memory (the destination; with a register destination there is
+ * no memory operand) with a register bit offset address a bit string: the
+ * operand accessed is the one holding the bit, offset in signed units of
+ * the operand size (SDM vol. 2 "BT").  Returns the byte adjustment and
+ * the bit within the operand. */
 static uint64_t bit_string_adjust(struct emu *em, unsigned *bit)
 {
 	const struct x86_insn *in = em->in;
@@ -316,8 +317,6 @@ static uint64_t bit_string_adjust(struct emu *em, unsigned *bit)
 	}
 	off = gpr_get(em, in->src.reg, in->src.high8, size);
 	*bit = (unsigned)(off & (bits - 1));
-	if (in->dst.kind != X86_OPND_MEM)
-		return 0;
 	/* Arithmetic shift: floor division of the signed offset. */
 	return (uint64_t)((int64_t)sign_extend(off, size) >>
 			  __builtin_ctz(bits)) * size;

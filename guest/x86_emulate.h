@@ -86,8 +86,10 @@ struct x86_emu_req {
 /* Execute 'insn' (decoded for the vCPU's current mode).  The memory
  * operand must lie at req->gpa's offset within its page, or the
  * instruction is not the one that faulted (X86_EMU_UNSUPPORTED).  On any
- * status but OK nothing is written back, except the progress of a REP
- * string instruction. */
+ * status but OK no register, flag or RIP is changed, except for the
+ * elements a REP string instruction completed; device reads already made
+ * (a read-modify-write whose write failed, a MOVS element whose RAM
+ * write faulted) stay made. */
 enum x86_emu_status x86_emulate(const struct x86_emu_ops *ops, void *ctx,
 				const struct x86_insn *insn,
 				const struct x86_emu_req *req,
