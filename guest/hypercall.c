@@ -125,6 +125,12 @@ static int64_t hc_send_ipi(struct vcpu *v, const struct hc_args *a)
 	return 0;
 }
 
+/* HC_VCPU_STATS reports the scheduler's state numbers as they are. */
+_Static_assert((int)HV_VCPU_RUNNABLE == (int)SCHED_RUNNABLE &&
+	       (int)HV_VCPU_RUNNING == (int)SCHED_RUNNING &&
+	       (int)HV_VCPU_BLOCKED == (int)SCHED_BLOCKED &&
+	       (int)HV_VCPU_STOPPED == (int)SCHED_STOPPED, "vCPU state numbers");
+
 static int64_t hc_vcpu_stats(struct vcpu *v, const struct hc_args *a)
 {
 	struct vcpu *t = hc_target(v, hc_arg(a, 0));

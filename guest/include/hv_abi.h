@@ -73,6 +73,13 @@ struct hv_identity {
 	char name[32]; /* NUL-terminated VM name */
 };
 
+enum hv_vcpu_state {
+	HV_VCPU_RUNNABLE = 0,
+	HV_VCPU_RUNNING = 1,
+	HV_VCPU_BLOCKED = 2, /* in HLT, waiting for a virtual interrupt */
+	HV_VCPU_STOPPED = 3,
+};
+
 /* Scheduler statistics of one vCPU (HC_VCPU_STATS).  Times in TSC
  * ticks of the host (the guest's TSC runs at the same rate). */
 struct hv_vcpu_stats {
@@ -82,7 +89,7 @@ struct hv_vcpu_stats {
 	uint64_t wakeups;    /* wake-ups from HLT */
 	uint64_t exits;      /* VM exits */
 	uint64_t pcpu_mask;  /* bit n: it ran on pCPU n at least once */
-	uint32_t state;      /* 0 runnable, 1 running, 2 blocked, 3 stopped */
+	uint32_t state;      /* enum hv_vcpu_state */
 	uint32_t pcpu;       /* pCPU it last ran on */
 };
 

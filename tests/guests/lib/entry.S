@@ -5,8 +5,9 @@
  * byte.
  *
  * vCPU 0 records the handed-over state, clears .bss and calls guest_main.
- * Any other vCPU records its own entry in rt_smp_boot and waits until
- * vCPU 0 calls smp_start(), then runs rt_secondary_main (lib/smp.c). */
+ * Any other vCPU records its own entry in rt_smp_boot and waits, halted,
+ * until vCPU 0 calls smp_start(), then runs rt_secondary_main
+ * (lib/smp.c). */
 #include "lib/layout.h"
 
 	.section .text.entry, "ax"
@@ -77,16 +78,42 @@ secondary_start:
 	shlq	$32, %rdx
 	orq	%rdx, %rax
 	movq	%rax, SB_TSC(%rbx)
-	/* Until vCPU 0 releases us: give the pCPU away, it may be the one
-	 * vCPU 0 is waiting for.  VMCALL preserves every register but RAX. */
-2:	cmpl	$0, rt_smp_go(%rip)
+	/* Until vCPU 0 releases us, wait blocked in HLT, not spinning: a
+	 * parked vCPU must cost its pCPU nothing.  The runtime's IDT is in
+	 * .bss, so build a private one on this vCPU's own stack whose only
+	 * gate, GRT_VEC_WAKE (smp_start sends it), leads to an IRETQ. */
+	subq	$PARK_IDT_SIZE, %rsp
+	andq	$-16, %rsp
+	movq	%rsp, %rdi
+	movl	$PARK_IDT_SIZE / 8, %ecx
+	xorl	%eax, %eax
+	cld
+	rep stosq
+	leaq	park_wake(%rip), %rax
+	leaq	RT_VEC_WAKE * 16(%rsp), %rdi
+	movw	%ax, 0(%rdi)			/* offset 15:0 */
+	movw	$RT_SEL_CODE64, 2(%rdi)
+	movw	$PARK_GATE_TYPE << 8, 4(%rdi)	/* IST 0; P, DPL 0, 64-bit interrupt gate */
+	shrq	$16, %rax
+	movw	%ax, 6(%rdi)			/* offset 31:16 */
+	shrq	$16, %rax
+	movl	%eax, 8(%rdi)			/* offset 63:32 */
+	movq	%rsp, %rdi
+	subq	$16, %rsp
+	movw	$PARK_IDT_SIZE - 1, (%rsp)
+	movq	%rdi, 2(%rsp)
+	lidt	(%rsp)
+	/* STI's shadow covers the HLT: a wake-up sent between the check
+	 * and the HLT ends the HLT instead of being taken before it. */
+2:	cli
+	cmpl	$0, rt_smp_go(%rip)
 	jne	3f
-	pause
-	movl	$RT_HC_YIELD, %eax
-	vmcall
+	sti
+	hlt
 	jmp	2b
-3:	andq	$-16, %rsp
-	movq	%rsi, %rdi
+	/* RSP is 16-byte aligned, below the private IDT, which stays
+	 * intact until rt_secondary_main loads the runtime's. */
+3:	movq	%rsi, %rdi
 	call	rt_secondary_main
 secondary_park:
 	/* A vCPU the runtime has no room for: interrupts are off, so this
@@ -94,3 +121,6 @@ secondary_park:
 	cli
 	hlt
 	jmp	secondary_park
+
+park_wake:
+	iretq

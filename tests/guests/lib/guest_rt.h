@@ -215,8 +215,9 @@ void irq_set_handler(unsigned vector, irq_fn fn);
 /* ---- SMP (lib/smp.c) -------------------------------------------------- */
 
 /* Every vCPU enters at _start.  vCPU 0 runs guest_main; vCPU n > 0 waits
- * until vCPU 0 calls smp_start() (after rt_init()), loads the runtime's
- * tables with its own TSS, and runs guest_vcpu_main(n).  When that
+ * halted (blocked, using no CPU time) until vCPU 0 calls smp_start()
+ * (after rt_init()), loads the runtime's tables with its own TSS, and
+ * runs guest_vcpu_main(n).  When that
  * returns its exit code is kept, vCPU 0 is woken (GRT_VEC_WAKE) and the
  * vCPU halts for good with interrupts on.  The VM ends when some vCPU
  * calls guest_exit (usually vCPU 0 after smp_wait_done()).
@@ -262,7 +263,8 @@ static inline unsigned this_vcpu(void)
 
 /* The VM's vCPU count from the start info (capped at GRT_MAX_VCPUS). */
 unsigned smp_nr_vcpus(void);
-/* vCPU 0, after rt_init(): lets the other vCPUs run guest_vcpu_main. */
+/* vCPU 0, after rt_init(): lets the other vCPUs run guest_vcpu_main
+ * (and sends each GRT_VEC_WAKE to end its wait). */
 void smp_start(void);
 /* vCPU 0: spins (yielding) until every vCPU is in guest_vcpu_main. */
 void smp_wait_online(void);

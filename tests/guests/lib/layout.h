@@ -45,9 +45,15 @@
 #define SB_TSC 24
 #define SB_SHIFT 5 /* sizeof(struct smp_boot) == 1 << SB_SHIFT */
 
-/* The runtime's vCPU limit (GRT_MAX_VCPUS) and the HC_YIELD number, for
- * the entry stub; lib/smp.c checks both against the C definitions. */
+/* For the entry stub: the runtime's vCPU limit (GRT_MAX_VCPUS), the
+ * wake-up vector (GRT_VEC_WAKE) and the start-of-day code selector
+ * (HV_SEL_CODE64); lib/smp.c checks them against the C definitions.
+ * A secondary vCPU waits for smp_start() under a private IDT of
+ * RT_VEC_WAKE + 1 gates whose last one is a 64-bit interrupt gate. */
 #define RT_MAX_VCPUS 8
-#define RT_HC_YIELD 5
+#define RT_VEC_WAKE 0x20
+#define RT_SEL_CODE64 0x08
+#define PARK_IDT_SIZE ((RT_VEC_WAKE + 1) * 16)
+#define PARK_GATE_TYPE 0x8e /* P, DPL 0, type 0xe */
 
 #endif

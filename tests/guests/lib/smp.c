@@ -1,13 +1,14 @@
 /* Several vCPUs in one guest: the hand-over from the entry stub of a
  * secondary vCPU (lib/entry.S) to guest_vcpu_main, and vCPU 0's side of
  * starting and ending them.  Every vCPU of a VM starts at _start; the
- * secondaries wait there for rt_smp_go, which vCPU 0 sets once .bss is
- * clear and the descriptor tables are built. */
+ * secondaries wait there, halted, for rt_smp_go, which vCPU 0 sets (and
+ * wakes them) once .bss is clear and the descriptor tables are built. */
 #include "lib/guest_rt.h"
 #include "lib/layout.h"
 
 _Static_assert(RT_MAX_VCPUS == GRT_MAX_VCPUS, "entry.S vCPU limit");
-_Static_assert(RT_HC_YIELD == HC_YIELD, "entry.S hypercall number");
+_Static_assert(RT_VEC_WAKE == GRT_VEC_WAKE, "entry.S wake-up vector");
+_Static_assert(RT_SEL_CODE64 == HV_SEL_CODE64, "entry.S code selector");
 _Static_assert(sizeof(struct smp_boot) == 1u << SB_SHIFT &&
 		       offsetof(struct smp_boot, rsp) == SB_RSP &&
 		       offsetof(struct smp_boot, rdi) == SB_RDI &&
@@ -42,7 +43,13 @@ unsigned smp_nr_vcpus(void)
 
 void smp_start(void)
 {
+	unsigned v;
+
 	__atomic_store_n(&rt_smp_go, 1, __ATOMIC_RELEASE);
+	/* They wait in HLT (lib/entry.S); one that has not got there yet
+	 * finds the vector pending, or rt_smp_go set, when it does. */
+	for (v = 1; v < smp_nr_vcpus(); v++)
+		hv_send_ipi(v, GRT_VEC_WAKE);
 }
 
 void smp_wait_online(void)
@@ -80,6 +87,10 @@ void rt_secondary_main(unsigned vcpu)
 
 	rt_init_secondary(vcpu);
 	v = this_vcpu_local();
+	/* smp_start's wake-up may still be pending (this vCPU found
+	 * rt_smp_go set without halting): take it now, not as a spurious
+	 * wake-up of guest_vcpu_main's first HLT. */
+	__asm__ __volatile__("sti; nop; cli" : : : "memory");
 	__atomic_fetch_add(&online, 1, __ATOMIC_RELEASE);
 	v->exit_code = guest_vcpu_main(vcpu);
 	__atomic_store_n(&v->done, 1, __ATOMIC_RELEASE);
