@@ -87,7 +87,7 @@ static bool prepare_cpu(unsigned cpu)
 static bool start_cpu(unsigned cpu, uint32_t apic_id)
 {
 	struct trampoline_params *tp;
-	size_t len = (size_t)(trampoline_end - trampoline_start);
+	size_t len = (size_t)((uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
 	uint8_t *tramp = phys_to_virt(TRAMPOLINE_BASE);
 	uint64_t waited = 0;
 

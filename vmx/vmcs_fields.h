@@ -168,7 +168,8 @@ static inline uint64_t __vmread(uint32_t field)
 {
 	uint64_t v;
 
-	/* CF or ZF set: VMfailInvalid / VMfailValid. */
+	/* CF or ZF set: VMfailInvalid / VMfailValid.  (cppcheck does not
+	 * know that an asm output initialises v: suppressed in the Makefile.) */
 	__asm__ goto("vmread %[f], %[v]\n\tjbe %l[fail]"
 		     : [v] "=r"(v)
 		     : [f] "r"((uint64_t)field)
