@@ -86,6 +86,18 @@ static void print_exit_stats(const struct vm *vm)
 	pr_info("%s\n", line);
 }
 
+static void print_vcpu_exits(const struct vcpu *v)
+{
+	char line[200];
+	int n = snprintf(line, sizeof(line), "vcpu %s/%u: exits", v->vm->name, v->id);
+
+	for (unsigned r = 0; r < EXIT_REASON_MAX && n < (int)sizeof(line) - 32; r++)
+		if (v->exit_count[r])
+			n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
+				      vmx_exit_reason_name(r), v->exit_count[r]);
+	pr_info("%s\n", line);
+}
+
 /* Create one VM; false when it could not be started (reported). */
 static bool create_one(const struct boot_info *bi, unsigned idx, unsigned ncpus)
 {
@@ -122,8 +134,10 @@ static bool check_one(unsigned idx, bool created)
 	if (!created)
 		return !cfg->has_expect_exit && !cfg->expect_stop;
 	print_exit_stats(vm);
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		sched_print_vcpu(&vm->vcpu[i]);
+		print_vcpu_exits(&vm->vcpu[i]);
+	}
 	if (cfg->has_expect_exit) {
 		ok = vm->state == VM_EXITED && (uint32_t)vm->exit_code == cfg->expect_exit;
 		pr_info("vm %s: expected exit code %u: %s\n", cfg->name,
