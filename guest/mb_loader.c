@@ -2,6 +2,7 @@
  * from the Multiboot 0.6.96 and Multiboot2 2.0 specifications and the ELF
  * format (System V ABI). */
 #include "guest/mb_loader.h"
+#include "guest/mb_elf.h"
 #include "arch-x86/acpi_tables.h"
 #include "arch-x86/regs.h"
 #include "boot/multiboot2.h"
@@ -102,78 +103,10 @@ static const uint32_t mb2_provided[] = {
 
 _Static_assert(sizeof(struct mb2_htag_address) == 24, "address tag");
 
-/* ---- ELF (System V ABI, x86 and x86-64 supplements) --------------------- */
-
-#define EI_NIDENT 16
-#define ELFCLASS32 1
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define EV_CURRENT 1
-#define ET_EXEC 2
-#define EM_386 3
-#define EM_X86_64 62
-#define PT_LOAD 1
-
-struct elf_ident {
-	uint8_t magic[4], class, data, version, pad[9];
-};
-
-struct elf32_ehdr {
-	struct elf_ident id;
-	uint16_t type, machine;
-	uint32_t version, entry, phoff, shoff, flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_ehdr {
-	struct elf_ident id;
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf32_phdr {
-	uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-_Static_assert(sizeof(struct elf_ident) == EI_NIDENT, "e_ident");
-_Static_assert(sizeof(struct elf32_ehdr) == 52, "ELF32 header");
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header");
-_Static_assert(sizeof(struct elf32_phdr) == 32, "ELF32 phdr");
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 phdr");
-
 /* ---- common ------------------------------------------------------------- */
 
-/* What the image puts where: file bytes [off, off + filesz) at paddr,
- * zeros up to paddr + memsz. */
-struct seg {
-	uint64_t off, filesz, paddr, memsz;
-};
-
-struct kimage {
-	struct seg seg[MB_MAX_SEGMENTS];
-	unsigned nseg;
-	uint64_t entry;
-	bool has_entry;		/* MB2 entry tag given */
-};
-
-struct ctx {
-	const struct mb_load_params *p;
-	const uint8_t *img;
-	size_t size;
-	unsigned version;
-	char *err;
-	size_t errlen;
-};
-
-static int __printf(2, 3) fail(const struct ctx *c, const char *fmt, ...)
+/* Declared in mb_elf.h: the ELF and a.out readers report through it too. */
+int mb_fail(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(c->err, c->errlen, "multiboot%s: ",
@@ -194,166 +127,6 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
-/* [off, off + len) lies in the image. */
-static bool in_image(const struct ctx *c, uint64_t off, uint64_t len)
-{
-	return off <= c->size && len <= c->size - off;
-}
-
-static int add_seg(const struct ctx *c, struct kimage *k, uint64_t off,
-		   uint64_t filesz, uint64_t paddr, uint64_t memsz)
-{
-	if (!memsz)
-		return 0;
-	if (k->nseg == MB_MAX_SEGMENTS)
-		return fail(c, "more than %u loadable segments", MB_MAX_SEGMENTS);
-	if (filesz > memsz)
-		return fail(c, "segment at 0x%llx has more file bytes (0x%llx) than memory (0x%llx)",
-			    (unsigned long long)paddr, (unsigned long long)filesz,
-			    (unsigned long long)memsz);
-	if (!in_image(c, off, filesz))
-		return fail(c, "segment at 0x%llx: file bytes [0x%llx, +0x%llx) run past the image end (0x%zx)",
-			    (unsigned long long)paddr, (unsigned long long)off,
-			    (unsigned long long)filesz, c->size);
-	if (paddr >= GUEST_4G || memsz > GUEST_4G - paddr)
-		return fail(c, "segment [0x%llx, +0x%llx) does not lie below 4 GiB",
-			    (unsigned long long)paddr, (unsigned long long)memsz);
-	k->seg[k->nseg++] = (struct seg){ off, filesz, paddr, memsz };
-	return 0;
-}
-
-/* ---- ELF ---------------------------------------------------------------- */
-
-/* The program headers, each widened to the ELF64 form. */
-struct elf_info {
-	unsigned class;
-	uint64_t entry, phoff;
-	uint16_t phentsize, phnum;
-};
-
-static int elf_header(const struct ctx *c, struct elf_info *e)
-{
-	struct elf_ident id;
-	struct elf32_ehdr h32;
-	struct elf64_ehdr h64;
-
-	if (c->size < sizeof(id))
-		return fail(c, "image of %zu bytes is too small for an ELF header", c->size);
-	memcpy(&id, c->img, sizeof(id));
-	if (memcmp(id.magic, "\177ELF", 4))
-		return fail(c, "not an ELF file and no a.out-kludge address fields in the header");
-	if (id.data != ELFDATA2LSB || id.version != EV_CURRENT ||
-	    (id.class != ELFCLASS32 && id.class != ELFCLASS64))
-		return fail(c, "ELF class %u, data %u, version %u: not little-endian ELF32/ELF64",
-			    id.class, id.data, id.version);
-	e->class = id.class;
-	if (id.class == ELFCLASS32) {
-		if (c->size < sizeof(h32))
-			return fail(c, "ELF32 header cut off by the image end");
-		memcpy(&h32, c->img, sizeof(h32));
-		if (h32.type != ET_EXEC || h32.machine != EM_386)
-			return fail(c, "ELF32 type %u machine %u: not an i386 executable",
-				    h32.type, h32.machine);
-		*e = (struct elf_info){ ELFCLASS32, h32.entry, h32.phoff,
-					h32.phentsize, h32.phnum };
-		return 0;
-	}
-	if (c->size < sizeof(h64))
-		return fail(c, "ELF64 header cut off by the image end");
-	memcpy(&h64, c->img, sizeof(h64));
-	if (h64.type != ET_EXEC || h64.machine != EM_X86_64)
-		return fail(c, "ELF64 type %u machine %u: not an x86-64 executable",
-			    h64.type, h64.machine);
-	*e = (struct elf_info){ ELFCLASS64, h64.entry, h64.phoff, h64.phentsize,
-				h64.phnum };
-	return 0;
-}
-
-static void elf_phdr(const struct ctx *c, const struct elf_info *e, unsigned i,
-		     struct elf64_phdr *ph)
-{
-	const uint8_t *p = c->img + e->phoff + (uint64_t)i * e->phentsize;
-	struct elf32_phdr p32;
-
-	if (e->class == ELFCLASS64) {
-		memcpy(ph, p, sizeof(*ph));
-		return;
-	}
-	memcpy(&p32, p, sizeof(p32));
-	*ph = (struct elf64_phdr){
-		.type = p32.type, .flags = p32.flags, .offset = p32.offset,
-		.vaddr = p32.vaddr, .paddr = p32.paddr, .filesz = p32.filesz,
-		.memsz = p32.memsz, .align = p32.align,
-	};
-}
-
-/* PT_LOAD segments at their physical addresses; the entry point, a
- * virtual address, goes through the segment that holds it. */
-static int elf_load_info(const struct ctx *c, struct kimage *k)
-{
-	struct elf_info e = { 0 };
-	size_t phsize;
-	uint64_t entry = 0;
-	bool entry_found = false;
-
-	if (elf_header(c, &e))
-		return -1;
-	phsize = e.class == ELFCLASS64 ? sizeof(struct elf64_phdr) :
-					 sizeof(struct elf32_phdr);
-	if (!e.phnum || e.phentsize < phsize)
-		return fail(c, "ELF has %u program headers of %u bytes (at least %zu needed)",
-			    e.phnum, e.phentsize, phsize);
-	if (!in_image(c, e.phoff, (uint64_t)e.phnum * e.phentsize))
-		return fail(c, "ELF program headers [0x%llx, +%u * %u) run past the image end",
-			    (unsigned long long)e.phoff, e.phnum, e.phentsize);
-	for (unsigned i = 0; i < e.phnum; i++) {
-		struct elf64_phdr ph;
-
-		elf_phdr(c, &e, i, &ph);
-		if (ph.type != PT_LOAD)
-			continue;
-		if (add_seg(c, k, ph.offset, ph.filesz, ph.paddr, ph.memsz))
-			return -1;
-		if (!entry_found && ph.memsz && e.entry >= ph.vaddr &&
-		    e.entry - ph.vaddr < ph.memsz) {
-			entry = e.entry - ph.vaddr + ph.paddr;
-			entry_found = true;
-		}
-	}
-	if (!k->nseg)
-		return fail(c, "ELF has no loadable segment");
-	if (!k->has_entry)
-		k->entry = entry_found ? entry : e.entry;
-	return 0;
-}
-
-/* ---- a.out kludge: one range from the header's address fields ----------- */
-
-static int aout_load_info(const struct ctx *c, struct kimage *k, uint64_t hdr_off,
-			  uint32_t header_addr, uint32_t load_addr,
-			  uint32_t load_end, uint32_t bss_end)
-{
-	uint64_t off, filesz, memsz;
-
-	if (load_addr > header_addr || header_addr - load_addr > hdr_off)
-		return fail(c, "address fields: load_addr 0x%x and header_addr 0x%x put the load start before the file start",
-			    load_addr, header_addr);
-	off = hdr_off - (header_addr - load_addr);
-	if (load_end && load_end <= load_addr)
-		return fail(c, "address fields: load_end_addr 0x%x is not above load_addr 0x%x",
-			    load_end, load_addr);
-	filesz = load_end ? (uint64_t)load_end - load_addr : c->size - off;
-	if (!in_image(c, off, filesz))
-		return fail(c, "address fields: [0x%x, 0x%x) needs file bytes past the image end",
-			    load_addr, (uint32_t)(load_addr + filesz));
-	if (bss_end && bss_end < load_addr + filesz)
-		return fail(c, "address fields: bss_end_addr 0x%x is below the loaded end 0x%llx",
-			    bss_end, (unsigned long long)(load_addr + filesz));
-	/* Not empty: the header itself lies in [off, off + filesz). */
-	memsz = bss_end ? (uint64_t)bss_end - load_addr : filesz;
-	return add_seg(c, k, off, filesz, load_addr, memsz);
-}
-
 /* ---- checks on the whole image ------------------------------------------ */
 
 static int check_segments(const struct ctx *c, const struct kimage *k)
@@ -364,23 +137,23 @@ static int check_segments(const struct ctx *c, const struct kimage *k)
 		const struct seg *s = &k->seg[i];
 
 		if (!e820_is_ram(c->p->map, s->paddr, s->memsz))
-			return fail(c, "segment [0x%llx, 0x%llx) is not in guest RAM",
-				    (unsigned long long)s->paddr,
-				    (unsigned long long)(s->paddr + s->memsz));
+			return mb_fail(c, "segment [0x%llx, 0x%llx) is not in guest RAM",
+				       (unsigned long long)s->paddr,
+				       (unsigned long long)(s->paddr + s->memsz));
 		for (unsigned j = 0; j < i; j++) {
 			const struct seg *t = &k->seg[j];
 
 			if (s->paddr < t->paddr + t->memsz && t->paddr < s->paddr + s->memsz)
-				return fail(c, "segments at 0x%llx and 0x%llx overlap",
-					    (unsigned long long)t->paddr,
-					    (unsigned long long)s->paddr);
+				return mb_fail(c, "segments at 0x%llx and 0x%llx overlap",
+					       (unsigned long long)t->paddr,
+					       (unsigned long long)s->paddr);
 		}
 		if (k->entry >= s->paddr && k->entry - s->paddr < s->memsz)
 			entry_ok = true;
 	}
 	if (!entry_ok)
-		return fail(c, "entry point 0x%llx is in no loaded segment",
-			    (unsigned long long)k->entry);
+		return mb_fail(c, "entry point 0x%llx is in no loaded segment",
+			       (unsigned long long)k->entry);
 	return 0;
 }
 
@@ -443,19 +216,19 @@ static int check_strings(const struct ctx *c)
 	const struct mb_load_params *p = c->p;
 
 	if (str_size(p->cmdline) > MB_STRING_MAX)
-		return fail(c, "command line is longer than %u bytes", MB_STRING_MAX - 1);
+		return mb_fail(c, "command line is longer than %u bytes", MB_STRING_MAX - 1);
 	if (p->nmods > MB_MAX_MODULES || (p->nmods && !p->mods))
-		return fail(c, "%u modules (at most %u, and a list needed)", p->nmods,
-			    MB_MAX_MODULES);
+		return mb_fail(c, "%u modules (at most %u, and a list needed)", p->nmods,
+			       MB_MAX_MODULES);
 	for (unsigned i = 0; i < p->nmods; i++) {
 		if (str_size(p->mods[i].cmdline) > MB_STRING_MAX)
-			return fail(c, "module %u: command line is longer than %u bytes",
-				    i, MB_STRING_MAX - 1);
+			return mb_fail(c, "module %u: command line is longer than %u bytes",
+				       i, MB_STRING_MAX - 1);
 		if (p->mods[i].size && !p->mods[i].data)
-			return fail(c, "module %u: size without data", i);
+			return mb_fail(c, "module %u: size without data", i);
 		if (p->mods[i].size > GUEST_4G)
-			return fail(c, "module %u of 0x%zx bytes is larger than 4 GiB",
-				    i, p->mods[i].size);
+			return mb_fail(c, "module %u of 0x%zx bytes is larger than 4 GiB",
+				       i, p->mods[i].size);
 	}
 	return 0;
 }
@@ -468,13 +241,13 @@ static int place_all(const struct ctx *c, struct placer *pl, uint32_t info_size,
 	for (unsigned i = 0; i < p->nmods; i++) {
 		b->mod_gpa[i] = place(pl, p->mods[i].size);
 		if (b->mod_gpa[i] == E820_NOT_FOUND)
-			return fail(c, "no room below 4 GiB for module %u (0x%zx bytes)",
-				    i, p->mods[i].size);
+			return mb_fail(c, "no room below 4 GiB for module %u (0x%zx bytes)",
+				       i, p->mods[i].size);
 	}
 	b->info_gpa = place(pl, info_size);
 	if (b->info_gpa == E820_NOT_FOUND)
-		return fail(c, "no room below 4 GiB for the boot information (%u bytes)",
-			    info_size);
+		return mb_fail(c, "no room below 4 GiB for the boot information (%u bytes)",
+			       info_size);
 	b->info_size = info_size;
 	return 0;
 }
@@ -484,16 +257,16 @@ static int place_all(const struct ctx *c, struct placer *pl, uint32_t info_size,
 static int put(const struct ctx *c, uint64_t gpa, const void *src, size_t len)
 {
 	if (len && c->p->mem->write(c->p->mem->ctx, gpa, src, len) < 0)
-		return fail(c, "cannot write guest RAM at 0x%llx (+0x%zx)",
-			    (unsigned long long)gpa, len);
+		return mb_fail(c, "cannot write guest RAM at 0x%llx (+0x%zx)",
+			       (unsigned long long)gpa, len);
 	return 0;
 }
 
 static int zero(const struct ctx *c, uint64_t gpa, uint64_t len)
 {
 	if (guest_mem_zero(c->p->mem, gpa, len) < 0)
-		return fail(c, "cannot write guest RAM at 0x%llx (+0x%llx)",
-			    (unsigned long long)gpa, (unsigned long long)len);
+		return mb_fail(c, "cannot write guest RAM at 0x%llx (+0x%llx)",
+			       (unsigned long long)gpa, (unsigned long long)len);
 	return 0;
 }
 
@@ -621,19 +394,19 @@ static int read_rsdp(const struct ctx *c, struct rsdp_copy *r)
 	if (!p->rsdp_gpa)
 		return 0;
 	if (p->mem->read(p->mem->ctx, p->rsdp_gpa, r->bytes, ACPI_RSDP_V1_LEN) < 0)
-		return fail(c, "cannot read the RSDP at 0x%llx",
-			    (unsigned long long)p->rsdp_gpa);
+		return mb_fail(c, "cannot read the RSDP at 0x%llx",
+			       (unsigned long long)p->rsdp_gpa);
 	memcpy(&h, r->bytes, ACPI_RSDP_V1_LEN);
 	if (memcmp(h.sig, ACPI_RSDP_SIG, 8) || sum8(r->bytes, ACPI_RSDP_V1_LEN))
-		return fail(c, "no valid RSDP at 0x%llx (signature or checksum)",
-			    (unsigned long long)p->rsdp_gpa);
+		return mb_fail(c, "no valid RSDP at 0x%llx (signature or checksum)",
+			       (unsigned long long)p->rsdp_gpa);
 	r->len = ACPI_RSDP_V1_LEN;
 	if (h.revision < 2)
 		return 0;
 	if (p->mem->read(p->mem->ctx, p->rsdp_gpa, r->bytes, ACPI_RSDP_V2_LEN) < 0 ||
 	    sum8(r->bytes, ACPI_RSDP_V2_LEN))
-		return fail(c, "RSDP at 0x%llx: revision %u without a valid extended part",
-			    (unsigned long long)p->rsdp_gpa, h.revision);
+		return mb_fail(c, "RSDP at 0x%llx: revision %u without a valid extended part",
+			       (unsigned long long)p->rsdp_gpa, h.revision);
 	r->len = ACPI_RSDP_V2_LEN;
 	return 0;
 }
@@ -823,27 +596,27 @@ int mb1_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	off = find_header(&c, MB1_HEADER_MAGIC, MB1_HDR_ALIGN, MB1_SEARCH_LEN,
 			  MB1_HDR_MIN, &bad_sum);
 	if (off < 0)
-		return fail(&c, bad_sum ? "header magic found, but every candidate has a bad checksum" :
-					  "no header (magic 0x1badb002) in the first 8 KiB");
+		return mb_fail(&c, bad_sum ? "header magic found, but every candidate has a bad checksum" :
+					     "no header (magic 0x1badb002) in the first 8 KiB");
 	memcpy(&h, c.img + off, MB1_HDR_MIN);
 	if (h.flags & MB1_FLAGS_REQUIRED & ~MB1_FLAGS_KNOWN)
-		return fail(&c, "header at 0x%llx requires features 0x%llx this loader does not know",
-			    (unsigned long long)off,
-			    (unsigned long long)(h.flags & MB1_FLAGS_REQUIRED & ~MB1_FLAGS_KNOWN));
+		return mb_fail(&c, "header at 0x%llx requires features 0x%llx this loader does not know",
+			       (unsigned long long)off,
+			       (unsigned long long)(h.flags & MB1_FLAGS_REQUIRED & ~MB1_FLAGS_KNOWN));
 	if (h.flags & MB1_FLAG_AOUT)
 		need = MB1_HDR_AOUT_LEN;
 	if (h.flags & MB1_FLAG_VIDEO)
 		need = MB1_HDR_VIDEO_LEN;
 	if (!in_image(&c, (uint64_t)off, need))
-		return fail(&c, "header at 0x%llx: its %u bytes run past the image end",
-			    (unsigned long long)off, need);
+		return mb_fail(&c, "header at 0x%llx: its %u bytes run past the image end",
+			       (unsigned long long)off, need);
 	memcpy(&h, c.img + off, need);
 	if (h.flags & MB1_FLAG_AOUT) {
 		k.entry = h.entry_addr;
-		if (aout_load_info(&c, &k, (uint64_t)off, h.header_addr, h.load_addr,
-				   h.load_end_addr, h.bss_end_addr))
+		if (mb_aout_load_info(&c, &k, (uint64_t)off, h.header_addr, h.load_addr,
+				      h.load_end_addr, h.bss_end_addr))
 			return -1;
-	} else if (elf_load_info(&c, &k)) {
+	} else if (mb_elf_load_info(&c, &k)) {
 		return -1;
 	}
 	return finish(&c, &k, out);
@@ -873,36 +646,36 @@ static int mb2_tag(const struct ctx *c, const uint8_t *t, const struct mb2_htag 
 	switch (h->type) {
 	case MB2_HDR_TAG_INFO_REQ:
 		if ((h->size - sizeof(*h)) % 4)
-			return fail(c, "information request tag at 0x%llx: size %u is not 8 + 4n",
-				    (unsigned long long)off, h->size);
+			return mb_fail(c, "information request tag at 0x%llx: size %u is not 8 + 4n",
+				       (unsigned long long)off, h->size);
 		for (uint32_t i = sizeof(*h); i < h->size; i += 4) {
 			uint32_t want = rd32(t + i);
 
 			if (!optional && !mb2_can_provide(want))
-				return fail(c, "header asks for information tag %u, which this loader cannot provide",
-					    want);
+				return mb_fail(c, "header asks for information tag %u, which this loader cannot provide",
+					       want);
 		}
 		return 0;
 	case MB2_HDR_TAG_ADDRESS:
 		if (h->size < sizeof(q->addr_copy) || q->addr)
-			return fail(c, "address tag at 0x%llx: size %u (needs 24) or given twice",
-				    (unsigned long long)off, h->size);
+			return mb_fail(c, "address tag at 0x%llx: size %u (needs 24) or given twice",
+				       (unsigned long long)off, h->size);
 		memcpy(&q->addr_copy, t, sizeof(q->addr_copy));
 		q->addr = &q->addr_copy;
 		return 0;
 	case MB2_HDR_TAG_ENTRY:
 		if (h->size < sizeof(*h) + 4 || q->has_entry)
-			return fail(c, "entry address tag at 0x%llx: size %u (needs 12) or given twice",
-				    (unsigned long long)off, h->size);
+			return mb_fail(c, "entry address tag at 0x%llx: size %u (needs 12) or given twice",
+				       (unsigned long long)off, h->size);
 		q->has_entry = true;
 		q->entry = rd32(t + sizeof(*h));
 		return 0;
 	case MB2_HDR_TAG_CONSOLE_FLAGS:
 		if (h->size < sizeof(*h) + 4)
-			return fail(c, "console flags tag at 0x%llx: size %u (needs 12)",
-				    (unsigned long long)off, h->size);
+			return mb_fail(c, "console flags tag at 0x%llx: size %u (needs 12)",
+				       (unsigned long long)off, h->size);
 		if (!optional && (rd32(t + sizeof(*h)) & MB2_CONSOLE_REQUIRED))
-			return fail(c, "header requires a console, which this loader cannot describe");
+			return mb_fail(c, "header requires a console, which this loader cannot describe");
 		return 0;
 	case MB2_HDR_TAG_MODULE_ALIGN:	/* modules are always page-aligned */
 	case MB2_HDR_TAG_ENTRY_EFI32:	/* only for loaders running on EFI */
@@ -912,10 +685,10 @@ static int mb2_tag(const struct ctx *c, const uint8_t *t, const struct mb2_htag 
 	default:
 		if (optional)
 			return 0;
-		return fail(c, "header tag %u at 0x%llx is required but not supported%s",
-			    h->type, (unsigned long long)off,
-			    h->type == MB2_HDR_TAG_FRAMEBUFFER ? " (no framebuffer)" :
-			    h->type == MB2_HDR_TAG_EFI_BS ? " (no EFI boot services)" : "");
+		return mb_fail(c, "header tag %u at 0x%llx is required but not supported%s",
+			       h->type, (unsigned long long)off,
+			       h->type == MB2_HDR_TAG_FRAMEBUFFER ? " (no framebuffer)" :
+			       h->type == MB2_HDR_TAG_EFI_BS ? " (no EFI boot services)" : "");
 	}
 }
 
@@ -929,15 +702,15 @@ static int mb2_tags(const struct ctx *c, uint64_t hoff, uint32_t hlen,
 
 		memcpy(&h, c->img + off, sizeof(h));
 		if (h.size < sizeof(h) || h.size > end - off)
-			return fail(c, "header tag %u at 0x%llx: size %u runs outside the header",
-				    h.type, (unsigned long long)off, h.size);
+			return mb_fail(c, "header tag %u at 0x%llx: size %u runs outside the header",
+				       h.type, (unsigned long long)off, h.size);
 		if (h.type == MB2_HDR_TAG_END)
 			return 0;
 		if (mb2_tag(c, c->img + off, &h, off, q))
 			return -1;
 		off += ALIGN_UP((uint64_t)h.size, (uint64_t)MB2_TAG_ALIGN);
 	}
-	return fail(c, "header at 0x%llx has no end tag", (unsigned long long)hoff);
+	return mb_fail(c, "header at 0x%llx has no end tag", (unsigned long long)hoff);
 }
 
 int mb2_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
@@ -955,16 +728,16 @@ int mb2_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	off = find_header(&c, MB2_HEADER_MAGIC, MB2_HDR_ALIGN, MB2_SEARCH_LEN,
 			  sizeof(h), &bad_sum);
 	if (off < 0)
-		return fail(&c, bad_sum ? "header magic found, but every candidate has a bad checksum" :
-					  "no header (magic 0xe85250d6) in the first 32 KiB");
+		return mb_fail(&c, bad_sum ? "header magic found, but every candidate has a bad checksum" :
+					     "no header (magic 0xe85250d6) in the first 32 KiB");
 	memcpy(&h, c.img + off, sizeof(h));
 	if (h.architecture != MB2_ARCH_I386)
-		return fail(&c, "header at 0x%llx is for architecture %u, not i386 (0)",
-			    (unsigned long long)off, h.architecture);
+		return mb_fail(&c, "header at 0x%llx is for architecture %u, not i386 (0)",
+			       (unsigned long long)off, h.architecture);
 	if (h.header_length < sizeof(h) + sizeof(struct mb2_htag) ||
 	    !in_image(&c, (uint64_t)off, h.header_length))
-		return fail(&c, "header at 0x%llx: header_length %u is too small or runs past the image end",
-			    (unsigned long long)off, h.header_length);
+		return mb_fail(&c, "header at 0x%llx: header_length %u is too small or runs past the image end",
+			       (unsigned long long)off, h.header_length);
 	if (mb2_tags(&c, (uint64_t)off, h.header_length, &q))
 		return -1;
 	k.has_entry = q.has_entry;
@@ -973,17 +746,17 @@ int mb2_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 		uint32_t load = q.addr->load_addr;
 
 		if (!q.has_entry)
-			return fail(&c, "address tag without an entry address tag");
+			return mb_fail(&c, "address tag without an entry address tag");
 		if (load == MB2_LOAD_FROM_START) {
 			if (q.addr->header_addr < (uint64_t)off)
-				return fail(&c, "address tag: header_addr 0x%x is below the header's file offset",
-					    q.addr->header_addr);
+				return mb_fail(&c, "address tag: header_addr 0x%x is below the header's file offset",
+					       q.addr->header_addr);
 			load = q.addr->header_addr - (uint32_t)off;
 		}
-		if (aout_load_info(&c, &k, (uint64_t)off, q.addr->header_addr, load,
-				   q.addr->load_end_addr, q.addr->bss_end_addr))
+		if (mb_aout_load_info(&c, &k, (uint64_t)off, q.addr->header_addr, load,
+				      q.addr->load_end_addr, q.addr->bss_end_addr))
 			return -1;
-	} else if (elf_load_info(&c, &k)) {
+	} else if (mb_elf_load_info(&c, &k)) {
 		return -1;
 	}
 	return finish(&c, &k, out);
@@ -1003,5 +776,5 @@ int mb_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	if (find_header(&c, MB1_HEADER_MAGIC, MB1_HDR_ALIGN, MB1_SEARCH_LEN,
 			MB1_HDR_MIN, &bad_sum) >= 0)
 		return mb1_load(p, out, err, errlen);
-	return fail(&c, "no valid Multiboot2 header in the first 32 KiB, nor a Multiboot header in the first 8 KiB");
+	return mb_fail(&c, "no valid Multiboot2 header in the first 32 KiB, nor a Multiboot header in the first 8 KiB");
 }

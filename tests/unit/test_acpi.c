@@ -1,4 +1,4 @@
-// UNIT-SOURCES: arch-x86/acpi.c tests/unit/acpi_builder.c
+// UNIT-SOURCES: arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c tests/unit/acpi_builder.c
 /* Host ACPI parser: QEMU-, Bochs- and modern-firmware-like tables, and
  * corrupt ones that must be reported and skipped without reading a byte
  * outside what the memory map allows (the fake phys window, and ASan on

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/acpi_build.c guest/e820.c arch-x86/acpi.c
+// UNIT-SOURCES: guest/acpi_build.c guest/e820.c arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c tests/unit/fake_guest_mem.c
 /* Guest ACPI tables: built into a fake guest RAM (the fake physical
  * window, so that the hypervisor's own ACPI parser can read them back)
  * and checked by that parser (CPUs, IOAPIC, override, PM ports, reset,
@@ -8,6 +8,7 @@
 #include "arch-x86/acpi.h"
 #include "drivers/emu_exit.h"
 #include "tests/unit/fakes.h"
+#include "tests/unit/fake_guest_mem.h"
 
 #define RAM MiB(16)
 
@@ -17,31 +18,15 @@ static struct boot_info bi;
 static struct acpi_info ai;
 static struct acpi_build_out out;
 static char err[160];
+static const uint64_t ram_size = RAM;
 static unsigned writes;
 static bool fail_writes;
 static long fail_after = -1; /* writes that succeed before all fail */
 
-static int ram_write(void *ctx, uint64_t gpa, const void *src, size_t len)
-{
-	(void)ctx;
-	if (fail_writes || (fail_after >= 0 && writes >= (unsigned long)fail_after) ||
-	    gpa > RAM || len > RAM - gpa)
-		return -1;
-	memcpy(fake_phys_mem + gpa, src, len);
-	writes++;
-	return 0;
-}
-
-static int ram_read(void *ctx, uint64_t gpa, void *dst, size_t len)
-{
-	(void)ctx;
-	if (gpa > RAM || len > RAM - gpa)
-		return -1;
-	memcpy(dst, fake_phys_mem + gpa, len);
-	return 0;
-}
-
-static const struct guest_mem_ops mem = { NULL, ram_write, ram_read };
+static struct fake_guest_mem fgm = {
+	&fake_phys_mem, &ram_size, &writes, &fail_writes, &fail_after
+};
+static const struct guest_mem_ops mem = FAKE_GUEST_MEM_OPS(&fgm);
 
 static void *at(uint64_t gpa)
 {

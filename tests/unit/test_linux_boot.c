@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/linux_boot.c guest/e820.c
+// UNIT-SOURCES: guest/linux_boot.c guest/e820.c tests/unit/fake_guest_mem.c
 /* Linux 64-bit boot protocol loader, on synthetic bzImages built here
  * (field offsets from the boot protocol documentation) and a fake guest
  * RAM: placement of the kernel, initrd, command line and zero page, the
@@ -9,6 +9,7 @@
 #include "guest/linux_boot.h"
 #include "arch-x86/regs.h"
 #include "tests/unit/fakes.h"
+#include "tests/unit/fake_guest_mem.h"
 
 #include <stdlib.h>
 
@@ -22,27 +23,10 @@ static unsigned writes;
 static bool fail_writes;
 static long fail_after = -1; /* writes that succeed before all fail */
 
-static int ram_write(void *ctx, uint64_t gpa, const void *src, size_t len)
-{
-	(void)ctx;
-	if (fail_writes || (fail_after >= 0 && writes >= (unsigned long)fail_after) ||
-	    gpa > ram_size || len > ram_size - gpa)
-		return -1;
-	memcpy(ram + gpa, src, len);
-	writes++;
-	return 0;
-}
-
-static int ram_read(void *ctx, uint64_t gpa, void *dst, size_t len)
-{
-	(void)ctx;
-	if (gpa > ram_size || len > ram_size - gpa)
-		return -1;
-	memcpy(dst, ram + gpa, len);
-	return 0;
-}
-
-static const struct guest_mem_ops mem = { NULL, ram_write, ram_read };
+static struct fake_guest_mem fgm = {
+	&ram, &ram_size, &writes, &fail_writes, &fail_after
+};
+static const struct guest_mem_ops mem = FAKE_GUEST_MEM_OPS(&fgm);
 static struct guest_layout layout;
 static struct e820_map map;
 static char err[256];

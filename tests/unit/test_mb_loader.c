@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/mb_loader.c guest/e820.c guest/acpi_build.c boot/multiboot2.c
+// UNIT-SOURCES: guest/mb_loader.c guest/mb_elf.c guest/e820.c guest/acpi_build.c boot/multiboot2.c tests/unit/fake_guest_mem.c
 /* Multiboot and Multiboot2 kernels as guests, on synthetic images built
  * here (ELF32, ELF64, a.out-kludge binaries; headers laid out from the
  * specifications) and a fake guest RAM.  Multiboot2 information blocks
@@ -12,6 +12,7 @@
 #include "arch-x86/regs.h"
 #include "boot/multiboot2.h"
 #include "tests/unit/fakes.h"
+#include "tests/unit/fake_guest_mem.h"
 
 #include <stdlib.h>
 
@@ -20,31 +21,15 @@
 /* ---- fake guest RAM ---------------------------------------------------- */
 
 static uint8_t *ram;
+static const uint64_t ram_size = RAM;
 static unsigned writes;
 static bool fail_writes;
 static long fail_after = -1; /* writes that succeed before all fail */
 
-static int ram_write(void *ctx, uint64_t gpa, const void *src, size_t len)
-{
-	(void)ctx;
-	if (fail_writes || (fail_after >= 0 && writes >= (unsigned long)fail_after) ||
-	    gpa > RAM || len > RAM - gpa)
-		return -1;
-	memcpy(ram + gpa, src, len);
-	writes++;
-	return 0;
-}
-
-static int ram_read(void *ctx, uint64_t gpa, void *dst, size_t len)
-{
-	(void)ctx;
-	if (gpa > RAM || len > RAM - gpa)
-		return -1;
-	memcpy(dst, ram + gpa, len);
-	return 0;
-}
-
-static const struct guest_mem_ops mem = { NULL, ram_write, ram_read };
+static struct fake_guest_mem fgm = {
+	&ram, &ram_size, &writes, &fail_writes, &fail_after
+};
+static const struct guest_mem_ops mem = FAKE_GUEST_MEM_OPS(&fgm);
 static struct guest_layout layout;
 static struct e820_map map;
 static char err[256];

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/x86_emulate.c guest/x86_decode.c
+// UNIT-SOURCES: guest/x86_emulate.c guest/x86_walk.c guest/x86_decode.c
 /* The emulator against a fake vCPU (register file, RIP, RFLAGS, segment
  * bases), fake guest RAM by linear address and a fake device that records
  * every access; the ALU flags also against the host CPU itself; and the
