@@ -6,14 +6,6 @@
 #include "lib/string.h"
 
 /* RFLAGS status flags (SDM vol. 1 §3.4.3.1). */
-#define FL_CF BIT(0)
-#define FL_PF BIT(2)
-#define FL_AF BIT(4)
-#define FL_ZF BIT(6)
-#define FL_SF BIT(7)
-#define FL_DF BIT(10)
-#define FL_OF BIT(11)
-#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
 #define PAGE_OFFSET_MASK (PAGE_SIZE - 1)
 

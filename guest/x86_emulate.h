@@ -17,6 +17,16 @@
 
 #include "guest/x86_decode.h"
 
+/* RFLAGS bits the emulated instructions read or write. */
+#define FL_CF BIT(0)
+#define FL_PF BIT(2)
+#define FL_AF BIT(4)
+#define FL_ZF BIT(6)
+#define FL_SF BIT(7)
+#define FL_DF BIT(10)
+#define FL_OF BIT(11)
+#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
 enum x86_emu_status {
 	X86_EMU_OK,
 	X86_EMU_UNSUPPORTED, /* cannot be emulated (fault.reason): #UD or

@@ -6,14 +6,6 @@
 #include "guest/x86_emulate.h"
 #include "tests/unit/fakes.h"
 
-#define FL_CF BIT(0)
-#define FL_PF BIT(2)
-#define FL_AF BIT(4)
-#define FL_ZF BIT(6)
-#define FL_SF BIT(7)
-#define FL_DF BIT(10)
-#define FL_OF BIT(11)
-#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 #define FL_FIXED 0x202ULL /* bit 1 and IF */
 
 #define DEV_GPA 0xfee00000ULL
