@@ -29,7 +29,7 @@ ASM_OFFSETS := $(BUILD)/asm-offsets.h
 ISO     := $(BUILD)/hypervisor.iso
 
 .PHONY: all iso run run-kvm test unit-test boot-test coverage bench clean \
-	deps check guests test-smp4
+	deps check guests test-smp4 test-linux
 all: $(HV_ELF)
 
 deps:
@@ -87,6 +87,15 @@ test: deps
 test-smp4: deps
 	@$(MAKE) --no-print-directory all guests
 	FORCE_CPUS=4 BOOT_JOBS=1 bash tests/boot/run.sh 'sched-*'
+
+# A Debian cloud kernel with a busybox initramfs (scripts/linux-fetch.sh
+# downloads them once) booted under the hypervisor on 2 Bochs CPUs (slow:
+# not part of `make test`).  scripts/linux-native.sh boots the same guest
+# without the hypervisor.
+test-linux: deps
+	@$(MAKE) --no-print-directory all guests
+	bash scripts/linux-fetch.sh
+	bash scripts/test-linux.sh
 
 check:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -I. -U__ASSEMBLER__ -DHV_VERSION=\"check\" --inline-suppr --enable=warning,portability \

@@ -37,6 +37,7 @@
 #define CR4_OSFXSR _BITUL(9)
 #define CR4_OSXMMEXCPT _BITUL(10)
 #define CR4_UMIP _BITUL(11)
+#define CR4_LA57 _BITUL(12)
 #define CR4_VMXE _BITUL(13)
 #define CR4_SMXE _BITUL(14)
 #define CR4_FSGSBASE _BITUL(16)

@@ -181,6 +181,17 @@ static const char *set_preempt(struct hv_options *o, const char *v,
 	return NULL;
 }
 
+static const char *set_vmstats(struct hv_options *o, const char *v,
+			       size_t len)
+{
+	uint64_t n;
+
+	if (!parse_u64(v, len, false, &n) || n > 3600)
+		return "expected seconds (0-3600)";
+	o->vmstats_s = (unsigned)n;
+	return NULL;
+}
+
 static const struct option options[] = {
 	{ "loglevel", set_loglevel },
 	{ "console", set_console },
@@ -191,6 +202,7 @@ static const struct option options[] = {
 	{ "timeslice", set_timeslice },
 	{ "onexit", set_onexit },
 	{ "preempt", set_preempt },
+	{ "vmstats", set_vmstats },
 };
 
 void hv_options_default(struct hv_options *o)

@@ -33,6 +33,7 @@ struct hv_options {
 	bool preempt_lapic;		/* preempt=vmx|lapic: slice timer */
 	uint64_t timeslice_us;		/* timeslice=N, 100..1000000 */
 	enum hv_onexit onexit;		/* onexit=halt|poweroff|reboot */
+	unsigned vmstats_s;		/* vmstats=N: VM state every N s, 0 = off */
 };
 
 /* Called once per bad token with a one-line message; the message buffer

@@ -1,6 +1,7 @@
 /* From boot modules to running VMs: parse every VM description module
  * (a module whose name ends in ".vms"), match images, create, run, report. */
 #include "boot/vms.h"
+#include "boot/console_in.h"
 #include "guest/config.h"
 #include "guest/vm.h"
 #include "sched/sched.h"
@@ -66,6 +67,16 @@ static const struct boot_module *find_image(const struct boot_info *bi,
 	return NULL;
 }
 
+/* A module whose command line is exactly 'name' (initrds). */
+static const struct boot_module *find_module(const struct boot_info *bi,
+					     const char *name)
+{
+	for (unsigned i = 0; i < bi->module_count; i++)
+		if (!strcmp(bi->modules[i].cmdline, name))
+			return &bi->modules[i];
+	return NULL;
+}
+
 static void print_exit_stats(const struct vm *vm)
 {
 	char line[200];
@@ -102,7 +113,8 @@ static void print_vcpu_exits(const struct vcpu *v)
 static bool create_one(const struct boot_info *bi, unsigned idx, unsigned ncpus)
 {
 	struct vm_config *cfg = &configs.vm[idx];
-	const struct boot_module *img;
+	const struct boot_module *img, *rd = NULL;
+	struct vm_image image;
 
 	if (vm_config_validate_cpus(cfg, ncpus, report_config, NULL) < 0)
 		return false;
@@ -112,12 +124,31 @@ static bool create_one(const struct boot_info *bi, unsigned idx, unsigned ncpus)
 		       cfg->name, cfg->image, cfg->line);
 		return false;
 	}
-	pr_info("vm %s: %lu MiB, %u vCPU(s), %s entry at %#lx, image %s (%lu bytes)\n",
-		cfg->name, cfg->mem_size >> 20, cfg->vcpus,
-		vm_entry_mode_name(cfg->entry), cfg->entry_ip, cfg->image,
-		img->end - img->start);
-	if (vm_create(&vms[idx], idx, cfg, phys_to_virt(img->start),
-		      img->end - img->start) < 0) {
+	if (cfg->initrd[0]) {
+		rd = find_module(bi, cfg->initrd);
+		if (!rd) {
+			pr_err("vm %s: initrd module '%s' not found (config line %u)\n",
+			       cfg->name, cfg->initrd, cfg->line);
+			return false;
+		}
+	}
+	if (cfg->platform && cfg->entry != ENTRY_REAL && cfg->entry != ENTRY_LONG64)
+		pr_info("vm %s: %lu MiB, %u vCPU(s), %s kernel %s (%lu bytes)%s%s\n",
+			cfg->name, cfg->mem_size >> 20, cfg->vcpus,
+			vm_entry_mode_name(cfg->entry), cfg->image,
+			img->end - img->start, rd ? ", initrd " : "",
+			rd ? cfg->initrd : "");
+	else
+		pr_info("vm %s: %lu MiB, %u vCPU(s), %s entry at %#lx, image %s (%lu bytes)\n",
+			cfg->name, cfg->mem_size >> 20, cfg->vcpus,
+			vm_entry_mode_name(cfg->entry), cfg->entry_ip, cfg->image,
+			img->end - img->start);
+	image = (struct vm_image){
+		.data = phys_to_virt(img->start), .size = img->end - img->start,
+		.initrd = rd ? phys_to_virt(rd->start) : NULL,
+		.initrd_size = rd ? rd->end - rd->start : 0,
+	};
+	if (vm_create(&vms[idx], idx, cfg, &image) < 0) {
 		pr_err("vm %s: not started\n", cfg->name);
 		return false;
 	}
@@ -165,8 +196,10 @@ bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc, unsigned ncpus)
 	for (unsigned i = 0; i < configs.count; i++)
 		if (created[i])
 			sched_start_vm(&vms[i]);
+	console_in_start(vms, configs.count);
 	/* The boot CPU schedules like the others until every VM ended. */
 	sched_cpu_loop(0);
+	console_in_stop();
 
 	for (unsigned i = 0; i < configs.count; i++) {
 		if (created[i] && vms[i].first_entry_tsc &&

@@ -24,6 +24,7 @@ enum key_id {
 	K_MEMORY, K_IMAGE, K_ENTRY, K_ENTRY_IP, K_LOAD, K_VCPUS, K_AFFINITY,
 	K_WEIGHT, K_CONSOLE, K_DEBUG_EXIT, K_ON_POWEROFF, K_CPL3_HYPERCALLS,
 	K_DEVICE, K_CMDLINE, K_EXPECT_EXIT, K_EXPECT_STOP, K_FAULT_INJECT,
+	K_ON_RESET, K_PLATFORM, K_INITRD, K_CONSOLE_INPUT,
 	NKEYS
 };
 
@@ -46,6 +47,8 @@ struct parser {
 static const char *const entry_names[] = {
 	[ENTRY_REAL] = "real",
 	[ENTRY_LONG64] = "long64",
+	[ENTRY_LINUX] = "linux",
+	[ENTRY_MULTIBOOT] = "multiboot",
 };
 static const char *const console_names[] = {
 	[CONSOLE_COM1] = "com1",
@@ -55,7 +58,13 @@ static const char *const poweroff_names[] = {
 	[POWEROFF_STOP] = "stop",
 	[POWEROFF_RESTART] = "restart",
 };
+static const char *const on_reset_names[] = {
+	[ON_RESET_RESTART] = "restart",
+	[ON_RESET_STOP] = "stop",
+};
+static const char *const platform_names[] = { "none", "pc" };
 _Static_assert(ARRAY_SIZE(entry_names) == ENTRY_MODE_COUNT, "entry names");
+_Static_assert(ARRAY_SIZE(on_reset_names) == ON_RESET_COUNT, "on_reset names");
 _Static_assert(ARRAY_SIZE(console_names) == CONSOLE_COUNT, "console names");
 _Static_assert(ARRAY_SIZE(poweroff_names) == POWEROFF_COUNT, "poweroff names");
 _Static_assert(VM_CONFIG_MAX_CPUS <= 64, "affinity is one uint64_t mask");
@@ -219,6 +228,17 @@ static void key_image(struct parser *p, const char *v, size_t n)
 			   VM_IMAGE_MAX);
 }
 
+static void key_initrd(struct parser *p, const char *v, size_t n)
+{
+	get_string(p, "initrd", v, n, false, p->vm->initrd, VM_IMAGE_MAX);
+}
+
+static void key_console_input(struct parser *p, const char *v, size_t n)
+{
+	get_string(p, "console_input", v, n, true, p->vm->console_input,
+		   VM_CMDLINE_MAX);
+}
+
 static void key_affinity(struct parser *p, const char *v, size_t n)
 {
 	get_cpu_list(p, "affinity", v, n, &p->aff_all);
@@ -317,6 +337,10 @@ static const struct key_desc {
 	[K_EXPECT_EXIT] = { "expect_exit", NUM(expect_exit, 0, UINT32_MAX, false) },
 	[K_EXPECT_STOP] = { "expect_stop", ENUM(expect_stop, bool_names) },
 	[K_FAULT_INJECT] = { "fault_inject", ENUM(fault_inject, fault_inject_names) },
+	[K_ON_RESET] = { "on_reset", ENUM(on_reset, on_reset_names) },
+	[K_PLATFORM] = { "platform", ENUM(platform, platform_names) },
+	[K_INITRD] = { "initrd", FN(key_initrd) },
+	[K_CONSOLE_INPUT] = { "console_input", FN(key_console_input) },
 };
 
 /* Enums are stored through a uint32_t, bools through a uint8_t. */
@@ -470,6 +494,31 @@ static void resolve_addresses(struct parser *p)
 			 (unsigned long long)vm->entry_ip, VM_REAL_ENTRY_LIMIT);
 }
 
+/* Kernels that bring their own load address need the PC platform and
+ * take no load/entry_ip; flat images take no initrd. */
+static void resolve_kernel(struct parser *p)
+{
+	struct vm_config *vm = p->vm;
+	bool kernel = vm->entry == ENTRY_LINUX || vm->entry == ENTRY_MULTIBOOT;
+
+	if (!kernel) {
+		if (p->key_line[K_INITRD])
+			error_at(p, p->key_line[K_INITRD],
+				 "initrd needs entry = linux or multiboot");
+		resolve_addresses(p);
+		return;
+	}
+	if (p->key_line[K_LOAD] || p->key_line[K_ENTRY_IP])
+		error_at(p, p->key_line[K_LOAD] ? p->key_line[K_LOAD]
+						: p->key_line[K_ENTRY_IP],
+			 "load/entry_ip come from the kernel image with entry = %s",
+			 entry_names[vm->entry]);
+	if (p->key_line[K_PLATFORM] && !vm->platform)
+		error_at(p, p->key_line[K_PLATFORM],
+			 "entry = %s needs platform = pc", entry_names[vm->entry]);
+	vm->platform = true;
+}
+
 static void finish_vm(struct parser *p)
 {
 	struct vm_config *vm = p->vm;
@@ -479,7 +528,7 @@ static void finish_vm(struct parser *p)
 	if (!p->key_line[K_IMAGE])
 		error_at(p, vm->line, "[vm %s] has no image", vm->name);
 	resolve_affinity(p);
-	resolve_addresses(p);
+	resolve_kernel(p);
 	vm->has_expect_exit = p->key_line[K_EXPECT_EXIT] != 0;
 	if (!p->vm_errors) {
 		p->set->count++;

@@ -38,6 +38,8 @@
 enum entry_mode {
 	ENTRY_REAL,   /* real mode, reset-like state (unrestricted guest) */
 	ENTRY_LONG64, /* 64-bit mode, page tables built by the hypervisor */
+	ENTRY_LINUX,  /* a bzImage by the Linux x86 boot protocol, 64-bit entry */
+	ENTRY_MULTIBOOT, /* a Multiboot (v1) or Multiboot2 ELF kernel */
 	ENTRY_MODE_COUNT
 };
 
@@ -61,6 +63,14 @@ enum fault_inject {
 	FAULT_INJECT_COUNT
 };
 
+/* What happens when the guest resets itself (0xCF9, keyboard controller,
+ * triple fault is always a stop). */
+enum vm_on_reset {
+	ON_RESET_RESTART, /* the VM starts over from its image */
+	ON_RESET_STOP,    /* the VM ends */
+	ON_RESET_COUNT
+};
+
 struct vm_pci_dev {
 	uint8_t bus;
 	uint8_t dev; /* 0..31 */
@@ -82,6 +92,14 @@ struct vm_config {
 	enum vm_console console;
 	bool debug_exit;
 	enum vm_poweroff on_poweroff;
+	enum vm_on_reset on_reset;
+	/* The virtual PC (vLAPIC, IOAPIC, PICs, PIT, RTC, UART with IRQ,
+	 * ACPI); implied by the linux and multiboot entries. */
+	bool platform;
+	char initrd[VM_IMAGE_MAX + 1]; /* module name, "" for none */
+	/* Typed into the VM's serial port, with a newline, once the guest
+	 * enables its receive interrupt (tests; "" for none). */
+	char console_input[VM_CMDLINE_MAX + 1];
 	bool cpl3_hypercalls;
 	struct vm_pci_dev devices[VM_MAX_DEVICES];
 	unsigned ndevices;

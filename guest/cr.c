@@ -1,5 +1,6 @@
 /* Control-register writes that trapped (masked bits changed, or CR8). */
 #include "guest/emulate.h"
+#include "guest/vplat.h"
 #include "vmx/vcpu_regs.h"
 #include "arch-x86/regs.h"
 
@@ -46,6 +47,21 @@ enum vcpu_action guest_cr_write(struct vcpu *v, unsigned cr, uint64_t val)
 		return ACT_RESUME_ADVANCE;
 	case 4:
 		return write_cr4(v, val);
+	case 8:
+		if (vcpu_vlapic(v)) {
+			if (vlapic_cr8_write(vcpu_vlapic(v), val) == VLAPIC_GP) {
+				vcpu_inject_gp(v);
+				return ACT_RESUME;
+			}
+			/* A lower TPR may let a pending interrupt through. */
+			__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+		} else if (val & ~0xfULL) {
+			vcpu_inject_gp(v);
+			return ACT_RESUME;
+		} else {
+			v->cr8 = val;
+		}
+		return ACT_RESUME_ADVANCE;
 	default:
 		vm_stop(v->vm, "write to CR%u is not virtualized", cr);
 		return ACT_KILL_VM;
@@ -61,6 +77,8 @@ uint64_t guest_cr_read(struct vcpu *v, unsigned cr)
 		return vcpu_cr3(v);
 	case 4:
 		return vcpu_cr4(v);
+	case 8:
+		return vcpu_vlapic(v) ? vlapic_cr8_read(vcpu_vlapic(v)) : v->cr8;
 	default:
 		return 0;
 	}

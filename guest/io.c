@@ -2,6 +2,7 @@
  * that is always ready; every other port reads as all ones and ignores
  * writes, like an empty ISA bus. */
 #include "guest/emulate.h"
+#include "guest/vplat.h"
 
 #define COM1_BASE 0x3f8
 #define COM1_PORTS 8
@@ -39,6 +40,8 @@ static uint32_t com1_read(unsigned reg)
 enum vcpu_action guest_io(struct vcpu *v, uint16_t port, unsigned size,
 			  bool in, uint32_t *val)
 {
+	if (v->vm->plat)
+		return vplat_io(v, port, size, in, val);
 	if (port >= COM1_BASE && port < COM1_BASE + COM1_PORTS) {
 		unsigned reg = port - COM1_BASE;
 

@@ -1,5 +1,6 @@
 /* Flat-binary loader for in-tree guests, real-mode and long64 entry. */
 #include "guest/loader.h"
+#include "guest/pc_boot.h"
 #include "guest/include/hv_abi.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
@@ -84,6 +85,9 @@ int loader_load(struct vm *vm, const void *image, size_t size)
 {
 	const struct vm_config *cfg = vm->cfg;
 	gpa_t load = cfg->load_gpa;
+
+	if (cfg->entry == ENTRY_LINUX || cfg->entry == ENTRY_MULTIBOOT)
+		return pc_boot_load(vm);
 
 	if (!size) {
 		pr_err("vm %s: image '%s' is empty\n", vm->name, cfg->image);
@@ -171,7 +175,13 @@ void loader_initial_state(const struct vm *vm, unsigned vcpu_id,
 {
 	memset(st, 0, sizeof(*st));
 	st->pat = GUEST_PAT_DEFAULT;
-	if (vm->cfg->entry == ENTRY_LONG64)
+	if (vm->cfg->entry == ENTRY_LINUX || vm->cfg->entry == ENTRY_MULTIBOOT) {
+		/* The APs' state is set by their SIPI. */
+		if (vcpu_id == 0)
+			*st = vm->boot_state;
+		else
+			loader_sipi_state(0, st);
+	} else if (vm->cfg->entry == ENTRY_LONG64)
 		long64_state(vm, vcpu_id, st);
 	else
 		real_state(vm, st);

@@ -10,5 +10,7 @@
 int loader_load(struct vm *vm, const void *image, size_t size);
 void loader_initial_state(const struct vm *vm, unsigned vcpu_id,
 			  struct vcpu_init_state *st);
+/* Real mode at the start-up page of a SIPI (guest/pc_boot.c). */
+void loader_sipi_state(uint8_t vector, struct vcpu_init_state *st);
 
 #endif

@@ -1,5 +1,6 @@
 /* HLT, XSETBV and accesses outside the VM's memory. */
 #include "guest/emulate.h"
+#include "guest/vplat.h"
 #include "vmx/vcpu_regs.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
@@ -16,6 +17,11 @@ enum vcpu_action guest_hlt(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 
+	if (vm->plat) {
+		/* A PC's CPU halted with IF=0 still wakes for NMI/INIT/SIPI;
+		 * blocked is right for both (Linux parks stopped CPUs so). */
+		return vplat_wakeup_pending(v) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
+	}
 	if (vcpu_rflags(v) & RFLAGS_IF)
 		return virq_set_maybe(&v->virq) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
 	if (v->event.valid)
@@ -61,6 +67,9 @@ enum vcpu_action guest_ept_violation(struct vcpu *v, gpa_t gpa,
 {
 	char how[8];
 	unsigned n = 0;
+
+	if (v->vm->plat && vplat_is_mmio(v, gpa) && !(access & ACCESS_FETCH))
+		return vplat_mmio(v, gpa, access & ACCESS_WRITE);
 
 	if (access & ACCESS_READ)
 		how[n++] = 'r';

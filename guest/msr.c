@@ -2,12 +2,14 @@
  * except the few that are part of the guest's own context; unknown MSRs
  * raise #GP like on a CPU that lacks them. */
 #include "guest/emulate.h"
+#include "guest/vplat.h"
 #include "vmx/vcpu_regs.h"
 #include "vmx/vmx.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 
 #define MISC_ENABLE_FAST_STRINGS BIT(0)
+#define MSR_IA32_UCODE_REV 0x8b
 #define APIC_BASE_DEFAULT 0xfee00000ULL
 #define APIC_BASE_BSP BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
@@ -42,6 +44,14 @@ static bool pat_valid(uint64_t pat)
 
 enum vcpu_action guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+	bool gp = false;
+
+	if (vplat_rdmsr(v, msr, val, &gp)) {
+		if (!gp)
+			return ACT_RESUME_ADVANCE;
+		vcpu_inject_gp(v);
+		return ACT_RESUME;
+	}
 	switch (msr) {
 	case MSR_EFER:
 		*val = vcpu_efer(v);
@@ -63,6 +73,9 @@ enum vcpu_action guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_IA32_TSC:
 		*val = rdtsc();
 		break;
+	case MSR_IA32_UCODE_REV:
+		*val = 0; /* no microcode update loaded */
+		break;
 	default:
 		vcpu_inject_gp(v);
 		return ACT_RESUME;
@@ -72,6 +85,13 @@ enum vcpu_action guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+	bool gp = false;
+
+	if (vplat_wrmsr(v, msr, val, &gp)) {
+		if (gp)
+			goto gp;
+		return ACT_RESUME_ADVANCE;
+	}
 	switch (msr) {
 	case MSR_EFER:
 		/* LMA is read-only for software; LME may not change while
@@ -92,6 +112,8 @@ enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (val != MISC_ENABLE_FAST_STRINGS)
 			goto gp;
 		break;
+	case MSR_IA32_UCODE_REV:
+		break; /* written as 0 before CPUID, to read the revision */
 	default:
 		goto gp;
 	}

@@ -2,6 +2,8 @@
 #include "guest/vm.h"
 #include "guest/loader.h"
 #include "guest/emulate.h"
+#include "guest/pc_boot.h"
+#include "guest/vplat.h"
 #include "vmx/caps.h"
 #include "arch-x86/regs.h"
 #include "arch-x86/fpu.h"
@@ -12,6 +14,7 @@
 #include "sched/sched.h"
 
 #define RAM_CHUNK_PAGES 512 /* 2 MiB: lets EPT use large pages */
+#define RAM_MAX_CHUNK MiB(64)
 
 static void free_ram(struct vm *vm)
 {
@@ -21,27 +24,44 @@ static void free_ram(struct vm *vm)
 	vm->nr_ram_chunks = 0;
 }
 
-/* Guest RAM from 2 MiB host chunks where possible, smaller pieces when
- * memory is fragmented; each chunk becomes one gmem region. */
+/* Guest RAM in as few host chunks as memory allows: up to 64 MiB, 2 MiB
+ * aligned (EPT large pages) where possible, halving down to single pages
+ * when memory is fragmented; each chunk becomes one gmem region.  VMs
+ * with the PC platform keep [3 GiB, 4 GiB) free for devices. */
+static paddr_t alloc_chunk(gpa_t gpa, size_t *pages)
+{
+	paddr_t hpa = 0;
+
+	while (!hpa && *pages) {
+		if (*pages >= RAM_CHUNK_PAGES && IS_ALIGNED(gpa, MiB(2)))
+			hpa = frame_zalloc_contig(*pages, MiB(2));
+		if (!hpa)
+			hpa = frame_zalloc_contig(*pages, PAGE_SIZE);
+		if (!hpa)
+			*pages /= 2;
+	}
+	return hpa;
+}
+
 static int alloc_ram(struct vm *vm, uint64_t size)
 {
-	gpa_t gpa = 0;
+	gpa_t gpa = 0, low_max = vm->cfg->platform ? PC_LOW_RAM_MAX : UINT64_MAX;
+	uint64_t left = size;
 
-	while (gpa < size) {
-		uint64_t want = MIN(size - gpa, (uint64_t)RAM_CHUNK_PAGES * PAGE_SIZE);
-		size_t pages = want / PAGE_SIZE;
-		paddr_t hpa = 0;
+	while (left) {
+		uint64_t want = MIN(left, RAM_MAX_CHUNK);
+		size_t pages;
+		paddr_t hpa;
 		struct gmem_region r;
 
+		if (gpa == low_max)
+			gpa = GiB(4);
+		if (gpa < low_max)
+			want = MIN(want, low_max - gpa);
+		pages = want / PAGE_SIZE;
 		if (vm->nr_ram_chunks == VM_MAX_RAM_CHUNKS)
 			goto fail;
-		if (pages == RAM_CHUNK_PAGES && IS_ALIGNED(gpa, MiB(2)))
-			hpa = frame_zalloc_contig(pages, MiB(2));
-		while (!hpa && pages) {
-			hpa = frame_zalloc_contig(pages, PAGE_SIZE);
-			if (!hpa)
-				pages /= 2;
-		}
+		hpa = alloc_chunk(gpa, &pages);
 		if (!hpa)
 			goto fail;
 		want = (uint64_t)pages * PAGE_SIZE;
@@ -51,6 +71,7 @@ static int alloc_ram(struct vm *vm, uint64_t size)
 		if (gmem_add(&vm->mem, &r) < 0)
 			goto fail;
 		gpa += want;
+		left -= want;
 	}
 	return 0;
 fail:
@@ -61,7 +82,7 @@ fail:
 }
 
 int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
-	      const void *image, size_t image_size)
+	      const struct vm_image *img)
 {
 	struct ept_config ecfg;
 	struct vcpu_init_state st;
@@ -71,6 +92,11 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	vm->id = id;
 	vm->cfg = cfg;
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->image = img->data;
+	vm->image_size = img->size;
+	vm->initrd = img->initrd;
+	vm->initrd_size = img->initrd_size;
+	vm->nr_vcpus = cfg->vcpus;
 	gmem_init(&vm->mem);
 
 	if (ept_config_from_cap(vmx_caps.ept_vpid, &ecfg) < 0) {
@@ -94,16 +120,20 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	}
 	guest_msr_setup(vm);
 	guest_io_setup(vm);
-	if (loader_load(vm, image, image_size) < 0)
+	if (cfg->platform && vplat_create(vm) < 0)
+		goto fail_vmx;
+	if (loader_load(vm, vm->image, vm->image_size) < 0)
 		goto fail_vmx;
 
-	vm->nr_vcpus = cfg->vcpus;
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpu[i];
 
 		v->vm = vm;
 		v->id = i;
 		v->xcr0 = 1; /* x87 state is always enabled */
+		v->sipi_vector = -1;
+		/* On the PC only the BSP starts; APs wait for INIT/SIPI. */
+		v->wait_sipi = cfg->platform && i > 0;
 		v->fpu_area = frame_zalloc();
 		if (!v->fpu_area)
 			goto fail_vcpus;
@@ -126,6 +156,7 @@ fail_vcpus:
 			frame_free(vm->vcpu[i].fpu_area);
 	}
 fail_vmx:
+	vplat_destroy(vm);
 	vmx_vm_destroy(vm);
 fail_ram:
 	free_ram(vm);
@@ -141,6 +172,7 @@ void vm_destroy(struct vm *vm)
 		if (vm->vcpu[i].fpu_area)
 			frame_free(vm->vcpu[i].fpu_area);
 	}
+	vplat_destroy(vm);
 	vmx_vm_destroy(vm);
 	ept_destroy(&vm->ept);
 	free_ram(vm);
@@ -234,4 +266,70 @@ void vm_console_put(struct vm *vm, char c)
 			console_flush_locked(vm);
 	}
 	spin_unlock(&vm->lock);
+}
+
+/* Power-on state for every vCPU, applied by each at its next run
+ * (vplat_vcpu_start): the BSP from the boot state, APs wait for SIPI. */
+static void reset_vcpus(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *u = &vm->vcpu[i];
+
+		u->event.valid = false;
+		u->nmi_pending = false;
+		u->init_pending = false;
+		u->sipi_vector = -1;
+		u->wait_sipi = i > 0;
+		u->xcr0 = 1;
+		fpu_init_area(phys_to_virt(u->fpu_area));
+		u->msr_star = u->msr_lstar = u->msr_cstar = u->msr_sfmask = 0;
+		u->msr_kgs_base = u->msr_tsc_aux = 0;
+		memset(&u->virq, 0, sizeof(u->virq));
+		__atomic_store_n(&u->reload, true, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Start the VM over on a guest reset.  The other vCPUs are made to leave
+ * the guest (they check vm->restarting before every entry), then RAM is
+ * cleared, the image loaded again and the platform put back to its
+ * power-on state. */
+static int vm_restart(struct vcpu *self)
+{
+	struct vm *vm = self->vm;
+
+	if (!vm->plat)
+		return -1;
+	__atomic_store_n(&vm->restarting, true, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (&vm->vcpu[i] != self)
+			vcpu_kick(&vm->vcpu[i]);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		while (&vm->vcpu[i] != self &&
+		       __atomic_load_n(&vm->vcpu[i].state, __ATOMIC_SEQ_CST) ==
+			       VCPU_RUNNING)
+			cpu_relax();
+	for (unsigned i = 0; i < vm->nr_ram_chunks; i++)
+		memset(phys_to_virt(vm->ram_chunks[i].hpa), 0, vm->ram_chunks[i].size);
+	vplat_reset(vm);
+	if (loader_load(vm, vm->image, vm->image_size) < 0) {
+		__atomic_store_n(&vm->restarting, false, __ATOMIC_SEQ_CST);
+		return -1;
+	}
+	reset_vcpus(vm);
+	vm->restarts++;
+	__atomic_store_n(&vm->restarting, false, __ATOMIC_SEQ_CST);
+	pr_info("vm %s: restarted (%u)\n", vm->name, vm->restarts);
+	vcpu_kick(&vm->vcpu[0]);
+	return 0;
+}
+
+enum vcpu_action vm_guest_reset(struct vcpu *v, const char *why)
+{
+	struct vm *vm = v->vm;
+
+	pr_info("vm %s: reset by the guest (%s)\n", vm->name, why);
+	if (vm->cfg->on_reset == ON_RESET_RESTART && vm_restart(v) == 0)
+		return ACT_BLOCK;
+	vm_exit(vm, 0);
+	return ACT_KILL_VM;
 }

@@ -50,6 +50,7 @@ struct pending_event {
 };
 
 struct vm;
+struct vplat;
 
 struct vcpu {
 	struct vm *vm;
@@ -68,6 +69,14 @@ struct vcpu {
 	uint64_t pcpu_mask;          /* pCPUs it ran on */
 	uint64_t exit_count[EXIT_REASON_MAX];
 	bool yield; /* leave the run loop after this exit (slice over) */
+	uint64_t slice_end; /* TSC at which the current slice ends */
+	/* Virtual platform (vm->plat) only: */
+	bool wait_sipi;      /* an AP before its start-up IPI */
+	bool init_pending;   /* INIT received, applied at the next entry */
+	int sipi_vector;     /* start-up page received, -1: none */
+	bool nmi_pending;
+	uint64_t cr8;        /* CR8 of VMs without a platform */
+	bool reload;         /* load the power-on state at the next run */
 };
 
 struct vm_console_buf {
@@ -96,13 +105,30 @@ struct vm {
 
 	struct vm_console_buf console;
 	uint64_t first_entry_tsc;
+	struct vplat *plat; /* the virtual PC, NULL without one */
+	const void *image;  /* kept for a restart */
+	size_t image_size;
+	const void *initrd;
+	size_t initrd_size;
+	struct vcpu_init_state boot_state; /* linux/multiboot boot vCPU */
+	bool restarting; /* a guest reset is being carried out */
+	unsigned restarts;
+};
+
+/* What a VM is built from: its image and an optional initrd (boot
+ * modules, kept for restarts). */
+struct vm_image {
+	const void *data;
+	size_t size;
+	const void *initrd;
+	size_t initrd_size;
 };
 
 /* Build a VM from its description and image: memory, EPT, loader, vCPUs.
  * On failure nothing is left allocated, the reason is printed, and a
  * negative value is returned. */
 int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
-	      const void *image, size_t image_size);
+	      const struct vm_image *img);
 void vm_destroy(struct vm *vm);
 
 /* End the VM: the guest's own request (exit) or a stop by the hypervisor,
@@ -116,6 +142,10 @@ static inline bool vm_is_over(const struct vm *vm)
 	return st == VM_EXITED || st == VM_STOPPED;
 }
 
+/* The guest reset its machine (0xCF9, keyboard controller): the VM starts
+ * over or ends, as its on_reset says. */
+enum vcpu_action vm_guest_reset(struct vcpu *v, const char *why);
+
 /* Guest console: bytes from COM1 or the console hypercall, printed per
  * line with a "[name] " prefix. */
 void vm_console_put(struct vm *vm, char c);
@@ -127,6 +157,10 @@ uint64_t vm_exit_count(const struct vm *vm, unsigned reason);
 /* Raise a virtual interrupt in a vCPU (from any pCPU) and make sure it is
  * seen: wake the vCPU if it waits in HLT, make its pCPU exit if it runs. */
 void vcpu_raise_irq(struct vcpu *v, uint8_t vector);
+
+/* Make the vCPU look at its interrupts and timers again soon (any pCPU):
+ * wake it if it waits, make its pCPU exit if it runs elsewhere. */
+void vcpu_kick(struct vcpu *v);
 
 /* Queue an exception for injection at the next entry. */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,

@@ -6,7 +6,6 @@
 
 #define PAGE_OFFSET_MASK (PAGE_SIZE - 1)
 
-#define CR4_LA57 BIT(12)
 #define PDE32_PSE36_RSVD BIT(21) /* 4-MByte PDE: reserved under PSE-36 */
 #define PTE_XD BIT(63)            /* execute-disable (with EFER.NXE) */
 

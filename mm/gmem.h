@@ -25,7 +25,7 @@
 #include "lib/types.h"
 #include "mm/ept.h"
 
-#define GMEM_MAX_REGIONS 32
+#define GMEM_MAX_REGIONS 64
 
 enum gmem_type {
 	GMEM_RAM = 1,

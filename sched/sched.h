@@ -27,4 +27,7 @@ void sched_irq_init(void);
 void sched_print_vcpu(struct vcpu *v);
 void sched_print_pcpus(void);
 
+/* Print the virtual PCs' state this often on the boot CPU (0: never). */
+void sched_set_vmstats(uint64_t period_tsc);
+
 #endif

@@ -3,6 +3,8 @@
 #include "sched/sched.h"
 #include "sched/sched_core.h"
 #include "guest/vm.h"
+#include "guest/vplat.h"
+#include "boot/console_in.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/exception.h"
 #include "arch-x86/lapic.h"
@@ -13,6 +15,13 @@
 
 static unsigned vms_live;   /* VMs started and not ended (atomic) */
 static uint64_t idle_poll;  /* idle pCPUs look for work this often */
+static uint64_t stats_period, stats_next; /* vmstats=N */
+
+void sched_set_vmstats(uint64_t period_tsc)
+{
+	stats_period = period_tsc;
+	stats_next = rdtsc() + period_tsc;
+}
 
 static uint64_t hook_now(void)
 {
@@ -112,9 +121,15 @@ bool vcpu_sched_should_yield(struct vcpu *v)
 
 void vcpu_raise_irq(struct vcpu *v, uint8_t vector)
 {
+	virq_set_post(&v->virq, vector);
+	vcpu_kick(v);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
 	unsigned cpu;
 
-	virq_set_post(&v->virq, vector);
+	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 	sched_wake(&v->se);
 	/* Running elsewhere: make it exit so the vector goes in now. */
 	cpu = READ_ONCE(v->se.cpu);
@@ -149,14 +164,19 @@ static bool others_idle(void)
 
 /* Halt until an interrupt: a kick, or the poll timer that lets an idle
  * pCPU pull work from busier ones. */
-static void idle(unsigned cpu)
+static void idle(unsigned cpu, uint64_t guest_deadline)
 {
 	struct percpu *pc = this_cpu();
+	uint64_t poll = idle_poll, now = rdtsc();
 
 	(void)cpu;
 	WRITE_ONCE(pc->idle, true);
-	if (idle_poll)
-		lapic_timer_oneshot(idle_poll, VEC_TIMER);
+	/* Wake up for the first timer of a halted vCPU. */
+	if (guest_deadline != VPLAT_NO_DEADLINE)
+		poll = guest_deadline > now ? MIN(poll ? poll : UINT64_MAX,
+						  guest_deadline - now) : 1;
+	if (poll)
+		lapic_timer_oneshot(poll, VEC_TIMER);
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 	lapic_timer_stop();
 	pc->slice_over = false;
@@ -167,7 +187,18 @@ static void idle(unsigned cpu)
 void sched_cpu_loop(unsigned cpu)
 {
 	for (;;) {
-		struct sched_entity *se = sched_pick(cpu);
+		/* Halted vCPUs of virtual PCs whose timers are due. */
+		uint64_t deadline = vplat_wake_expired(rdtsc());
+		struct sched_entity *se;
+
+		if (cpu == 0) {
+			console_in_poll();
+			if (stats_period && rdtsc() >= stats_next) {
+				stats_next = rdtsc() + stats_period;
+				vplat_dump_all();
+			}
+		}
+		se = sched_pick(cpu);
 
 		if (se) {
 			sched_put(cpu, se, run(cpu, se));
@@ -176,7 +207,7 @@ void sched_cpu_loop(unsigned cpu)
 		if (cpu == 0 && !__atomic_load_n(&vms_live, __ATOMIC_SEQ_CST) &&
 		    others_idle())
 			return;
-		idle(cpu);
+		idle(cpu, deadline);
 	}
 }
 

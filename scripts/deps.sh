@@ -10,6 +10,7 @@ PKGS=(
   qemu-system-x86 ovmf
   libcmocka-dev lcov
   cppcheck
+  cpio
 )
 
 missing=()

@@ -44,9 +44,10 @@ static enum vcpu_action handle_external_intr(struct vcpu *v)
 
 /* The guest can take the virtual interrupt now: it is injected before
  * the next entry (vmx/run.c), which also closes the window. */
+/* The guest can take an interrupt now: the entry path injects it. */
 static enum vcpu_action handle_intr_window(struct vcpu *v)
 {
-	(void)v;
+	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 	return ACT_RESUME;
 }
 
@@ -204,7 +205,10 @@ static enum vcpu_action handle_ept_misconfig(struct vcpu *v)
 /* The slice is over: back to the scheduler, the guest resumes later. */
 static enum vcpu_action handle_preempt_timer(struct vcpu *v)
 {
-	v->yield = true;
+	if (rdtsc() >= v->slice_end)
+		v->yield = true;
+	else /* a guest timer is due: the entry path fires it */
+		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 	return ACT_RESUME;
 }
 

@@ -5,6 +5,7 @@
 #include "vmx/exit_reason.h"
 #include "vmx/vcpu_regs.h"
 #include "guest/vm.h"
+#include "guest/vplat.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 #include "lib/printk.h"
@@ -48,14 +49,23 @@ bool vmx_has_preemption_timer(void)
  * LAPIC timer interrupt ends the slice through an external-interrupt exit. */
 static void arm_preemption_timer(struct vcpu *v)
 {
-	uint64_t slice = v->vmx.slice_tsc, ticks;
+	uint64_t end = lapic_preempt ? UINT64_MAX : v->slice_end, now, ticks;
 
 	if (!(v->vmx.pin & PIN_PREEMPT_TIMER))
 		return;
-	ticks = slice >> VMX_MISC_PREEMPT_SHIFT(vmx_caps.misc);
-	if (!slice || lapic_preempt || ticks > UINT32_MAX)
+	/* A guest timer due before the slice ends also needs an exit. */
+	if (v->vm->plat)
+		end = MIN(end, vplat_deadline(v));
+	now = rdtsc();
+	if (end == UINT64_MAX)
 		ticks = UINT32_MAX;
-	vmcs_write32(GUEST_PREEMPTION_TIMER, ticks ? ticks : 1);
+	else if (end <= now)
+		ticks = 0;
+	else
+		ticks = (end - now) >> VMX_MISC_PREEMPT_SHIFT(vmx_caps.misc);
+	if (ticks > UINT32_MAX)
+		ticks = UINT32_MAX;
+	vmcs_write32(GUEST_PREEMPTION_TIMER, (uint32_t)ticks);
 }
 
 static void arm_slice(struct vcpu *v)
@@ -86,6 +96,45 @@ static void set_intr_window(struct vcpu *v, bool on)
 	}
 }
 
+/* The virtual PC: expired timers first, then an NMI or the interrupt its
+ * LAPIC (or PIC) presents.  'any' stays set while something may still be
+ * pending, so the next entry looks again. */
+static void inject_plat(struct vcpu *v)
+{
+	int vec;
+
+	__atomic_store_n(&v->virq.any, 0, __ATOMIC_SEQ_CST);
+	vec = vplat_next_irq(v, rdtsc());
+	if (v->event.valid) {
+		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	if (v->nmi_pending &&
+	    !(vmcs_read32(GUEST_INTERRUPTIBILITY) &
+	      (INTERRUPTIBILITY_NMI | INTERRUPTIBILITY_MOV_SS))) {
+		v->nmi_pending = false;
+		v->event = (struct pending_event){ .valid = true, .vector = 2,
+						   .type = INTR_TYPE_NMI };
+		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	if (vec < 0) {
+		set_intr_window(v, false);
+		return;
+	}
+	if (!guest_interruptible()) {
+		set_intr_window(v, true);
+		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	vec = vplat_ack_irq(v);
+	set_intr_window(v, false);
+	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	if (vec >= 0)
+		v->event = (struct pending_event){ .valid = true, .vector = (uint8_t)vec,
+						   .type = INTR_TYPE_EXT_INTR };
+}
+
 /* The highest pending virtual interrupt goes in as an external interrupt
  * when the guest can take one; otherwise ask for an exit as soon as it
  * can (interrupt-window exiting). */
@@ -93,6 +142,10 @@ static void inject_virq(struct vcpu *v)
 {
 	int vec;
 
+	if (v->vm->plat) {
+		inject_plat(v);
+		return;
+	}
 	if (v->event.valid)
 		return;
 	vec = virq_set_highest(&v->virq);
@@ -209,8 +262,22 @@ void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 	bool rearm_each_entry = !(v->vmx.exit_ctls & EXIT_SAVE_PREEMPT_TIMER);
 
 	vmx_vcpu_load(v);
+	if (vm->plat) {
+		struct vcpu_init_state st;
+		int r = vplat_vcpu_start(v, &st);
+
+		if (r < 0) {
+			v->state = VCPU_BLOCKED; /* an AP waiting for SIPI */
+			vmx_vcpu_put(v);
+			return;
+		}
+		if (r > 0)
+			vmx_vcpu_set_state(v, &st);
+		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	}
 	v->state = VCPU_RUNNING;
 	v->vmx.slice_tsc = slice_tsc;
+	v->slice_end = slice_tsc ? rdtsc() + slice_tsc : UINT64_MAX;
 	v->pcpu_mask |= BIT(this_cpu()->cpu_id);
 	if (!vm->first_entry_tsc)
 		vm->first_entry_tsc = rdtsc();
@@ -223,9 +290,14 @@ void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 
 		if (__builtin_expect(v->event.valid || rearm_each_entry ||
 					     virq_set_maybe(&v->virq), 0)) {
+			if (vm->plat && (READ_ONCE(v->init_pending) ||
+					 READ_ONCE(v->wait_sipi) ||
+					 __atomic_load_n(&vm->restarting,
+							 __ATOMIC_SEQ_CST)))
+				break; /* INIT: the next run resets it */
 			inject_virq(v);
 			inject_pending(v);
-			if (rearm_each_entry)
+			if (rearm_each_entry || vm->plat)
 				arm_preemption_timer(v);
 		}
 		r = run_guest(&v->vmx.regs, v->vmx.launched);

@@ -97,12 +97,13 @@ static bool setup_controls(struct vcpu *v)
 	ok &= vmx_ctl_compute(&c->proc,
 			      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
 				      PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CTLS |
-				      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING,
+				      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
+				      PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING,
 			      PROC_RDPMC_EXITING, &x->proc);
-	/* Default-1 controls we do not want (CR3 load/store exiting). */
+	/* Default-1 controls we do not want (CR3 load/store exiting).  CR8
+	 * is the TPR of the virtual LAPIC, so it always exits. */
 	x->proc &= ~((PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING |
-		      PROC_INVLPG_EXITING | PROC_RDTSC_EXITING |
-		      PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING) &
+		      PROC_INVLPG_EXITING | PROC_RDTSC_EXITING) &
 		     ~c->proc.must1);
 	ok &= vmx_ctl_compute(&c->proc2,
 			      PROC2_EPT | PROC2_VPID | PROC2_UNRESTRICTED_GUEST,
@@ -241,6 +242,13 @@ static void setup_guest_state(struct vcpu *v, const struct vcpu_init_state *st)
 	/* SDM §26.3.1.5: no shadow VMCS, so the link pointer is all ones. */
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 	x->regs = st->regs;
+}
+
+void vmx_vcpu_set_state(struct vcpu *v, const struct vcpu_init_state *st)
+{
+	setup_guest_state(v, st);
+	v->event.valid = false;
+	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
 }
 
 uint64_t vmx_guest_cr0(const struct vmx_vcpu *x, uint64_t guest_view)

@@ -101,6 +101,8 @@ void vmx_io_intercept(struct vm *vm, uint16_t port, bool trap);
 /* Create the VMCS of a vCPU and program controls, host and guest state. */
 int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st);
 void vmx_vcpu_destroy(struct vcpu *v);
+/* Load a whole new guest state (a SIPI, a restart); VMCS loaded. */
+void vmx_vcpu_set_state(struct vcpu *v, const struct vcpu_init_state *st);
 /* Make the vCPU's VMCS current on this CPU / clear it after a slice. */
 void vmx_vcpu_load(struct vcpu *v);
 void vmx_vcpu_put(struct vcpu *v);

@@ -43,9 +43,11 @@ sched_ipi_SRCS     := $(GUEST_DIR)/sched_ipi.c $(GUEST_RT)
 realmode_test_SRCS := $(GUEST_DIR)/realmode_test.S \
 	$(GUEST_DIR)/realmode_main.c $(GUEST_RT_BASE)
 realmode_test_LDS  := $(GUEST_DIR)/realmode.ld
+lapic_test_SRCS    := $(GUEST_DIR)/lapic_test.c $(GUEST_DIR)/lapic_apic.c \
+	$(GUEST_DIR)/lapic_smp.c $(GUEST_DIR)/lapic_ap.S $(GUEST_RT)
 
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
-	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi
+	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi lapic_test
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 
@@ -58,6 +60,39 @@ $(GUEST_OUT)/$(1).elf: $(call guest_objs,$($(1)_SRCS)) $(call guest_lds,$(1))
 		$(call guest_objs,$($(1)_SRCS))
 endef
 $(foreach g,$(GUEST_NAMES),$(eval $(call guest_rules,$(g))))
+
+# Multiboot test kernels: 32-bit ELF executables that the hypervisor's
+# Multiboot loader reads (entry = multiboot), not flat images.  The same
+# C file with a Multiboot2 header (mbkern) or a Multiboot one (mbkern1);
+# grub-file checks each header after the link.
+MBK_OUT := $(GUEST_OUT)/obj32
+MBK_CFLAGS := -m32 -std=c11 -ffreestanding -fno-pic -fno-pie \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-tree-loop-distribute-patterns \
+	-O2 -g -Wall -Wextra -Werror -MMD -MP
+MBK_ASFLAGS := -m32 -D__ASSEMBLER__ -MMD -MP -g
+MBK_LDFLAGS := -m elf_i386 -nostdlib -static -no-pie -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments
+MB_KERNELS := $(GUEST_OUT)/mbkern.elf $(GUEST_OUT)/mbkern1.elf
+
+$(MBK_OUT)/mbkern.o: $(GUEST_DIR)/mbkern.c
+	@mkdir -p $(dir $@)
+	$(CC) $(MBK_CFLAGS) -c -o $@ $<
+
+$(MBK_OUT)/mbkern_head1.o $(MBK_OUT)/mbkern_head2.o: $(MBK_OUT)/mbkern_head%.o: $(GUEST_DIR)/mbkern_head.S
+	@mkdir -p $(dir $@)
+	$(CC) $(MBK_ASFLAGS) -DMBKERN_VERSION=$* -c -o $@ $<
+
+$(GUEST_OUT)/mbkern.elf: $(MBK_OUT)/mbkern_head2.o $(MBK_OUT)/mbkern.o $(GUEST_DIR)/mbkern.ld
+	$(GUEST_LD) $(MBK_LDFLAGS) -T $(GUEST_DIR)/mbkern.ld -o $@ $(filter %.o,$^)
+	grub-file --is-x86-multiboot2 $@ || { echo "error: $@ has no valid Multiboot2 header"; rm -f $@; exit 1; }
+
+$(GUEST_OUT)/mbkern1.elf: $(MBK_OUT)/mbkern_head1.o $(MBK_OUT)/mbkern.o $(GUEST_DIR)/mbkern.ld
+	$(GUEST_LD) $(MBK_LDFLAGS) -T $(GUEST_DIR)/mbkern.ld -o $@ $(filter %.o,$^)
+	grub-file --is-x86-multiboot $@ || { echo "error: $@ has no valid Multiboot header"; rm -f $@; exit 1; }
+
+# Boot cases take their images from GUEST_BINS.
+GUEST_BINS += $(MB_KERNELS)
 
 # The ELFs are worth keeping for objdump and symbol lookups.
 .SECONDARY: $(GUEST_BINS:.bin=.elf)
@@ -80,3 +115,4 @@ guests-clean:
 
 GUEST_ALL_OBJS := $(sort $(foreach g,$(GUEST_NAMES),$(call guest_objs,$($(g)_SRCS))))
 -include $(GUEST_ALL_OBJS:.o=.d)
+-include $(MBK_OUT)/mbkern.d $(MBK_OUT)/mbkern_head1.d $(MBK_OUT)/mbkern_head2.d

@@ -389,7 +389,7 @@ static void test_bad_numbers_and_names(void **state)
 	expect_bad("expect_exit = 0x100000000", "config:4: expect_exit 0x100000000 is out of range");
 	expect_bad("expect_exit = -1", "config:4: bad number '-1' for expect_exit");
 	expect_bad("entry = protected",
-		   "config:4: bad value 'protected' for entry (expected real or long64)");
+		   "config:4: bad value 'protected' for entry (expected real or long64 or linux or multiboot)");
 	expect_bad("console = com2", "config:4: bad value 'com2' for console (expected com1 or none)");
 	expect_bad("debug_exit = maybe", "config:4: bad value 'maybe' for debug_exit (expected off or on)");
 	expect_bad("on_poweroff = reboot", "config:4: bad value 'reboot' for on_poweroff");
