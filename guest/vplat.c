@@ -185,7 +185,9 @@ static void power_on(struct vplat *p)
 	vpic_init(&p->pic, &pic_hooks, p);
 	vpit_init(&p->pit, &pit_hooks, p, p->tsc_hz);
 	p->pit_deadline = VPLAT_NO_DEADLINE;
-	vrtc_init(&p->rtc, now_tsc, p, p->tsc_hz, RTC_EPOCH);
+	/* The RTC and CMOS RAM are battery-backed: they survive a reset. */
+	if (!p->rtc.tsc_hz)
+		vrtc_init(&p->rtc, now_tsc, p, p->tsc_hz, RTC_EPOCH);
 	vpmtimer_init(&p->pmtimer, now_tsc, p, p->tsc_hz,
 		      VPLAT_PM_BASE + VPLAT_PM_TMR_OFF, true);
 	vuart_init(&p->uart, &uart_hooks, p);
