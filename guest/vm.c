@@ -323,6 +323,17 @@ static int vm_restart(struct vcpu *self)
 	return 0;
 }
 
+enum vcpu_action vm_guest_poweroff(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	pr_info("vm %s: powered off (ACPI S5)\n", vm->name);
+	if (vm->cfg->on_poweroff == POWEROFF_RESTART && vm_restart(v) == 0)
+		return ACT_BLOCK;
+	vm_exit(vm, 0);
+	return ACT_KILL_VM;
+}
+
 enum vcpu_action vm_guest_reset(struct vcpu *v, const char *why)
 {
 	struct vm *vm = v->vm;

@@ -145,6 +145,8 @@ static inline bool vm_is_over(const struct vm *vm)
 /* The guest reset its machine (0xCF9, keyboard controller): the VM starts
  * over or ends, as its on_reset says. */
 enum vcpu_action vm_guest_reset(struct vcpu *v, const char *why);
+/* ACPI S5: the VM ends, or starts over with on_poweroff = restart. */
+enum vcpu_action vm_guest_poweroff(struct vcpu *v);
 
 /* Guest console: bytes from COM1 or the console hypercall, printed per
  * line with a "[name] " prefix. */

@@ -135,9 +135,7 @@ static enum vcpu_action carry_out(struct vcpu *v, enum vplat_action act,
 
 	switch (act) {
 	case VPLAT_ACT_POWEROFF:
-		pr_info("vm %s: powered off (ACPI S5)\n", vm->name);
-		vm_exit(vm, 0);
-		return ACT_KILL_VM;
+		return vm_guest_poweroff(v);
 	case VPLAT_ACT_DEBUG_EXIT:
 		pr_info("vm %s: debug-exit port: status %u\n", vm->name, status);
 		vm_exit(vm, (int)status);
