@@ -29,7 +29,7 @@ ASM_OFFSETS := $(BUILD)/asm-offsets.h
 ISO     := $(BUILD)/hypervisor.iso
 
 .PHONY: all iso run run-kvm test unit-test boot-test coverage bench clean \
-	deps check guests test-smp4 test-linux
+	deps check guests test-smp4 test-linux run-linux
 all: $(HV_ELF)
 
 deps:
@@ -95,7 +95,19 @@ test-smp4: deps
 test-linux: deps
 	@$(MAKE) --no-print-directory all guests
 	bash scripts/linux-fetch.sh
-	bash scripts/test-linux.sh
+	LINUX_EXPECT_INPUT=1 bash scripts/test-linux.sh
+
+# `make run` plus the Linux VM of test-linux (2 vCPUs, 256 MiB) next to
+# the four demo VMs on the same 2 Bochs CPUs.
+LINUX_RUN_ISO := $(BUILD)/linux/run-linux.iso
+run-linux: deps
+	@$(MAKE) --no-print-directory all guests
+	bash scripts/linux-fetch.sh
+	bash scripts/mkiso.sh $(LINUX_RUN_ISO) "$(DEMO_CMDLINE)" $(HV_ELF) \
+		tests/boot/demo.vms tests/linux/linux.vms $(DEMO_GUEST_BINS) \
+		$(BUILD)/linux/vmlinuz $(BUILD)/linux/initrd.gz
+	bash scripts/bochs.sh $(LINUX_RUN_ISO) $(BUILD)/run-linux-serial.log --show \
+		--cpus 2 --model corei7_skylake_x --timeout 1800
 
 check:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -I. -U__ASSEMBLER__ -DHV_VERSION=\"check\" --inline-suppr --enable=warning,portability \

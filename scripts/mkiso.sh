@@ -23,7 +23,7 @@ cp "$elf" "$stage/boot/hypervisor.elf"
 	for m in "$@"; do
 		name=$(basename "$m")
 		cp "$m" "$stage/boot/mods/$name"
-		echo "	module2 /boot/mods/$name $name"
+		echo "	module2 --nounzip /boot/mods/$name $name"
 	done
 	echo "	boot"
 	echo "}"

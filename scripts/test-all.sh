@@ -28,5 +28,13 @@ rm -f "$BUILD/boot-tests/summary"
 bash tests/boot/run.sh
 add_summary "$BUILD/boot-tests/summary"
 
+echo "== Linux guest (make test-linux) =="
+if bash scripts/linux-fetch.sh && LINUX_EXPECT_INPUT=1 bash scripts/test-linux.sh; then
+	total_pass=$((total_pass + 1))
+else
+	total_fail=$((total_fail + 1))
+	echo "test-all: FAIL linux guest"
+fi
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
