@@ -181,6 +181,17 @@ static const char *set_preempt(struct hv_options *o, const char *v,
 	return NULL;
 }
 
+static const char *set_apicv(struct hv_options *o, const char *v, size_t len)
+{
+	if (word_is(v, len, "on"))
+		o->apicv = true;
+	else if (word_is(v, len, "off"))
+		o->apicv = false;
+	else
+		return "expected on or off";
+	return NULL;
+}
+
 static const char *set_vmstats(struct hv_options *o, const char *v,
 			       size_t len)
 {
@@ -202,6 +213,7 @@ static const struct option options[] = {
 	{ "timeslice", set_timeslice },
 	{ "onexit", set_onexit },
 	{ "preempt", set_preempt },
+	{ "apicv", set_apicv },
 	{ "vmstats", set_vmstats },
 };
 
@@ -214,6 +226,7 @@ void hv_options_default(struct hv_options *o)
 	memcpy(o->sched, "rr", 3);
 	o->timeslice_us = HV_DEFAULT_TIMESLICE_US;
 	o->onexit = HV_ONEXIT_HALT;
+	o->apicv = false; /* see docs/guest-platform.md: opt in with apicv=on */
 }
 
 /* Apply one token; NULL on success, else the reason it was rejected. */

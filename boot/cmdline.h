@@ -31,6 +31,7 @@ struct hv_options {
 	unsigned maxcpus;		/* maxcpus=N, 0 = all */
 	char sched[HV_SCHED_NAME_MAX];	/* sched=rr|fair */
 	bool preempt_lapic;		/* preempt=vmx|lapic: slice timer */
+	bool apicv;			/* apicv=on|off: APIC virtualization */
 	uint64_t timeslice_us;		/* timeslice=N, 100..1000000 */
 	enum hv_onexit onexit;		/* onexit=halt|poweroff|reboot */
 	unsigned vmstats_s;		/* vmstats=N: VM state every N s, 0 = off */

@@ -247,6 +247,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	sched_irq_init();
 	ncpus = start_aps();
 	vmx_use_lapic_timer(opts.preempt_lapic);
+	vmx_use_apicv(opts.apicv);
 	sched_set_vmstats(opts.vmstats_s * tsc_hz());
 	if (sched_setup(opts.sched, opts.timeslice_us * (tsc_hz() / 1000000), ncpus) < 0)
 		finish(false);

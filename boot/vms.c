@@ -79,7 +79,7 @@ static const struct boot_module *find_module(const struct boot_info *bi,
 
 static void print_exit_stats(const struct vm *vm)
 {
-	char line[200];
+	char line[256];
 	int n = 0;
 	uint64_t total = 0;
 
@@ -99,7 +99,7 @@ static void print_exit_stats(const struct vm *vm)
 
 static void print_vcpu_exits(const struct vcpu *v)
 {
-	char line[200];
+	char line[256];
 	int n = snprintf(line, sizeof(line), "vcpu %s/%u: exits", v->vm->name, v->id);
 
 	for (unsigned r = 0; r < EXIT_REASON_MAX && n < (int)sizeof(line) - 32; r++)

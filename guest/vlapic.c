@@ -27,7 +27,6 @@ static const uint32_t lvt_writable[LVT_COUNT] = {
 
 #define SVR_WRITABLE 0x3ffu /* vector, software enable, focus checking */
 #define TDCR_WRITABLE 0xbu
-#define ICR_LO_WRITABLE 0x000ccfffu /* all but delivery status, reserved */
 #define X2_ICR_RESERVED 0xfff32000u /* bits 31:20, 17:16, 13 */
 #define X2_ICR_IGNORED BIT(12)      /* delivery status: ignored on write */
 #define XAPIC_ID_MASK 0xff000000u
@@ -142,18 +141,23 @@ bool vlapic_ack(struct vlapic *l, uint8_t vector)
 	return true;
 }
 
-/* EOI retires the highest in-service vector; a level-triggered one also
- * tells the IOAPIC (no EOI-broadcast suppression). */
+/* No EOI-broadcast suppression: every level-triggered EOI is reported. */
+void vlapic_eoi_vector(struct vlapic *l, uint8_t vector)
+{
+	const struct vlapic_hooks *h = l->bus->hooks;
+
+	clear_bit(l->isr, vector);
+	if (test_bit(l->tmr, vector) && h->eoi)
+		h->eoi(l->bus->ctx, l->index, vector);
+}
+
+/* EOI retires the highest in-service vector. */
 static void eoi(struct vlapic *l)
 {
 	int v = highest_bit(l->isr);
-	const struct vlapic_hooks *h = l->bus->hooks;
 
-	if (v < 0)
-		return;
-	clear_bit(l->isr, (uint8_t)v);
-	if (test_bit(l->tmr, (uint8_t)v) && h->eoi)
-		h->eoi(l->bus->ctx, l->index, (uint8_t)v);
+	if (v >= 0)
+		vlapic_eoi_vector(l, (uint8_t)v);
 }
 
 /* ---- interrupt sources ---- */
@@ -290,7 +294,13 @@ uint32_t vlapic_ldr(const struct vlapic *l)
 	return l->ldr;
 }
 
-static uint32_t reg_read(struct vlapic *l, uint32_t off)
+bool vlapic_reg_readable(uint32_t off, bool x2apic)
+{
+	return !(off & 0xf) && off < APIC_REG_END &&
+	       (regs[REG(off)].flags & (x2apic ? R_X2R : R_XR));
+}
+
+uint32_t vlapic_reg_read(struct vlapic *l, uint32_t off)
 {
 	unsigned i = (off >> 4) & 7;
 
@@ -390,7 +400,7 @@ static void reg_write(struct vlapic *l, uint32_t off, uint32_t val)
 		l->esr = __atomic_exchange_n(&l->esr_pending, 0, __ATOMIC_SEQ_CST);
 		break;
 	case APIC_REG_ICR_LO:
-		l->icr_lo = val & ICR_LO_WRITABLE;
+		l->icr_lo = val & APIC_ICR_LO_WRITABLE;
 		vlapic_ipi_send(l, l->icr_lo, l->icr_hi >> 24, false);
 		break;
 	case APIC_REG_ICR_HI:
@@ -431,7 +441,7 @@ uint32_t vlapic_mmio_read(struct vlapic *l, uint32_t offset)
 {
 	const struct reg_desc *d = xapic_reg(l, offset);
 
-	return d && (d->flags & R_XR) ? reg_read(l, offset) : 0;
+	return d && (d->flags & R_XR) ? vlapic_reg_read(l, offset) : 0;
 }
 
 void vlapic_mmio_write(struct vlapic *l, uint32_t offset, uint32_t val)
@@ -496,7 +506,7 @@ int vlapic_rdmsr(struct vlapic *l, uint32_t msr, uint64_t *val)
 	if (off == APIC_REG_ICR_LO)
 		*val = ((uint64_t)l->icr_hi << 32) | l->icr_lo;
 	else
-		*val = reg_read(l, off);
+		*val = vlapic_reg_read(l, off);
 	return 0;
 }
 

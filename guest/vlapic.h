@@ -104,6 +104,8 @@ enum { APIC_TIMER_ONESHOT, APIC_TIMER_PERIODIC, APIC_TIMER_TSC_DEADLINE };
 #define APIC_ICR_ASSERT BIT(14)
 #define APIC_ICR_LEVEL BIT(15)
 #define APIC_ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
+#define APIC_ICR_LO_WRITABLE 0x000ccfffu /* all but delivery status, reserved */
+#define APIC_ICR_HI_DEST 0xff000000u    /* xAPIC destination field */
 
 /* Delivery modes of ICRs, LVT entries, IOAPIC entries and MSIs. */
 enum apic_dm {
@@ -242,6 +244,11 @@ bool vlapic_ack(struct vlapic *l, uint8_t vector);
 uint32_t vlapic_ppr(const struct vlapic *l);
 /* Arbitration priority (lowest-priority delivery picks the lowest). */
 uint32_t vlapic_apr(const struct vlapic *l);
+/* 'vector' left the ISR: a level-triggered one is reported to the IOAPIC.
+ * EOI does this for the highest in-service vector; with APIC
+ * virtualization the CPU retires it itself and the EOI-exit bitmap
+ * brings the level-triggered ones here. */
+void vlapic_eoi_vector(struct vlapic *l, uint8_t vector);
 
 /* ---- interrupt sources ---- */
 /* Request a fixed interrupt (any pCPU).  Dropped (false) when the LAPIC
@@ -262,7 +269,42 @@ void vlapic_virtual_wire(struct vlapic *l);
 /* The host timer armed through timer_arm() fired at TSC 'now'. */
 void vlapic_timer_expired(struct vlapic *l, uint64_t now);
 
+/* ---- APIC virtualization: the register page (guest/vlapic_page.c) ---- */
+/* The CPU reads the registers from a 4-KiB page in the xAPIC layout (in
+ * x2APIC mode ICR is one 64-bit register at 0x300) and changes TPR, ISR,
+ * IRR and ICR there itself; see guest/vlapic_page.c. */
+#define VLAPIC_PAGE_WORDS 1024
+
+struct vlapic_page_status {
+	uint8_t rvi;         /* highest requested vector, 0 for none */
+	uint8_t svi;         /* highest vector in service, 0 for none */
+	uint64_t level[4];   /* level-triggered vectors (TMR): EOIs that
+			      * must reach the IOAPIC */
+	uint64_t unblock[4]; /* vectors in service or requested whose EOI
+			      * may let another requested vector through;
+			      * none when at most one is requested and it
+			      * can be delivered at once */
+};
+
+/* Before the guest runs: the register file into 'page', and the requested
+ * vectors handed to the CPU (moved from l->irr to the page). */
+void vlapic_page_load(struct vlapic *l, uint32_t *page,
+		      struct vlapic_page_status *st);
+/* After the guest ran: take back what the CPU changed.  True when vectors
+ * it did not deliver came back to l->irr: load again before the next
+ * entry. */
+bool vlapic_page_store(struct vlapic *l, uint32_t *page);
+/* A write the CPU put in the page and left to us (APIC-write exit, page
+ * offset 'offset'): carry it out with the value it wrote. */
+void vlapic_page_write(struct vlapic *l, const uint32_t *page, uint32_t offset);
+/* May RDMSR of this x2APIC MSR read the page without an exit: a register
+ * that exists in x2APIC mode and whose value changes only by writes
+ * (not TMCCT, which counts). */
+bool vlapic_page_x2apic_readable(uint32_t msr);
+
 /* ---- between guest/vlapic*.c only ---- */
+uint32_t vlapic_reg_read(struct vlapic *l, uint32_t off);
+bool vlapic_reg_readable(uint32_t off, bool x2apic);
 void vlapic_esr_raise(struct vlapic *l, uint32_t bits);
 void vlapic_lvt_fire(struct vlapic *l, enum vlapic_lvt which);
 uint32_t vlapic_ldr(const struct vlapic *l);

@@ -98,6 +98,11 @@ struct vm {
 	struct gmem_chunk ram_chunks[VM_MAX_RAM_CHUNKS];
 	unsigned nr_ram_chunks;
 	paddr_t msr_bitmap, io_bitmap_a, io_bitmap_b;
+	/* The virtual PC's LAPICs through APIC virtualization (vmx/apicv.c):
+	 * the APIC-access page, mapped at the LAPIC base, and the MSR bitmap
+	 * of vCPUs in x2APIC mode. */
+	bool apicv;
+	paddr_t apic_access_page, msr_bitmap_x2apic;
 
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	unsigned nr_vcpus;

@@ -196,6 +196,7 @@ static void power_on(struct vplat *p)
 		 VPLAT_DEBUG_EXIT_PORT);
 	p->action = VPLAT_ACT_NONE;
 	p->inq_head = p->inq_len = 0;
+	p->input_at = VPLAT_NO_DEADLINE;
 	if (vm->cfg->console_input[0]) {
 		for (const char *c = vm->cfg->console_input; *c; c++)
 			queue_input(p, (uint8_t)*c);
@@ -254,8 +255,12 @@ uint64_t vplat_deadline(const struct vcpu *v)
 	const struct vplat *p = v->vm->plat;
 	uint64_t d = READ_ONCE(p->lapic_deadline[v->id]);
 
-	if (v->id == 0)
+	if (v->id == 0) {
 		d = MIN(d, READ_ONCE(p->pit_deadline));
+		/* Typed input due (the FIFO full: its reader feeds it). */
+		if (READ_ONCE(p->inq_len) && vuart_rx_room(&p->uart))
+			d = MIN(d, READ_ONCE(p->input_at));
+	}
 	return d;
 }
 
@@ -271,6 +276,12 @@ static void fire_timers(struct vcpu *v, uint64_t now)
 		spin_lock(&p->lock);
 		vpit_timer_expired(&p->pit, now);
 		WRITE_ONCE(p->pit_deadline, vpit_next_event(&p->pit));
+		spin_unlock(&p->lock);
+	}
+	if (v->id == 0 && READ_ONCE(p->inq_len) && READ_ONCE(p->input_at) <= now &&
+	    vuart_rx_room(&p->uart)) {
+		spin_lock(&p->lock);
+		vplat_feed_uart(p);
 		spin_unlock(&p->lock);
 	}
 }
@@ -320,7 +331,8 @@ static int pending_vector(struct vcpu *v, bool *extint)
 {
 	struct vplat *p = v->vm->plat;
 	struct vlapic *l = &p->lapic[v->id];
-	int vec = vlapic_pending_vector(l);
+	/* [APICv] The CPU delivers the LAPIC's vectors itself. */
+	int vec = v->vm->apicv ? -1 : vlapic_pending_vector(l);
 
 	*extint = false;
 	if (vec >= 0 || v->id != 0 || !vlapic_extint_allowed(l))
@@ -363,7 +375,9 @@ bool vplat_wakeup_pending(struct vcpu *v)
 	bool extint;
 
 	if (READ_ONCE(v->nmi_pending) || READ_ONCE(v->init_pending) ||
-	    vplat_deadline(v) <= rdtsc() || pending_vector(v, &extint) >= 0) {
+	    vplat_deadline(v) <= rdtsc() ||
+	    vlapic_pending_vector(vcpu_vlapic(v)) >= 0 || /* [APICv] too */
+	    pending_vector(v, &extint) >= 0) {
 		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 		return true;
 	}
@@ -402,8 +416,21 @@ int vplat_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
 
 void vplat_feed_uart(struct vplat *p)
 {
-	while (p->inq_len && (p->uart.ier & VUART_IER_ERBFI) &&
-	       vuart_rx_room(&p->uart)) {
+	bool rdi = p->uart.ier & VUART_IER_ERBFI;
+	uint64_t now = rdtsc();
+
+	/* Input waits until the receive interrupt has been on for a while:
+	 * a driver setting up the port drains the receiver more than once
+	 * (Linux's 8250 start-up does), which would eat what was typed. */
+	if (!rdi) {
+		WRITE_ONCE(p->input_at, VPLAT_NO_DEADLINE);
+		return;
+	}
+	if (READ_ONCE(p->input_at) == VPLAT_NO_DEADLINE)
+		WRITE_ONCE(p->input_at, now + p->tsc_hz / VPLAT_INPUT_HOLD_DIV);
+	if (now < READ_ONCE(p->input_at))
+		return;
+	while (p->inq_len && vuart_rx_room(&p->uart)) {
 		vuart_rx_push(&p->uart, p->inq[p->inq_head]);
 		p->inq_head = (p->inq_head + 1) % VPLAT_INQ_SIZE;
 		p->inq_len--;

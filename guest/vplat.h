@@ -31,6 +31,7 @@
 #define VPLAT_DEBUG_EXIT_PORT 0xf4
 #define VPLAT_NO_DEADLINE UINT64_MAX
 #define VPLAT_INQ_SIZE 512
+#define VPLAT_INPUT_HOLD_DIV 20 /* receive interrupt on for 1/20 s first */
 #define VPLAT_IOAPIC_BASE 0xfec00000ULL
 #define VPLAT_PM_BASE 0x600 /* guest/acpi_build.h GUEST_PM_BASE_DEFAULT */
 #define VPLAT_PM_TMR_OFF 8
@@ -63,6 +64,7 @@ struct vplat {
 	/* Console input waiting for room in the UART's receiver. */
 	uint8_t inq[VPLAT_INQ_SIZE];
 	unsigned inq_head, inq_len;
+	uint64_t input_at; /* TSC from which input may go in (vCPU 0's timer) */
 	enum vplat_action action;
 	const char *action_why;
 	uint32_t action_status;
@@ -81,7 +83,9 @@ void vplat_reset(struct vm *vm);
 
 /* At VM entry (vCPU thread): fire expired timers, then the vector the
  * vCPU would take next, or -1.  vplat_ack_irq() takes it (IRR -> ISR, or
- * the PIC's acknowledge cycle) and returns the vector to inject. */
+ * the PIC's acknowledge cycle) and returns the vector to inject.  With
+ * APIC virtualization (vm->apicv) only the PIC's: the CPU delivers the
+ * LAPIC's. */
 int vplat_next_irq(struct vcpu *v, uint64_t now);
 int vplat_ack_irq(struct vcpu *v);
 /* Before running a vCPU: applies a pending INIT or SIPI.  Returns -1

@@ -9,7 +9,7 @@
 #   "[linux] LINUXTEST: DONE", no "LINUXTEST: FAIL", the PASS lines for
 #   "cpus online 0-1" and "sleep 1", "vm linux: powered off",
 #   "hv: run PASSED", and bochs.sh status 0.
-# LINUX_EXPECT_INPUT=1 also requires "PASS console read" (the guest read
+# LINUX_EXPECT_INPUT=1 also requires "console read 'hello from the console'" (the guest read
 # the line the hypervisor typed into its UART).  Prints the guest's
 # LINUXTEST lines and the wall time; exit status non-zero on failure.
 # For the boot-time ratio against a native run:
@@ -62,7 +62,7 @@ fi
 need '\[linux\] LINUXTEST: PASS cpus online 0-1$' "'PASS cpus online 0-1'"
 need '\[linux\] LINUXTEST: PASS sleep 1' "'PASS sleep 1'"
 if [ -n "${LINUX_EXPECT_INPUT:-}" ]; then
-	need '\[linux\] LINUXTEST: PASS console read' "'PASS console read'"
+	need '\[linux\] LINUXTEST: console read .hello from the console.$' "'console read hello from the console' (the line of console_input)"
 fi
 need 'vm linux: powered off' "'vm linux: powered off'"
 need 'hv: run PASSED' "'hv: run PASSED'"

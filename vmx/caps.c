@@ -80,9 +80,10 @@ void vmx_caps_print(const struct vmx_caps *c)
 		yn(c->ept_vpid & EPT_CAP_1G), yn(c->ept_vpid & EPT_CAP_WB),
 		yn(c->ept_vpid & EPT_CAP_AD), yn(c->proc2.may1 & PROC2_VPID),
 		yn(c->proc2.may1 & PROC2_UNRESTRICTED_GUEST));
-	pr_info("vmx: preemption timer %s, virtual-interrupt delivery %s, APIC-register virt %s, posted interrupts %s\n",
+	pr_info("vmx: preemption timer %s, virtual-interrupt delivery %s, APIC-register virt %s, posted interrupts %s, x2APIC virt %s\n",
 		yn(c->pin.may1 & PIN_PREEMPT_TIMER),
 		yn(c->proc2.may1 & PROC2_VIRT_INTR_DELIVERY),
 		yn(c->proc2.may1 & PROC2_APIC_REG_VIRT),
-		yn(c->pin.may1 & PIN_POSTED_INTR));
+		yn(c->pin.may1 & PIN_POSTED_INTR),
+		yn(c->proc2.may1 & PROC2_VIRT_X2APIC));
 }

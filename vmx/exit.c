@@ -5,6 +5,7 @@
 #include "vmx/exit_reason.h"
 #include "vmx/vcpu_regs.h"
 #include "vmx/vmx_ops.h"
+#include "vmx/apicv.h"
 #include "guest/emulate.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/exception.h"
@@ -255,6 +256,10 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
 	[EXIT_EPT_VIOLATION] = { handle_ept_violation, 0 },
 	[EXIT_EPT_MISCONFIG] = { handle_ept_misconfig, 0 },
 	[EXIT_PREEMPT_TIMER] = { handle_preempt_timer, 0 },
+	/* [APICv] vmx/apicv.c */
+	[EXIT_APIC_ACCESS] = { vmx_apicv_access_exit, 0 },
+	[EXIT_VIRTUALIZED_EOI] = { vmx_apicv_eoi_exit, 0 },
+	[EXIT_APIC_WRITE] = { vmx_apicv_write_exit, 0 },
 };
 
 /* Defined policy for reasons without a handler: the VM is stopped with a

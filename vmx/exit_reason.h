@@ -110,6 +110,13 @@ enum { CR_TYPE_MOV_TO = 0, CR_TYPE_MOV_FROM = 1, CR_TYPE_CLTS = 2, CR_TYPE_LMSW 
 #define EPTQ_FETCH BIT(2)
 #define EPTQ_GLA_VALID BIT(7)
 
+/* Exit qualification for APIC-access exits (bits 11:0 also for
+ * APIC-write exits) and EOI-induced exits. */
+#define APICQ_OFFSET(q) ((uint32_t)(q)&0xfff)
+#define APICQ_TYPE(q) ((unsigned)(((q) >> 12) & 0xf))
+enum { APIC_ACCESS_LINEAR_READ = 0, APIC_ACCESS_LINEAR_WRITE = 1 };
+#define EOIQ_VECTOR(q) ((uint8_t)(q))
+
 /* Guest interruptibility state. */
 #define INTERRUPTIBILITY_STI BIT(0)
 #define INTERRUPTIBILITY_MOV_SS BIT(1)

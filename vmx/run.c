@@ -4,6 +4,7 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/exit_reason.h"
 #include "vmx/vcpu_regs.h"
+#include "vmx/apicv.h"
 #include "guest/vm.h"
 #include "guest/vplat.h"
 #include "arch-x86/cpu.h"
@@ -102,9 +103,16 @@ static void set_intr_window(struct vcpu *v, bool on)
 static void inject_plat(struct vcpu *v)
 {
 	int vec;
+	bool hold;
 
 	__atomic_store_n(&v->virq.any, 0, __ATOMIC_SEQ_CST);
 	vec = vplat_next_irq(v, rdtsc());
+	/* [APICv] The LAPIC goes into the virtual-APIC page and the CPU
+	 * delivers its vectors (RVI/PPR); 'vec' is then only the PIC's.
+	 * 'hold': the interrupt window stays on (vmx_apicv_load()). */
+	hold = v->vmx.apicv && vmx_apicv_load(v);
+	if (hold)
+		set_intr_window(v, true);
 	if (v->event.valid) {
 		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 		return;
@@ -119,7 +127,7 @@ static void inject_plat(struct vcpu *v)
 		return;
 	}
 	if (vec < 0) {
-		set_intr_window(v, false);
+		set_intr_window(v, hold);
 		return;
 	}
 	if (!guest_interruptible()) {
@@ -128,7 +136,7 @@ static void inject_plat(struct vcpu *v)
 		return;
 	}
 	vec = vplat_ack_irq(v);
-	set_intr_window(v, false);
+	set_intr_window(v, hold);
 	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 	if (vec >= 0)
 		v->event = (struct pending_event){ .valid = true, .vector = (uint8_t)vec,
@@ -302,8 +310,13 @@ void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 		}
 		r = run_guest(&v->vmx.regs, v->vmx.launched);
 		if (__builtin_expect(r != VMX_RUN_EXIT, 0)) {
-			vmx_report_entry_failure(v, r, 0);
-			break;
+			if (r != VMX_RUN_EXIT_APICV) {
+				vmx_report_entry_failure(v, r, 0);
+				break;
+			}
+			/* [APICv] TPR, ISR, IRR the CPU changed, back to the
+			 * vLAPIC before any handler looks at it. */
+			vmx_apicv_store(v);
 		}
 		v->vmx.launched = true;
 		reason = vmcs_read32(VM_EXIT_REASON);

@@ -4,6 +4,7 @@
 #include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_ops.h"
+#include "vmx/apicv.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/percpu.h"
 #include "guest/vm.h"
@@ -35,11 +36,17 @@ int vmx_vm_init(struct vm *vm)
 	memset(phys_to_virt(vm->msr_bitmap), 0xff, PAGE_SIZE);
 	memset(phys_to_virt(vm->io_bitmap_a), 0xff, PAGE_SIZE);
 	memset(phys_to_virt(vm->io_bitmap_b), 0xff, PAGE_SIZE);
+	/* [APICv] the virtual PC's LAPICs, when the CPU can do it. */
+	if (vmx_apicv_vm_init(vm) < 0) {
+		vmx_vm_destroy(vm);
+		return -1;
+	}
 	return 0;
 }
 
 void vmx_vm_destroy(struct vm *vm)
 {
+	vmx_apicv_vm_destroy(vm); /* [APICv] */
 	if (vm->msr_bitmap)
 		frame_free(vm->msr_bitmap);
 	if (vm->io_bitmap_a)
@@ -58,9 +65,9 @@ static void bitmap_set(uint8_t *map, unsigned bit, bool v)
 }
 
 /* SDM §24.6.9: four 1-KiB bitmaps, low and high MSR ranges. */
-void vmx_msr_intercept(struct vm *vm, uint32_t msr, bool read, bool write)
+void vmx_msr_bitmap_set(paddr_t bitmap, uint32_t msr, bool read, bool write)
 {
-	uint8_t *map = phys_to_virt(vm->msr_bitmap);
+	uint8_t *map = phys_to_virt(bitmap);
 	unsigned rd, wr, idx;
 
 	if (msr < 0x2000) {
@@ -76,6 +83,14 @@ void vmx_msr_intercept(struct vm *vm, uint32_t msr, bool read, bool write)
 	}
 	bitmap_set(map + rd, idx, read);
 	bitmap_set(map + wr, idx, write);
+}
+
+void vmx_msr_intercept(struct vm *vm, uint32_t msr, bool read, bool write)
+{
+	vmx_msr_bitmap_set(vm->msr_bitmap, msr, read, write);
+	/* [APICv] vCPUs in x2APIC mode use their own copy (vmx/apicv.c). */
+	if (vm->msr_bitmap_x2apic)
+		vmx_msr_bitmap_set(vm->msr_bitmap_x2apic, msr, read, write);
 }
 
 void vmx_io_intercept(struct vm *vm, uint16_t port, bool trap)
@@ -322,6 +337,11 @@ int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 		vmx_vcpu_destroy(v);
 		return -1;
 	}
+	/* [APICv] TPR shadow, APIC virtualization, the virtual-APIC page. */
+	if (!vmx_apicv_vcpu_init(v)) {
+		vmx_vcpu_destroy(v);
+		return -1;
+	}
 	vmx_setup_host_state();
 	setup_guest_state(v, st);
 	/* Written back to memory so that any pCPU can load it next. */
@@ -339,6 +359,7 @@ void vmx_vcpu_destroy(struct vcpu *v)
 	if (pc->current == v)
 		pc->current = NULL;
 	invvpid(INVVPID_SINGLE_CONTEXT, v->vmx.vpid, 0);
+	vmx_apicv_vcpu_destroy(v); /* [APICv] */
 	frame_free(v->vmx.vmcs);
 	v->vmx.vmcs = 0;
 }

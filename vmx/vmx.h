@@ -28,6 +28,8 @@ enum vmx_run_result {
 	VMX_RUN_EXIT = 0,          /* a VM exit happened */
 	VMX_RUN_FAIL_INVALID = 1,  /* VMfailInvalid: no current VMCS */
 	VMX_RUN_FAIL_VALID = 2,    /* VMfailValid: see VM_INSTRUCTION_ERROR */
+	VMX_RUN_EXIT_APICV = 3,    /* a VM exit of a vCPU with APIC
+				    * virtualization (vmx/apicv.c) */
 };
 
 struct vmx_vcpu {
@@ -35,11 +37,22 @@ struct vmx_vcpu {
 	bool launched;
 	uint16_t vpid;
 	struct guest_regs regs;
+	/* What vmx_run_guest() returns on a VM exit: VMX_RUN_EXIT, or
+	 * VMX_RUN_EXIT_APICV when the virtual-APIC page must be read back
+	 * first; this costs the exit path of other vCPUs nothing.  The stub
+	 * finds it next to 'regs' (vmx/asm-offsets.inc). */
+	uint32_t exit_result;
 	/* Control values as programmed, so handlers can flip single bits. */
 	uint32_t pin, proc, proc2, exit_ctls, entry_ctls;
 	uint64_t cr0_mask, cr4_mask;
 	unsigned last_cpu;   /* pCPU whose host state the VMCS holds */
 	uint64_t slice_tsc;  /* length of the current time slice */
+	/* APIC virtualization (vmx/apicv.c), for vm->apicv only: */
+	bool apicv;
+	bool apicv_x2apic;   /* controls and MSR bitmap set for x2APIC mode */
+	paddr_t vapic_page;  /* virtual-APIC page */
+	uint32_t *vapic;     /* ... and where the hypervisor sees it */
+	uint64_t eoi_exit[4]; /* EOI-exit bitmap as programmed */
 };
 
 /* Per-CPU: check what we need, set IA32_FEATURE_CONTROL if unlocked, apply
@@ -96,6 +109,8 @@ int vmx_vm_init(struct vm *vm);
 void vmx_vm_destroy(struct vm *vm);
 /* Allow or trap one MSR / I/O port for the whole VM. */
 void vmx_msr_intercept(struct vm *vm, uint32_t msr, bool read, bool write);
+/* The same in one MSR bitmap page. */
+void vmx_msr_bitmap_set(paddr_t bitmap, uint32_t msr, bool read, bool write);
 void vmx_io_intercept(struct vm *vm, uint16_t port, bool trap);
 
 /* Create the VMCS of a vCPU and program controls, host and guest state. */
@@ -115,6 +130,9 @@ void vmx_setup_host_state(void);
 void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc);
 /* Preempt with the LAPIC timer instead of the VMX-preemption timer. */
 void vmx_use_lapic_timer(bool on);
+/* APIC virtualization for the virtual PCs' LAPICs where the CPU has it
+ * (cmdline apicv=on|off; on by default). */
+void vmx_use_apicv(bool on);
 bool vmx_has_preemption_timer(void);
 
 /* The CR0/CR4 values to run with, for a given guest view. */

@@ -5,7 +5,8 @@
  * only what it needs across the guest's run instead of this stub saving
  * all callee-saved registers on every round trip.  The stub saves RBP,
  * points HOST_RSP at this frame, loads the guest GPRs and enters the guest.  A VM exit lands
- * at vmx_exit, which stores the guest GPRs and returns 0 to the C caller.
+ * at vmx_exit, which stores the guest GPRs and returns the vCPU's
+ * exit_result (0, or 3 with APIC virtualization) to the C caller.
  * If VMLAUNCH/VMRESUME fails, execution falls through to the failure path,
  * which returns 1 (VMfailInvalid) or 2 (VMfailValid). */
 #include "build/asm-offsets.h"
@@ -84,5 +85,5 @@ vmx_exit:
 	movq	%rax, GR_RDI(%rdi)
 	addq	$8, %rsp
 	popq	%rbp
-	xorl	%eax, %eax
+	movl	GR_EXIT_RESULT(%rdi), %eax	/* regs is in struct vmx_vcpu */
 	ret

@@ -10,7 +10,11 @@
  *    no interrupt);
  *  - self-IPIs (ICR shorthand "self", the SELF IPI MSR), EOI, ISR/IRR: of
  *    two vectors raised while IF = 0 the higher class comes first; a TPR
- *    above a pending vector holds it back until lowered.
+ *    above a pending vector holds it back until lowered;
+ *  - a level-triggered IOAPIC interrupt (COM1's THR-empty line): TMR set,
+ *    and the EOI reaches the IOAPIC (with APIC virtualization through the
+ *    EOI-exit bitmap), which sends the vector again while the line stays
+ *    up.
  * Between the two rounds vCPU 0 starts vCPU 1 the way a BIOS starts an AP
  * (INIT, SIPI, SIPI; the trampoline is lapic_ap.S) and, in both modes,
  * sends it fixed IPIs (physical, logical, all-but-self), gets IPIs back,
@@ -436,6 +440,64 @@ static void test_priorities(void)
 	}
 }
 
+/* ---- A level-triggered interrupt from the IOAPIC ------------------------- */
+
+#define IOAPIC_MMIO 0xfec00000ull
+#define IOAPIC_REDIR(pin) (0x10 + 2 * (pin))
+#define RTE_LEVEL (1u << 15)
+#define RTE_MASKED (1u << 16)
+#define COM1_IER 0x3f9
+#define COM1_MCR 0x3fc
+#define IER_ETBEI 0x02
+#define MCR_OUT2 0x08
+#define COM1_IRQ 4
+
+static volatile unsigned level_irqs, level_tmr_bad;
+
+static void ioapic_write(uint32_t reg, uint32_t val)
+{
+	volatile uint32_t *io = (volatile uint32_t *)(uintptr_t)IOAPIC_MMIO;
+
+	io[0] = reg;
+	io[4] = val; /* IOWIN at 0x10 */
+}
+
+/* THR empty keeps the line up until IER drops it: the first EOI must
+ * clear the pin's remote IRR, and the IOAPIC sends the vector again; the
+ * second handler drops the line. */
+static void on_level(unsigned vec)
+{
+	unsigned n = level_irqs + 1;
+
+	if (!apic_bit(REG_TMR, vec))
+		level_tmr_bad++;
+	if (n >= 2)
+		outb(COM1_IER, 0);
+	level_irqs = n;
+	apic_eoi();
+}
+
+static void test_level_eoi(void)
+{
+	const char *m = mode();
+	uint8_t mcr = inb(COM1_MCR);
+
+	level_irqs = level_tmr_bad = 0;
+	ioapic_write(IOAPIC_REDIR(COM1_IRQ) + 1, 0); /* APIC ID 0 */
+	ioapic_write(IOAPIC_REDIR(COM1_IRQ), RTE_LEVEL | VEC_LEVEL);
+	outb(COM1_MCR, mcr | MCR_OUT2);
+	outb(COM1_IER, IER_ETBEI);
+	wait_count(&level_irqs, 2, slack, false);
+	irq_window(TIMER_SPAN / 8);
+	ioapic_write(IOAPIC_REDIR(COM1_IRQ), RTE_MASKED | RTE_LEVEL | VEC_LEVEL);
+	outb(COM1_IER, 0);
+	outb(COM1_MCR, mcr);
+	CHECK_EQ(level_irqs, 2,
+		 nm("%s: level-triggered IOAPIC interrupt: the EOI re-arms the pin", m));
+	CHECK_EQ(level_tmr_bad, 0, nm("%s: level-triggered vector set in TMR", m));
+	CHECK(isr_empty(), nm("%s: ISR clear after the level-triggered EOIs", m));
+}
+
 /* The transitions SDM 10.12.5 forbids, last: should one go through, the
  * LAPIC would be reset under the other tests. */
 static void test_illegal_transitions(void)
@@ -457,6 +519,7 @@ static void install_handlers(void)
 	irq_set_handler(VEC_BLK_LOW, on_order);
 	irq_set_handler(VEC_BLK_HIGH, on_order);
 	irq_set_handler(VEC_SPURIOUS, on_spurious);
+	irq_set_handler(VEC_LEVEL, on_level);
 	ap_install_handlers();
 }
 
@@ -489,6 +552,7 @@ int guest_main(const struct hv_start_info *si)
 	test_regs();
 	test_timer();
 	test_priorities();
+	test_level_eoi();
 	ap_up = start_ap();
 	if (ap_up)
 		test_ipis();
@@ -497,6 +561,7 @@ int guest_main(const struct hv_start_info *si)
 	test_regs();
 	test_timer();
 	test_priorities();
+	test_level_eoi();
 	if (ap_up)
 		test_ipis();
 	test_illegal_transitions();

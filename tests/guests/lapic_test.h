@@ -38,6 +38,7 @@ enum {
 	REG_DFR = 0x0e0,
 	REG_SVR = 0x0f0,
 	REG_ISR = 0x100,
+	REG_TMR = 0x180,
 	REG_IRR = 0x200,
 	REG_ESR = 0x280,
 	REG_ICR_LO = 0x300,
@@ -91,6 +92,7 @@ enum {
 #define VEC_KICK 0x70     /* to vCPU 1: "look at ap_cmd" */
 #define VEC_BACK 0x71     /* vCPU 1's answer to vCPU 0 */
 #define VEC_NOBODY 0x73   /* sent to APIC ID 7 */
+#define VEC_LEVEL 0x90    /* IOAPIC pin 4, level-triggered */
 #define VEC_ILLEGAL 0x05  /* below 16: never sent */
 #define VEC_SPURIOUS 0xff
 

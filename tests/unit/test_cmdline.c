@@ -50,6 +50,7 @@ static void assert_defaults(void)
 	assert_string_equal(o.sched, "rr");
 	assert_int_equal(o.timeslice_us, 10000);
 	assert_int_equal(o.onexit, HV_ONEXIT_HALT);
+	assert_false(o.apicv);
 }
 
 static void test_defaults(void **state)
@@ -240,6 +241,18 @@ static void test_onexit(void **state)
 	assert_int_equal(o.onexit, HV_ONEXIT_HALT);
 }
 
+static void test_apicv(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("apicv=off"), 0);
+	assert_false(o.apicv);
+	assert_int_equal(parse("apicv=off apicv=on"), 0);
+	assert_true(o.apicv);
+	assert_int_equal(parse("apicv=no"), 1);
+	assert_msg(0, "apicv=no", "expected on or off");
+	assert_false(o.apicv); /* parse() starts from the defaults */
+}
+
 /* The line the boot tests and the demo ISO use. */
 static void test_boot_test_line(void **state)
 {
@@ -339,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_sched),
 		cmocka_unit_test(test_timeslice),
 		cmocka_unit_test(test_onexit),
+		cmocka_unit_test(test_apicv),
 		cmocka_unit_test(test_boot_test_line),
 		cmocka_unit_test(test_malformed_tokens),
 		cmocka_unit_test(test_multiple_errors),
