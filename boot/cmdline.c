@@ -226,7 +226,7 @@ void hv_options_default(struct hv_options *o)
 	memcpy(o->sched, "rr", 3);
 	o->timeslice_us = HV_DEFAULT_TIMESLICE_US;
 	o->onexit = HV_ONEXIT_HALT;
-	o->apicv = false; /* see docs/guest-platform.md: opt in with apicv=on */
+	o->apicv = true; /* used where the CPU has it (vmx/apicv.c) */
 }
 
 /* Apply one token; NULL on success, else the reason it was rejected. */

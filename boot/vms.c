@@ -77,9 +77,12 @@ static const struct boot_module *find_module(const struct boot_info *bi,
 	return NULL;
 }
 
+/* Lines long enough for every reason a virtual PC meets (about 15). */
+#define EXIT_LINE_MAX 480 /* within printk's 512-byte buffer */
+
 static void print_exit_stats(const struct vm *vm)
 {
-	char line[256];
+	char line[EXIT_LINE_MAX];
 	int n = 0;
 	uint64_t total = 0;
 
@@ -99,7 +102,7 @@ static void print_exit_stats(const struct vm *vm)
 
 static void print_vcpu_exits(const struct vcpu *v)
 {
-	char line[256];
+	char line[EXIT_LINE_MAX];
 	int n = snprintf(line, sizeof(line), "vcpu %s/%u: exits", v->vm->name, v->id);
 
 	for (unsigned r = 0; r < EXIT_REASON_MAX && n < (int)sizeof(line) - 32; r++)

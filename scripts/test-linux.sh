@@ -6,7 +6,8 @@
 # $BUILD/linux/vmlinuz and $BUILD/linux/initrd.gz, boots it in Bochs on
 # 2 CPUs (corei7_skylake_x; Linux hangs on the default icelake model)
 # and checks the serial log $BUILD/linux/hv-serial.log:
-#   "[linux] LINUXTEST: DONE", no "LINUXTEST: FAIL", the PASS lines for
+#   "vm linux: LAPIC: APIC-register virtualization" (the default; the
+#   CPU model has it), "[linux] LINUXTEST: DONE", no "LINUXTEST: FAIL", the PASS lines for
 #   "cpus online 0-1" and "sleep 1", "vm linux: powered off",
 #   "hv: run PASSED", and bochs.sh status 0.
 # LINUX_EXPECT_INPUT=1 also requires "console read 'hello from the console'" (the guest read
@@ -34,7 +35,7 @@ done
 mkdir -p "$dir"
 
 t0=$(date +%s)
-bash scripts/mkiso.sh "$iso" "loglevel=info onexit=poweroff" "$BUILD/hypervisor.elf" \
+bash scripts/mkiso.sh "$iso" "loglevel=info onexit=poweroff${LINUX_HV_ARGS:+ $LINUX_HV_ARGS}" "$BUILD/hypervisor.elf" \
 	tests/linux/linux.vms "$dir/vmlinuz" "$dir/initrd.gz" || { echo "test-linux: mkiso failed" >&2; exit 1; }
 echo "test-linux: booting $iso in Bochs (2 CPUs, corei7_skylake_x, timeout ${timeout_s}s)"
 bash scripts/bochs.sh "$iso" "$log" --cpus 2 --model corei7_skylake_x \
@@ -55,6 +56,7 @@ esac
 need() { # need REGEX DESCRIPTION
 	grep -q -a -E -- "$1" "$clean" || why+=("missing $2")
 }
+need '^vm linux: LAPIC: APIC-register virtualization' "'vm linux: LAPIC: APIC-register virtualization' (APIC virtualization in use)"
 need '\[linux\] LINUXTEST: DONE' "'[linux] LINUXTEST: DONE'"
 if grep -q -a 'LINUXTEST: FAIL' "$clean"; then
 	why+=("$(grep -c -a 'LINUXTEST: FAIL' "$clean") 'LINUXTEST: FAIL' line(s)")

@@ -32,7 +32,10 @@ static enum vcpu_action handle_external_intr(struct vcpu *v)
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 	if (pc->slice_over) {
 		pc->slice_over = false;
-		v->yield = true;
+		if (v->vmx.lapic_for_guest) /* a guest timer, not the slice */
+			__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+		else
+			v->yield = true;
 	}
 	if (pc->need_resched) {
 		pc->need_resched = false;

@@ -12,6 +12,7 @@
 #include "lib/printk.h"
 #include "arch-x86/fpu.h"
 #include "arch-x86/lapic.h"
+#include "arch-x86/tsc.h"
 #include "arch-x86/percpu.h"
 #include "mm/phys.h"
 
@@ -50,10 +51,8 @@ bool vmx_has_preemption_timer(void)
  * LAPIC timer interrupt ends the slice through an external-interrupt exit. */
 static void arm_preemption_timer(struct vcpu *v)
 {
-	uint64_t end = lapic_preempt ? UINT64_MAX : v->slice_end, now, ticks;
+	uint64_t end = v->slice_end, now, ticks;
 
-	if (!(v->vmx.pin & PIN_PREEMPT_TIMER))
-		return;
 	/* A guest timer due before the slice ends also needs an exit. */
 	if (v->vm->plat)
 		end = MIN(end, vplat_deadline(v));
@@ -69,13 +68,39 @@ static void arm_preemption_timer(struct vcpu *v)
 	vmcs_write32(GUEST_PREEMPTION_TIMER, (uint32_t)ticks);
 }
 
+/* Without the VMX-preemption timer (preempt=lapic, or a CPU that lacks
+ * it) the host's one-shot LAPIC timer ends the slice; for a virtual PC it
+ * fires for the guest timer due first instead, re-armed at every entry
+ * that looks at the VM's interrupts, so that a guest spinning with
+ * interrupts on gets its timer on time.  handle_external_intr() tells the
+ * two apart by lapic_for_guest. */
+static void arm_lapic_timer(struct vcpu *v)
+{
+	uint64_t end = v->slice_end, now = rdtsc(), d;
+
+	v->vmx.lapic_for_guest = false;
+	if (v->vm->plat) {
+		d = vplat_deadline(v);
+		if (d < end) {
+			end = d;
+			v->vmx.lapic_for_guest = true;
+		}
+	}
+	if (end == UINT64_MAX) {
+		lapic_timer_stop();
+		return;
+	}
+	/* At most a second ahead: the conversion to LAPIC ticks stays in
+	 * range, and an early expiry only re-arms. */
+	lapic_timer_oneshot(end > now ? MIN(end - now, tsc_hz()) : 1, VEC_TIMER);
+}
+
 static void arm_slice(struct vcpu *v)
 {
-	if (lapic_preempt || !(v->vmx.pin & PIN_PREEMPT_TIMER)) {
-		if (v->vmx.slice_tsc)
-			lapic_timer_oneshot(v->vmx.slice_tsc, VEC_TIMER);
-	}
-	arm_preemption_timer(v);
+	if (v->vmx.pin & PIN_PREEMPT_TIMER)
+		arm_preemption_timer(v);
+	else
+		arm_lapic_timer(v);
 }
 
 /* Interruptible: RFLAGS.IF and no STI or MOV-SS shadow (SDM §26.3.1.5). */
@@ -267,7 +292,10 @@ static inline __attribute__((always_inline)) void advance_rip(struct vcpu *v)
 void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 {
 	struct vm *vm = v->vm;
-	bool rearm_each_entry = !(v->vmx.exit_ctls & EXIT_SAVE_PREEMPT_TIMER);
+	/* A VMX-preemption timer whose value is not saved at exits starts
+	 * over at every entry. */
+	bool rearm_each_entry = (v->vmx.pin & PIN_PREEMPT_TIMER) &&
+				!(v->vmx.exit_ctls & EXIT_SAVE_PREEMPT_TIMER);
 
 	vmx_vcpu_load(v);
 	if (vm->plat) {
@@ -306,7 +334,7 @@ void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 			inject_virq(v);
 			inject_pending(v);
 			if (rearm_each_entry || vm->plat)
-				arm_preemption_timer(v);
+				arm_slice(v);
 		}
 		r = run_guest(&v->vmx.regs, v->vmx.launched);
 		if (__builtin_expect(r != VMX_RUN_EXIT, 0)) {
@@ -339,7 +367,7 @@ void vmx_vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 			break;
 		}
 	}
-	if (lapic_preempt || !(v->vmx.pin & PIN_PREEMPT_TIMER))
+	if (!(v->vmx.pin & PIN_PREEMPT_TIMER))
 		lapic_timer_stop();
 	switch_out(v);
 	vmx_vcpu_put(v);

@@ -107,8 +107,12 @@ static bool setup_controls(struct vcpu *v)
 	const struct vmx_caps *c = &vmx_caps;
 	bool ok = true;
 
+	/* preempt=lapic does without the VMX-preemption timer altogether,
+	 * as on a CPU that lacks it (vmx/run.c: arm_lapic_timer()). */
 	ok &= vmx_ctl_compute(&c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING,
-			      PIN_VIRTUAL_NMIS | PIN_PREEMPT_TIMER, &x->pin);
+			      PIN_VIRTUAL_NMIS |
+				      (vmx_has_preemption_timer() ? PIN_PREEMPT_TIMER : 0),
+			      &x->pin);
 	ok &= vmx_ctl_compute(&c->proc,
 			      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
 				      PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CTLS |
@@ -129,7 +133,7 @@ static bool setup_controls(struct vcpu *v)
 			      EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_EFER |
 				      EXIT_LOAD_EFER,
 			      EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_DEBUG_CTLS |
-				      EXIT_SAVE_PREEMPT_TIMER,
+				      (x->pin & PIN_PREEMPT_TIMER ? EXIT_SAVE_PREEMPT_TIMER : 0),
 			      &x->exit_ctls);
 	ok &= vmx_ctl_compute(&c->entry, ENTRY_LOAD_EFER,
 			      ENTRY_LOAD_PAT | ENTRY_LOAD_DEBUG_CTLS,

@@ -47,6 +47,9 @@ struct vmx_vcpu {
 	uint64_t cr0_mask, cr4_mask;
 	unsigned last_cpu;   /* pCPU whose host state the VMCS holds */
 	uint64_t slice_tsc;  /* length of the current time slice */
+	/* Without the VMX-preemption timer: the host LAPIC timer is armed
+	 * for a guest timer due before the slice ends (vmx/run.c). */
+	bool lapic_for_guest;
 	/* APIC virtualization (vmx/apicv.c), for vm->apicv only: */
 	bool apicv;
 	bool apicv_x2apic;   /* controls and MSR bitmap set for x2APIC mode */
