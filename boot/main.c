@@ -1,6 +1,7 @@
 /* The boot sequence of the bootstrap processor. */
 #include "arch-x86/acpi.h"
 #include "arch-x86/cpu.h"
+#include "arch-x86/devirq.h"
 #include "arch-x86/exception.h"
 #include "arch-x86/lapic.h"
 #include "arch-x86/smp.h"
@@ -13,7 +14,9 @@
 #include "boot/cmdline.h"
 #include "boot/multiboot2.h"
 #include "boot/vms.h"
+#include "guest/passthru.h"
 #include "drivers/emu_exit.h"
+#include "drivers/ioapic.h"
 #include "drivers/uart.h"
 #include "lib/printk.h"
 #include "mm/frame.h"
@@ -119,6 +122,42 @@ static bool map_firmware(paddr_t pa, uint64_t len)
 	return paging_map_range(&host_pt, start, start, size, 0) == 0;
 }
 
+static void *map_ioapic(paddr_t pa, size_t len)
+{
+	return paging_map_mmio(&host_pt, pa, len) == 0 ? phys_to_virt(pa) : NULL;
+}
+
+static const struct ioapic_ops ioapic_ops = {
+	.map = map_ioapic,
+	.read = ioapic_mmio_read,
+	.write = ioapic_mmio_write,
+};
+
+/* Ports of the machine the hypervisor drives itself: no VM may own them
+ * (the fixed ones, such as the emulators' exit ports, are refused by the
+ * VM description parser already). */
+static void reserve_host_ports(void)
+{
+	uint16_t com = uart_port();
+
+	if (com)
+		passthru_reserve_host_ports(com, com + 7, "the console UART");
+	if (acpi.pm1a_cnt)
+		passthru_reserve_host_ports(acpi.pm1a_cnt, acpi.pm1a_cnt + 1,
+					    "ACPI PM1a_CNT");
+	if (acpi.pm1b_cnt)
+		passthru_reserve_host_ports(acpi.pm1b_cnt, acpi.pm1b_cnt + 1,
+					    "ACPI PM1b_CNT");
+	if (acpi.pm_tmr_port)
+		passthru_reserve_host_ports(acpi.pm_tmr_port, acpi.pm_tmr_port + 3,
+					    "the ACPI PM timer");
+	if (acpi.has_reset && acpi.reset_reg.space == ACPI_SPACE_IO &&
+	    acpi.reset_reg.addr <= 0xffff)
+		passthru_reserve_host_ports((uint16_t)acpi.reset_reg.addr,
+					    (uint16_t)acpi.reset_reg.addr,
+					    "the ACPI reset register");
+}
+
 static void setup_platform(void)
 {
 	struct acpi_s5 s5;
@@ -131,6 +170,12 @@ static void setup_platform(void)
 	acpi_print(&acpi);
 	if (acpi_get_s5(&acpi, &s5))
 		emu_exit_set_s5(&s5);
+	/* Every IOAPIC pin masked (the 8259s are already); device
+	 * interrupts of VMs go to this CPU. */
+	ioapic_init(&acpi, &ioapic_ops);
+	ioapic_print();
+	devirq_init(lapic_id());
+	reserve_host_ports();
 	lapic_timer_calibrate();
 	pr_info("lapic: %s mode, BSP APIC ID %u, timer %lu kHz\n",
 		lapic_x2apic() ? "x2APIC" : "xAPIC", lapic_id(),

@@ -196,9 +196,10 @@ bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc, unsigned ncpus)
 	}
 	for (unsigned i = 0; i < configs.count; i++)
 		created[i] = create_one(bi, i, ncpus);
-	for (unsigned i = 0; i < configs.count; i++)
-		if (created[i])
-			sched_start_vm(&vms[i]);
+	for (unsigned i = 0; i < configs.count; i++) {
+		if (created[i] && sched_start_vm(&vms[i]) == 0)
+			passthru_start(&vms[i]);
+	}
 	console_in_start(vms, configs.count);
 	/* The boot CPU schedules like the others until every VM ended. */
 	sched_cpu_loop(0);

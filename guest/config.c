@@ -6,43 +6,15 @@
  * section header or a "key = value" pair dispatched through one table.
  * Errors inside a [vm] section only cost that VM: the section is parsed to
  * its end (so every mistake is reported at once) and then dropped.
- * Token syntax (quoting, CPU lists, PCI addresses) is in config_syntax.c. */
+ * Token syntax (quoting, CPU lists, PCI addresses) is in config_syntax.c,
+ * the keys that hand a VM host devices, ports and IRQs in config_dev.c. */
 #include "guest/config.h"
+#include "guest/config_internal.h"
 #include "guest/config_syntax.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
 #define MSG_BUF 192
-
-enum section {
-	SEC_NONE, /* before the first header */
-	SEC_VM,	  /* inside a [vm] section being filled */
-	SEC_SKIP, /* after a rejected header: keys are ignored until the next */
-};
-
-enum key_id {
-	K_MEMORY, K_IMAGE, K_ENTRY, K_ENTRY_IP, K_LOAD, K_VCPUS, K_AFFINITY,
-	K_WEIGHT, K_CONSOLE, K_DEBUG_EXIT, K_ON_POWEROFF, K_CPL3_HYPERCALLS,
-	K_DEVICE, K_CMDLINE, K_EXPECT_EXIT, K_EXPECT_STOP, K_FAULT_INJECT,
-	K_ON_RESET, K_PLATFORM, K_INITRD, K_CONSOLE_INPUT,
-	NKEYS
-};
-
-struct parser {
-	struct vm_config_set *set;
-	config_report_fn report;
-	void *ctx;
-	unsigned errors;
-	unsigned line; /* current line, counted from 1 */
-	enum section sec;
-	struct vm_config *vm; /* &set->vm[set->count] while in SEC_VM */
-	unsigned vm_errors;   /* errors charged to the current VM */
-	unsigned vm_headers;  /* [vm ...] headers seen, good or bad */
-	unsigned key_line[NKEYS]; /* line a key was given on, 0: not given */
-	uint64_t aff_all; /* "affinity", 0: not given */
-	unsigned aff_line[VM_MAX_VCPUS]; /* line of "affinity.N", 0: none */
-	char val[VM_CONFIG_LINE_MAX + 1]; /* current value, unquoted */
-};
 
 static const char *const entry_names[] = {
 	[ENTRY_REAL] = "real",
@@ -103,9 +75,7 @@ static __printf(4, 5) void emit(config_report_fn fn, void *ctx, unsigned line,
 	va_end(ap);
 }
 
-/* An error at 'line'.  Inside a [vm] section it also condemns that VM. */
-static __printf(3, 4) void error_at(struct parser *p, unsigned line,
-				    const char *fmt, ...)
+void cfg_error_at(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -119,7 +89,7 @@ static __printf(3, 4) void error_at(struct parser *p, unsigned line,
 	va_end(ap);
 }
 
-#define error(p, ...) error_at(p, (p)->line, __VA_ARGS__)
+#define error(p, ...) cfg_error(p, __VA_ARGS__)
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -189,11 +159,6 @@ static bool get_cpu_list(struct parser *p, const char *key, const char *v,
 	return !why;
 }
 
-static bool same_pci(const struct vm_pci_dev *a, const struct vm_pci_dev *b)
-{
-	return a->bus == b->bus && a->dev == b->dev && a->fn == b->fn;
-}
-
 /* ---- keys -------------------------------------------------------------- */
 
 typedef void (*key_fn)(struct parser *p, const char *v, size_t n);
@@ -242,45 +207,6 @@ static void key_console_input(struct parser *p, const char *v, size_t n)
 static void key_affinity(struct parser *p, const char *v, size_t n)
 {
 	get_cpu_list(p, "affinity", v, n, &p->aff_all);
-}
-
-/* A device may belong to one VM only; earlier sections are final here. */
-static bool device_taken(struct parser *p, const struct vm_pci_dev *d)
-{
-	const struct vm_config_set *set = p->set;
-
-	for (unsigned i = 0; i < p->vm->ndevices; i++) {
-		if (same_pci(&p->vm->devices[i], d)) {
-			error(p, "device pci:%02x:%02x.%x is listed twice",
-			      d->bus, d->dev, d->fn);
-			return true;
-		}
-	}
-	for (unsigned v = 0; v < set->count; v++) {
-		for (unsigned i = 0; i < set->vm[v].ndevices; i++) {
-			if (!same_pci(&set->vm[v].devices[i], d))
-				continue;
-			error(p, "device pci:%02x:%02x.%x already belongs to [vm %s]",
-			      d->bus, d->dev, d->fn, set->vm[v].name);
-			return true;
-		}
-	}
-	return false;
-}
-
-static void key_device(struct parser *p, const char *v, size_t n)
-{
-	struct vm_pci_dev d;
-	char tok[CFG_SHOW_BUF];
-
-	if (!cfg_pci(v, n, &d)) {
-		error(p, "bad device '%s' (use pci:BB:DD.F in hex, device <= 1f, function <= 7)",
-		      cfg_show(tok, v, n));
-	} else if (p->vm->ndevices == VM_MAX_DEVICES) {
-		error(p, "too many devices (max %u)", VM_MAX_DEVICES);
-	} else if (!device_taken(p, &d)) {
-		p->vm->devices[p->vm->ndevices++] = d;
-	}
 }
 
 static void key_cmdline(struct parser *p, const char *v, size_t n)
@@ -332,7 +258,9 @@ static const struct key_desc {
 	[K_ON_POWEROFF] = { "on_poweroff", ENUM(on_poweroff, poweroff_names) },
 	[K_CPL3_HYPERCALLS] = { "cpl3_hypercalls",
 				ENUM(cpl3_hypercalls, bool_names) },
-	[K_DEVICE] = { "device", FN(key_device), .repeatable = true },
+	[K_DEVICE] = { "device", FN(cfg_key_device), .repeatable = true },
+	[K_IOPORT] = { "ioport", FN(cfg_key_ioport), .repeatable = true },
+	[K_IRQ] = { "irq", FN(cfg_key_irq), .repeatable = true },
 	[K_CMDLINE] = { "cmdline", FN(key_cmdline) },
 	[K_EXPECT_EXIT] = { "expect_exit", NUM(expect_exit, 0, UINT32_MAX, false) },
 	[K_EXPECT_STOP] = { "expect_stop", ENUM(expect_stop, bool_names) },
@@ -455,7 +383,7 @@ static void resolve_affinity(struct parser *p)
 
 	for (unsigned i = 0; i < VM_MAX_VCPUS; i++) {
 		if (p->aff_line[i] && i >= vm->vcpus)
-			error_at(p, p->aff_line[i],
+			cfg_error_at(p, p->aff_line[i],
 				 "affinity.%u given but [vm %s] has %u vCPU(s)",
 				 i, vm->name, vm->vcpus);
 		else if (!p->aff_line[i] && i < vm->vcpus)
@@ -480,16 +408,16 @@ static void resolve_addresses(struct parser *p)
 	if (!vm->mem_size)
 		return; /* already reported */
 	if (vm->load_gpa >= vm->mem_size)
-		error_at(p, load_line ? load_line : vm->line,
+		cfg_error_at(p, load_line ? load_line : vm->line,
 			 "load address 0x%llx is outside memory (%s)",
 			 (unsigned long long)vm->load_gpa,
 			 cfg_size_str(lim, vm->mem_size));
 	else if (vm->entry_ip >= vm->mem_size)
-		error_at(p, ip_line, "entry_ip 0x%llx is outside memory (%s)",
+		cfg_error_at(p, ip_line, "entry_ip 0x%llx is outside memory (%s)",
 			 (unsigned long long)vm->entry_ip,
 			 cfg_size_str(lim, vm->mem_size));
 	if (vm->entry == ENTRY_REAL && vm->entry_ip >= VM_REAL_ENTRY_LIMIT)
-		error_at(p, ip_line,
+		cfg_error_at(p, ip_line,
 			 "entry_ip 0x%llx is out of real mode's reach (must be below 0x%x)",
 			 (unsigned long long)vm->entry_ip, VM_REAL_ENTRY_LIMIT);
 }
@@ -503,18 +431,18 @@ static void resolve_kernel(struct parser *p)
 
 	if (!kernel) {
 		if (p->key_line[K_INITRD])
-			error_at(p, p->key_line[K_INITRD],
+			cfg_error_at(p, p->key_line[K_INITRD],
 				 "initrd needs entry = linux or multiboot");
 		resolve_addresses(p);
 		return;
 	}
 	if (p->key_line[K_LOAD] || p->key_line[K_ENTRY_IP])
-		error_at(p, p->key_line[K_LOAD] ? p->key_line[K_LOAD]
+		cfg_error_at(p, p->key_line[K_LOAD] ? p->key_line[K_LOAD]
 						: p->key_line[K_ENTRY_IP],
 			 "load/entry_ip come from the kernel image with entry = %s",
 			 entry_names[vm->entry]);
 	if (p->key_line[K_PLATFORM] && !vm->platform)
-		error_at(p, p->key_line[K_PLATFORM],
+		cfg_error_at(p, p->key_line[K_PLATFORM],
 			 "entry = %s needs platform = pc", entry_names[vm->entry]);
 	vm->platform = true;
 }
@@ -524,11 +452,12 @@ static void finish_vm(struct parser *p)
 	struct vm_config *vm = p->vm;
 
 	if (!p->key_line[K_MEMORY])
-		error_at(p, vm->line, "[vm %s] has no memory", vm->name);
+		cfg_error_at(p, vm->line, "[vm %s] has no memory", vm->name);
 	if (!p->key_line[K_IMAGE])
-		error_at(p, vm->line, "[vm %s] has no image", vm->name);
+		cfg_error_at(p, vm->line, "[vm %s] has no image", vm->name);
 	resolve_affinity(p);
 	resolve_kernel(p);
+	cfg_finish_dev(p);
 	vm->has_expect_exit = p->key_line[K_EXPECT_EXIT] != 0;
 	if (!p->vm_errors) {
 		p->set->count++;
@@ -690,7 +619,7 @@ unsigned vm_config_parse(const char *text, size_t len,
 	}
 	finish_section(&p);
 	if (!p.vm_headers)
-		error_at(&p, 0, "no [vm] section");
+		cfg_error_at(&p, 0, "no [vm] section");
 	if (p.errors > VM_CONFIG_MAX_MESSAGES)
 		emit(report, ctx, 0, "%u more error(s) not shown",
 		     p.errors - VM_CONFIG_MAX_MESSAGES);

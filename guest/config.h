@@ -16,6 +16,10 @@
 #define VM_CMDLINE_MAX 255 /* characters passed to the guest */
 #define VM_MAX_VCPUS 8
 #define VM_MAX_DEVICES 8
+#define VM_MAX_IOPORT_RANGES 8
+#define VM_MAX_IRQS 8
+#define VM_IRQ_HOST_MAX 255 /* host IRQs: ISA IRQs 0-15, then GSIs */
+#define VM_IRQ_LINE_MAX 23  /* the virtual IOAPIC's last pin */
 #define VM_MEM_MIN MiB(1)
 #define VM_MEM_MAX GiB(64)
 #define VM_WEIGHT_DEFAULT 256
@@ -55,7 +59,6 @@ enum vm_poweroff {
 	POWEROFF_COUNT
 };
 
-/* A PCI function on segment 0. */
 /* Test hooks that break a VM on purpose, to test fault containment. */
 enum fault_inject {
 	FAULT_NONE,
@@ -71,10 +74,24 @@ enum vm_on_reset {
 	ON_RESET_COUNT
 };
 
+/* A PCI function on segment 0. */
 struct vm_pci_dev {
 	uint8_t bus;
 	uint8_t dev; /* 0..31 */
 	uint8_t fn;  /* 0..7 */
+};
+
+/* Host I/O ports [first, last] the VM accesses directly. */
+struct vm_ioport_range {
+	uint16_t first, last;
+};
+
+/* Host IRQ 'host' (an ISA IRQ below 16, else a GSI), delivered to the
+ * VM's line 'line': its PIC input and IOAPIC pin below 16 (IRQ 0 would be
+ * pin 2, but 0 and 2 are never given), its IOAPIC pin from 16 on. */
+struct vm_irq {
+	uint16_t host;
+	uint8_t line;
 };
 
 struct vm_config {
@@ -103,6 +120,11 @@ struct vm_config {
 	bool cpl3_hypercalls;
 	struct vm_pci_dev devices[VM_MAX_DEVICES];
 	unsigned ndevices;
+	/* Host ports and IRQs owned by this VM (guest/passthru.c). */
+	struct vm_ioport_range ioports[VM_MAX_IOPORT_RANGES];
+	unsigned nioports;
+	struct vm_irq irqs[VM_MAX_IRQS];
+	unsigned nirqs;
 	char cmdline[VM_CMDLINE_MAX + 1]; /* "" when not given */
 	bool has_expect_exit;
 	uint32_t expect_exit;

@@ -131,10 +131,11 @@ const char *cfg_string(const char *s, size_t n, bool space, char *dst,
 	return NULL;
 }
 
-static bool cpu_number(const char *s, size_t n, uint64_t *cpu)
+/* A plain number (no size suffix) with blanks around it. */
+static bool number(const char *s, size_t n, uint64_t *v)
 {
 	cfg_trim(&s, &n);
-	return parse_u64(s, n, false, cpu);
+	return parse_u64(s, n, false, v);
 }
 
 /* One "N" or "N-M" item of a CPU list, added to *mask. */
@@ -145,10 +146,10 @@ static const char *cpu_item(const char *s, size_t n, uint64_t *mask)
 
 	while (dash < n && s[dash] != '-')
 		dash++;
-	if (!cpu_number(s, dash, &lo))
+	if (!number(s, dash, &lo))
 		return "use e.g. 0-3,6";
 	hi = lo;
-	if (dash < n && !cpu_number(s + dash + 1, n - dash - 1, &hi))
+	if (dash < n && !number(s + dash + 1, n - dash - 1, &hi))
 		return "use e.g. 0-3,6";
 	if (lo > hi)
 		return "range is reversed";
@@ -219,6 +220,50 @@ bool cfg_pci(const char *s, size_t n, struct vm_pci_dev *d)
 	return hex_field(s + 4, colon - 4, 2, 0xff, &d->bus) &&
 	       hex_field(s + colon + 1, dot - colon - 1, 2, 0x1f, &d->dev) &&
 	       hex_field(s + dot + 1, n - dot - 1, 1, 7, &d->fn);
+}
+
+const char *cfg_port_range(const char *s, size_t n, struct vm_ioport_range *r)
+{
+	uint64_t lo, hi;
+	size_t dash = 0;
+
+	while (dash < n && s[dash] != '-')
+		dash++;
+	if (!number(s, dash, &lo))
+		return "use e.g. 0x1f0-0x1f7,0x3f6";
+	hi = lo;
+	if (dash < n && !number(s + dash + 1, n - dash - 1, &hi))
+		return "use e.g. 0x1f0-0x1f7,0x3f6";
+	if (lo > hi)
+		return "range is reversed";
+	if (hi > 0xffff)
+		return "ports stop at 0xffff";
+	r->first = (uint16_t)lo;
+	r->last = (uint16_t)hi;
+	return NULL;
+}
+
+const char *cfg_irq_item(const char *s, size_t n, struct vm_irq *irq,
+			 bool *line_given)
+{
+	uint64_t host, line = 0;
+	size_t gt = 0;
+
+	while (gt < n && s[gt] != '>')
+		gt++;
+	*line_given = gt < n;
+	if (!number(s, gt, &host) ||
+	    (*line_given && !number(s + gt + 1, n - gt - 1, &line)))
+		return "use e.g. 14 or 14>5";
+	if (host > VM_IRQ_HOST_MAX)
+		return "host IRQs stop at 255";
+	if (!*line_given)
+		line = host <= VM_IRQ_LINE_MAX ? host : 0;
+	else if (line > VM_IRQ_LINE_MAX)
+		return "guest lines stop at 23 (the virtual IOAPIC's pins)";
+	irq->host = (uint16_t)host;
+	irq->line = (uint8_t)line;
+	return NULL;
 }
 
 int cfg_lookup(const char *s, size_t n, const char *const *names,

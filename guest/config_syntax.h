@@ -55,6 +55,17 @@ const char *cfg_cpu_list(const char *s, size_t n, uint64_t *mask);
 /* "pci:BB:DD.F" in hex, segment 0. */
 bool cfg_pci(const char *s, size_t n, struct vm_pci_dev *d);
 
+/* One "N" or "N-M" item of an I/O port list (blanks allowed around the
+ * numbers), ports up to 0xffff.  Returns NULL, or why not. */
+const char *cfg_port_range(const char *s, size_t n, struct vm_ioport_range *r);
+
+/* One "N" or "N>M" item of an IRQ list: host IRQ N (up to VM_IRQ_HOST_MAX)
+ * to guest line M (up to VM_IRQ_LINE_MAX).  Without ">M" the line is N
+ * when N can be one, and *line_given is false.  Returns NULL, or why
+ * not. */
+const char *cfg_irq_item(const char *s, size_t n, struct vm_irq *irq,
+			 bool *line_given);
+
 /* Index of [s, s + n) in names[0..count), or -1. */
 int cfg_lookup(const char *s, size_t n, const char *const *names,
 	       unsigned count);

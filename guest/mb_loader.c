@@ -1,15 +1,17 @@
-/* Multiboot and Multiboot2 kernels as guests; see mb_loader.h.  Facts
- * from the Multiboot 0.6.96 and Multiboot2 2.0 specifications and the ELF
- * format (System V ABI). */
+/* Multiboot and Multiboot2 kernels as guests; see mb_loader.h.  This file
+ * holds the entry points and the headers: finding a header by magic and
+ * checksum, the Multiboot v1 header fields and the Multiboot2 header tags,
+ * down to the kernel image they describe.  Reading ELF and a.out images is
+ * in mb_elf.c, placing and writing everything in mb_place.c, the
+ * information blocks in mb1_info.c and mb2_info.c.  Facts from the
+ * Multiboot 0.6.96 and Multiboot2 2.0 specifications. */
 #include "guest/mb_loader.h"
 #include "guest/mb_elf.h"
-#include "arch-x86/acpi_tables.h"
-#include "arch-x86/regs.h"
 #include "boot/multiboot2.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
-/* ---- Multiboot v1 layouts (spec 3.1.1, 3.3) ---------------------------- */
+/* ---- Multiboot v1 header (spec 3.1.1) ----------------------------------- */
 
 #define MB1_HDR_ALIGN 4
 #define MB1_FLAG_PAGE_ALIGN BIT(0)	/* modules page-aligned: always */
@@ -29,55 +31,11 @@ struct mb1_header {
 #define MB1_HDR_AOUT_LEN 32u
 #define MB1_HDR_VIDEO_LEN 48u
 
-#define MB1_INFO_MEMORY BIT(0)
-#define MB1_INFO_CMDLINE BIT(2)
-#define MB1_INFO_MODS BIT(3)
-#define MB1_INFO_MMAP BIT(6)
-#define MB1_INFO_LOADER_NAME BIT(9)
-
-struct mb1_info {
-	uint32_t flags;
-	uint32_t mem_lower, mem_upper;	/* KiB from 0 and from 1 MiB */
-	uint32_t boot_device;
-	uint32_t cmdline;
-	uint32_t mods_count, mods_addr;
-	uint32_t syms[4];
-	uint32_t mmap_length, mmap_addr;
-	uint32_t drives_length, drives_addr;
-	uint32_t config_table;
-	uint32_t boot_loader_name;
-	uint32_t apm_table;
-	uint32_t vbe_control_info, vbe_mode_info;
-	uint16_t vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
-	uint64_t framebuffer_addr;
-	uint32_t framebuffer_pitch, framebuffer_width, framebuffer_height;
-	uint8_t framebuffer_bpp, framebuffer_type;
-	uint8_t color_info[6];
-} __packed;
-
-struct mb1_module {
-	uint32_t mod_start, mod_end, string, reserved;
-};
-
-/* 'size' counts the bytes after itself. */
-struct mb1_mmap_entry {
-	uint32_t size;
-	uint64_t base_addr, length;
-	uint32_t type;
-} __packed;
-
 _Static_assert(sizeof(struct mb1_header) == MB1_HDR_VIDEO_LEN, "v1 header");
-_Static_assert(offsetof(struct mb1_info, mmap_length) == 44, "v1 info mmap");
-_Static_assert(offsetof(struct mb1_info, boot_loader_name) == 64, "v1 info name");
-_Static_assert(offsetof(struct mb1_info, framebuffer_addr) == 88, "v1 info fb");
-_Static_assert(sizeof(struct mb1_info) == 116, "v1 info size");
-_Static_assert(sizeof(struct mb1_module) == 16, "v1 module");
-_Static_assert(sizeof(struct mb1_mmap_entry) == 24, "v1 mmap entry");
 
 /* ---- Multiboot2 header (spec 3.1) -------------------------------------- */
 
 #define MB2_HDR_ALIGN 8
-#define MB2_TAG_ALIGN 8
 #define MB2_CONSOLE_REQUIRED BIT(0)
 #define MB2_LOAD_FROM_START 0xffffffffu	/* address tag: load_addr -1 */
 
@@ -105,7 +63,8 @@ _Static_assert(sizeof(struct mb2_htag_address) == 24, "address tag");
 
 /* ---- common ------------------------------------------------------------- */
 
-/* Declared in mb_elf.h: the ELF and a.out readers report through it too. */
+/* Declared in mb_internal.h: the other files of the loader report through
+ * it too. */
 int mb_fail(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -127,428 +86,7 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
-/* ---- checks on the whole image ------------------------------------------ */
-
-static int check_segments(const struct ctx *c, const struct kimage *k)
-{
-	bool entry_ok = false;
-
-	for (unsigned i = 0; i < k->nseg; i++) {
-		const struct seg *s = &k->seg[i];
-
-		if (!e820_is_ram(c->p->map, s->paddr, s->memsz))
-			return mb_fail(c, "segment [0x%llx, 0x%llx) is not in guest RAM",
-				       (unsigned long long)s->paddr,
-				       (unsigned long long)(s->paddr + s->memsz));
-		for (unsigned j = 0; j < i; j++) {
-			const struct seg *t = &k->seg[j];
-
-			if (s->paddr < t->paddr + t->memsz && t->paddr < s->paddr + s->memsz)
-				return mb_fail(c, "segments at 0x%llx and 0x%llx overlap",
-					       (unsigned long long)t->paddr,
-					       (unsigned long long)s->paddr);
-		}
-		if (k->entry >= s->paddr && k->entry - s->paddr < s->memsz)
-			entry_ok = true;
-	}
-	if (!entry_ok)
-		return mb_fail(c, "entry point 0x%llx is in no loaded segment",
-			       (unsigned long long)k->entry);
-	return 0;
-}
-
-/* ---- placing modules and the information block -------------------------- */
-
-/* The kernel's whole span (gaps between its segments included: kernels
- * take [start, _end) as theirs) and everything placed so far are avoided,
- * so the search may fall back below earlier placements. */
-struct placer {
-	const struct e820_map *map;
-	struct e820_range avoid[1 + MB_MAX_MODULES + 1]; /* kernel, modules, info */
-	unsigned navoid;
-	uint64_t cur;		/* next search starts here */
-};
-
-static void placer_init(struct placer *pl, const struct ctx *c,
-			const struct kimage *k, uint64_t *kstart, uint64_t *kend)
-{
-	*kstart = UINT64_MAX;
-	*kend = 0;
-	for (unsigned i = 0; i < k->nseg; i++) {
-		*kstart = MIN(*kstart, k->seg[i].paddr);
-		*kend = MAX(*kend, k->seg[i].paddr + k->seg[i].memsz);
-	}
-	pl->map = c->p->map;
-	pl->avoid[0] = (struct e820_range){ *kstart, *kend };
-	pl->navoid = 1;
-	pl->cur = MAX(*kend, GUEST_BIOS_END);
-}
-
-/* 'size' bytes, page-aligned, above what was placed before, else from
- * 1 MiB up; E820_NOT_FOUND if there is no room. */
-static uint64_t place(struct placer *pl, uint64_t size)
-{
-	struct e820_find_req r = {
-		.size = ALIGN_UP(MAX(size, (uint64_t)1), (uint64_t)PAGE_SIZE),
-		.align = PAGE_SIZE, .min = pl->cur, .max_end = GUEST_4G,
-		.avoid = pl->avoid, .navoid = pl->navoid,
-	};
-	uint64_t a = e820_find(pl->map, &r);
-
-	if (a == E820_NOT_FOUND && pl->cur > GUEST_BIOS_END) {
-		r.min = GUEST_BIOS_END;
-		a = e820_find(pl->map, &r);
-	}
-	if (a != E820_NOT_FOUND) {
-		pl->cur = a + r.size;
-		pl->avoid[pl->navoid++] = (struct e820_range){ a, a + r.size };
-	}
-	return a;
-}
-
-static size_t str_size(const char *s)
-{
-	return (s ? strnlen(s, MB_STRING_MAX) : 0) + 1;
-}
-
-static int check_strings(const struct ctx *c)
-{
-	const struct mb_load_params *p = c->p;
-
-	if (str_size(p->cmdline) > MB_STRING_MAX)
-		return mb_fail(c, "command line is longer than %u bytes", MB_STRING_MAX - 1);
-	if (p->nmods > MB_MAX_MODULES || (p->nmods && !p->mods))
-		return mb_fail(c, "%u modules (at most %u, and a list needed)", p->nmods,
-			       MB_MAX_MODULES);
-	for (unsigned i = 0; i < p->nmods; i++) {
-		if (str_size(p->mods[i].cmdline) > MB_STRING_MAX)
-			return mb_fail(c, "module %u: command line is longer than %u bytes",
-				       i, MB_STRING_MAX - 1);
-		if (p->mods[i].size && !p->mods[i].data)
-			return mb_fail(c, "module %u: size without data", i);
-		if (p->mods[i].size > GUEST_4G)
-			return mb_fail(c, "module %u of 0x%zx bytes is larger than 4 GiB",
-				       i, p->mods[i].size);
-	}
-	return 0;
-}
-
-static int place_all(const struct ctx *c, struct placer *pl, uint32_t info_size,
-		     struct mb_boot *b)
-{
-	const struct mb_load_params *p = c->p;
-
-	for (unsigned i = 0; i < p->nmods; i++) {
-		b->mod_gpa[i] = place(pl, p->mods[i].size);
-		if (b->mod_gpa[i] == E820_NOT_FOUND)
-			return mb_fail(c, "no room below 4 GiB for module %u (0x%zx bytes)",
-				       i, p->mods[i].size);
-	}
-	b->info_gpa = place(pl, info_size);
-	if (b->info_gpa == E820_NOT_FOUND)
-		return mb_fail(c, "no room below 4 GiB for the boot information (%u bytes)",
-			       info_size);
-	b->info_size = info_size;
-	return 0;
-}
-
-/* ---- writing ------------------------------------------------------------ */
-
-static int put(const struct ctx *c, uint64_t gpa, const void *src, size_t len)
-{
-	if (len && c->p->mem->write(c->p->mem->ctx, gpa, src, len) < 0)
-		return mb_fail(c, "cannot write guest RAM at 0x%llx (+0x%zx)",
-			       (unsigned long long)gpa, len);
-	return 0;
-}
-
-static int zero(const struct ctx *c, uint64_t gpa, uint64_t len)
-{
-	if (guest_mem_zero(c->p->mem, gpa, len) < 0)
-		return mb_fail(c, "cannot write guest RAM at 0x%llx (+0x%llx)",
-			       (unsigned long long)gpa, (unsigned long long)len);
-	return 0;
-}
-
-static const char *str_or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
-static int put_kernel_and_modules(const struct ctx *c, const struct kimage *k,
-				  const struct mb_boot *b)
-{
-	const struct mb_load_params *p = c->p;
-
-	for (unsigned i = 0; i < k->nseg; i++) {
-		const struct seg *s = &k->seg[i];
-
-		if (put(c, s->paddr, c->img + s->off, s->filesz) ||
-		    zero(c, s->paddr + s->filesz, s->memsz - s->filesz))
-			return -1;
-	}
-	for (unsigned i = 0; i < p->nmods; i++)
-		if (put(c, b->mod_gpa[i], p->mods[i].data, p->mods[i].size))
-			return -1;
-	return zero(c, b->info_gpa, b->info_size);
-}
-
-/* ---- the Multiboot v1 information block --------------------------------- */
-
-/* Layout: struct mb1_info, the module list, the memory map, then the
- * strings: command line, loader name, module command lines. */
-static uint32_t mb1_info_size(const struct ctx *c)
-{
-	const struct mb_load_params *p = c->p;
-	size_t n = ALIGN_UP(sizeof(struct mb1_info), (size_t)8) +
-		   p->nmods * sizeof(struct mb1_module) +
-		   p->map->n * sizeof(struct mb1_mmap_entry) +
-		   str_size(p->cmdline) + sizeof(MB_LOADER_NAME);
-
-	for (unsigned i = 0; i < p->nmods; i++)
-		n += str_size(p->mods[i].cmdline);
-	return (uint32_t)n;
-}
-
-/* Bytes of RAM from 'addr' on, in KiB, as the v1 info counts them. */
-static uint32_t ram_kib(const struct e820_map *m, uint64_t addr, uint64_t cap)
-{
-	return (uint32_t)(MIN(e820_ram_run(m, addr), cap) / KiB(1));
-}
-
-static int mb1_put_info(const struct ctx *c, const struct mb_boot *b)
-{
-	const struct mb_load_params *p = c->p;
-	const uint64_t base = b->info_gpa;
-	uint64_t mods = base + ALIGN_UP(sizeof(struct mb1_info), (size_t)8);
-	uint64_t mmap = mods + p->nmods * sizeof(struct mb1_module);
-	uint64_t str = mmap + p->map->n * sizeof(struct mb1_mmap_entry);
-	struct mb1_info info = {
-		.flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODS |
-			 MB1_INFO_MMAP | MB1_INFO_LOADER_NAME,
-		.mem_lower = ram_kib(p->map, 0, KiB(640)),
-		.mem_upper = ram_kib(p->map, GUEST_BIOS_END, GUEST_4G - KiB(1)),
-		.mods_count = p->nmods,
-		.mods_addr = p->nmods ? (uint32_t)mods : 0,
-		.mmap_length = p->map->n * sizeof(struct mb1_mmap_entry),
-		.mmap_addr = (uint32_t)mmap,
-	};
-
-	info.cmdline = (uint32_t)str;
-	if (put(c, str, str_or_empty(p->cmdline), str_size(p->cmdline)))
-		return -1;
-	str += str_size(p->cmdline);
-	info.boot_loader_name = (uint32_t)str;
-	if (put(c, str, MB_LOADER_NAME, sizeof(MB_LOADER_NAME)))
-		return -1;
-	str += sizeof(MB_LOADER_NAME);
-	for (unsigned i = 0; i < p->nmods; i++) {
-		struct mb1_module m = {
-			.mod_start = (uint32_t)b->mod_gpa[i],
-			.mod_end = (uint32_t)(b->mod_gpa[i] + p->mods[i].size),
-			.string = (uint32_t)str,
-		};
-
-		if (put(c, str, str_or_empty(p->mods[i].cmdline),
-			str_size(p->mods[i].cmdline)) ||
-		    put(c, mods + i * sizeof(m), &m, sizeof(m)))
-			return -1;
-		str += str_size(p->mods[i].cmdline);
-	}
-	for (unsigned i = 0; i < p->map->n; i++) {
-		struct mb1_mmap_entry e = {
-			.size = sizeof(e) - sizeof(e.size),
-			.base_addr = p->map->e[i].addr,
-			.length = p->map->e[i].size, .type = p->map->e[i].type,
-		};
-
-		if (put(c, mmap + i * sizeof(e), &e, sizeof(e)))
-			return -1;
-	}
-	return put(c, base, &info, sizeof(info));
-}
-
-/* ---- the Multiboot2 information block ----------------------------------- */
-
-struct rsdp_copy {
-	uint8_t bytes[ACPI_RSDP_V2_LEN];
-	uint32_t len;		/* 0: none; 20: ACPI 1.0; 36: 2.0+ */
-};
-
-static uint8_t sum8(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
-/* The guest's RSDP, checked like an OS would before trusting it. */
-static int read_rsdp(const struct ctx *c, struct rsdp_copy *r)
-{
-	const struct mb_load_params *p = c->p;
-	struct acpi_rsdp h;
-
-	r->len = 0;
-	if (!p->rsdp_gpa)
-		return 0;
-	if (p->mem->read(p->mem->ctx, p->rsdp_gpa, r->bytes, ACPI_RSDP_V1_LEN) < 0)
-		return mb_fail(c, "cannot read the RSDP at 0x%llx",
-			       (unsigned long long)p->rsdp_gpa);
-	memcpy(&h, r->bytes, ACPI_RSDP_V1_LEN);
-	if (memcmp(h.sig, ACPI_RSDP_SIG, 8) || sum8(r->bytes, ACPI_RSDP_V1_LEN))
-		return mb_fail(c, "no valid RSDP at 0x%llx (signature or checksum)",
-			       (unsigned long long)p->rsdp_gpa);
-	r->len = ACPI_RSDP_V1_LEN;
-	if (h.revision < 2)
-		return 0;
-	if (p->mem->read(p->mem->ctx, p->rsdp_gpa, r->bytes, ACPI_RSDP_V2_LEN) < 0 ||
-	    sum8(r->bytes, ACPI_RSDP_V2_LEN))
-		return mb_fail(c, "RSDP at 0x%llx: revision %u without a valid extended part",
-			       (unsigned long long)p->rsdp_gpa, h.revision);
-	r->len = ACPI_RSDP_V2_LEN;
-	return 0;
-}
-
-static uint32_t tag_size(size_t payload)
-{
-	return (uint32_t)ALIGN_UP(sizeof(struct mb2_tag) + payload, (size_t)MB2_TAG_ALIGN);
-}
-
-static uint32_t mb2_info_size(const struct ctx *c, const struct rsdp_copy *r)
-{
-	const struct mb_load_params *p = c->p;
-	uint32_t n = sizeof(struct mb2_info_header) +
-		     tag_size(str_size(p->cmdline)) +
-		     tag_size(sizeof(MB_LOADER_NAME)) + tag_size(8) +
-		     tag_size(8 + p->map->n * sizeof(struct mb2_mmap_entry)) +
-		     tag_size(0);
-
-	for (unsigned i = 0; i < p->nmods; i++)
-		n += tag_size(8 + str_size(p->mods[i].cmdline));
-	if (r->len)
-		n += tag_size(ACPI_RSDP_V1_LEN);
-	if (r->len == ACPI_RSDP_V2_LEN)
-		n += tag_size(ACPI_RSDP_V2_LEN);
-	return n;
-}
-
-/* Tags go one after the other from 'off'; padding stays zero. */
-struct tagw {
-	const struct ctx *c;
-	uint64_t base;
-	uint32_t off;
-};
-
-/* The header of a tag of 'payload' bytes, which go at *at; the cursor
- * moves past the tag and its padding. */
-static int tag_begin(struct tagw *t, uint32_t type, size_t payload, uint64_t *at)
-{
-	struct mb2_tag h = { type, (uint32_t)(sizeof(h) + payload) };
-
-	*at = t->base + t->off + sizeof(h);
-	t->off += tag_size(payload);
-	return put(t->c, *at - sizeof(h), &h, sizeof(h));
-}
-
-static int put_tag(struct tagw *t, uint32_t type, const void *a, size_t alen,
-		   const void *b, size_t blen)
-{
-	uint64_t at;
-
-	if (tag_begin(t, type, alen + blen, &at) || put(t->c, at, a, alen) ||
-	    put(t->c, at + alen, b, blen))
-		return -1;
-	return 0;
-}
-
-static int mb2_put_mmap(struct tagw *t)
-{
-	const struct e820_map *m = t->c->p->map;
-	const uint32_t hdr[2] = { sizeof(struct mb2_mmap_entry), 0 }; /* size, version */
-	uint64_t at;
-
-	if (tag_begin(t, MB2_TAG_MMAP, sizeof(hdr) + m->n * sizeof(struct mb2_mmap_entry),
-		      &at) ||
-	    put(t->c, at, hdr, sizeof(hdr)))
-		return -1;
-	at += sizeof(hdr);
-	for (unsigned i = 0; i < m->n; i++) {
-		struct mb2_mmap_entry e = { m->e[i].addr, m->e[i].size, m->e[i].type, 0 };
-
-		if (put(t->c, at + i * sizeof(e), &e, sizeof(e)))
-			return -1;
-	}
-	return 0;
-}
-
-static int mb2_put_info(const struct ctx *c, const struct mb_boot *b,
-			const struct rsdp_copy *r)
-{
-	const struct mb_load_params *p = c->p;
-	struct tagw t = { c, b->info_gpa, sizeof(struct mb2_info_header) };
-	const struct mb2_info_header ih = { b->info_size, 0 };
-	const uint32_t meminfo[2] = {
-		ram_kib(p->map, 0, KiB(640)),
-		ram_kib(p->map, GUEST_BIOS_END, GUEST_4G - KiB(1)),
-	};
-
-	if (put_tag(&t, MB2_TAG_CMDLINE, str_or_empty(p->cmdline),
-		    str_size(p->cmdline), NULL, 0) ||
-	    put_tag(&t, MB2_TAG_LOADER_NAME, MB_LOADER_NAME,
-		    sizeof(MB_LOADER_NAME), NULL, 0) ||
-	    put_tag(&t, MB2_TAG_BASIC_MEMINFO, meminfo, sizeof(meminfo), NULL, 0) ||
-	    mb2_put_mmap(&t))
-		return -1;
-	for (unsigned i = 0; i < p->nmods; i++) {
-		const uint32_t range[2] = {
-			(uint32_t)b->mod_gpa[i],
-			(uint32_t)(b->mod_gpa[i] + p->mods[i].size),
-		};
-
-		if (put_tag(&t, MB2_TAG_MODULE, range, sizeof(range),
-			    str_or_empty(p->mods[i].cmdline),
-			    str_size(p->mods[i].cmdline)))
-			return -1;
-	}
-	if (r->len && put_tag(&t, MB2_TAG_ACPI_OLD, r->bytes, ACPI_RSDP_V1_LEN,
-			      NULL, 0))
-		return -1;
-	if (r->len == ACPI_RSDP_V2_LEN &&
-	    put_tag(&t, MB2_TAG_ACPI_NEW, r->bytes, ACPI_RSDP_V2_LEN, NULL, 0))
-		return -1;
-	if (put_tag(&t, MB2_TAG_END, NULL, 0, NULL, 0))
-		return -1;
-	return put(c, b->info_gpa, &ih, sizeof(ih));
-}
-
 /* ---- the two loaders ---------------------------------------------------- */
-
-/* Checks, placement, then writes: shared by both versions once the header
- * gave the kernel image 'k'. */
-static int finish(const struct ctx *c, const struct kimage *k, struct mb_boot *out)
-{
-	struct mb_boot b = { .version = c->version, .cr0 = CR0_PE | CR0_ET };
-	struct rsdp_copy rsdp = { .len = 0 };
-	struct placer pl;
-	uint32_t info_size;
-
-	if (check_segments(c, k) || check_strings(c) ||
-	    (c->version == 2 && read_rsdp(c, &rsdp)))
-		return -1;
-	placer_init(&pl, c, k, &b.kernel_start, &b.kernel_end);
-	info_size = c->version == 2 ? mb2_info_size(c, &rsdp) : mb1_info_size(c);
-	if (place_all(c, &pl, info_size, &b) || put_kernel_and_modules(c, k, &b))
-		return -1;
-	if (c->version == 2 ? mb2_put_info(c, &b, &rsdp) : mb1_put_info(c, &b))
-		return -1;
-	b.eax = c->version == 2 ? MB2_BOOTLOADER_MAGIC : MB1_BOOTLOADER_MAGIC;
-	b.ebx = (uint32_t)b.info_gpa;
-	b.eip = (uint32_t)k->entry;
-	*out = b;
-	return 0;
-}
 
 static int init_ctx(struct ctx *c, const struct mb_load_params *p, unsigned version,
 		    char *err, size_t errlen)
@@ -619,7 +157,7 @@ int mb1_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	} else if (mb_elf_load_info(&c, &k)) {
 		return -1;
 	}
-	return finish(&c, &k, out);
+	return mb_finish(&c, &k, out);
 }
 
 static bool mb2_can_provide(uint32_t type)
@@ -759,7 +297,7 @@ int mb2_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	} else if (mb_elf_load_info(&c, &k)) {
 		return -1;
 	}
-	return finish(&c, &k, out);
+	return mb_finish(&c, &k, out);
 }
 
 int mb_load(const struct mb_load_params *p, struct mb_boot *out, char *err,

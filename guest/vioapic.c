@@ -85,6 +85,8 @@ void vioapic_eoi(struct vioapic *io, uint8_t vector)
 		    !(e & IOAPIC_RTE_REMOTE_IRR))
 			continue;
 		io->rte[pin] &= ~IOAPIC_RTE_REMOTE_IRR;
+		if (io->hooks->eoi)
+			io->hooks->eoi(io->ctx, pin);
 		if (level_ready(io, pin))
 			send(io, pin);
 	}

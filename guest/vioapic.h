@@ -44,6 +44,10 @@
 struct vioapic_hooks {
 	/* Send one message; returns how many LAPICs accepted it. */
 	unsigned (*deliver)(void *ctx, const struct vlapic_msg *m);
+	/* Optional: an EOI cleared remote IRR of level-triggered 'pin'.
+	 * Called before the pin is looked at again, so a hook that drops the
+	 * line keeps it from being delivered anew. */
+	void (*eoi)(void *ctx, unsigned pin);
 };
 
 struct vioapic {

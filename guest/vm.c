@@ -122,6 +122,8 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	guest_io_setup(vm);
 	if (cfg->platform && vplat_create(vm) < 0)
 		goto fail_vmx;
+	if (passthru_attach(vm) < 0)
+		goto fail_vmx;
 	if (loader_load(vm, vm->image, vm->image_size) < 0)
 		goto fail_vmx;
 
@@ -156,6 +158,7 @@ fail_vcpus:
 			frame_free(vm->vcpu[i].fpu_area);
 	}
 fail_vmx:
+	passthru_detach(vm);
 	vplat_destroy(vm);
 	vmx_vm_destroy(vm);
 fail_ram:
@@ -167,6 +170,7 @@ fail_ept:
 
 void vm_destroy(struct vm *vm)
 {
+	passthru_detach(vm);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		vmx_vcpu_destroy(&vm->vcpu[i]);
 		if (vm->vcpu[i].fpu_area)
@@ -210,6 +214,7 @@ void vm_exit(struct vm *vm, int code)
 	if (!vm_end(vm, VM_EXITED, code))
 		return;
 	pr_info("vm %s: exited with code %d\n", vm->name, code);
+	passthru_detach(vm);
 	sched_vm_ended(vm);
 }
 
@@ -225,6 +230,7 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 		return;
 	memcpy(vm->stop_reason, reason, sizeof(reason));
 	pr_err("vm %s: stopped: %s\n", vm->name, vm->stop_reason);
+	passthru_detach(vm);
 	sched_vm_ended(vm);
 }
 
@@ -292,7 +298,8 @@ static void reset_vcpus(struct vm *vm)
 /* Start the VM over on a guest reset.  The other vCPUs are made to leave
  * the guest (they check vm->restarting before every entry), then RAM is
  * cleared, the image loaded again and the platform put back to its
- * power-on state. */
+ * power-on state; the host ports and IRQs the VM owns are released
+ * meanwhile and taken again. */
 static int vm_restart(struct vcpu *self)
 {
 	struct vm *vm = self->vm;
@@ -308,10 +315,12 @@ static int vm_restart(struct vcpu *self)
 		       __atomic_load_n(&vm->vcpu[i].state, __ATOMIC_SEQ_CST) ==
 			       VCPU_RUNNING)
 			cpu_relax();
+	passthru_reset_begin(vm);
 	for (unsigned i = 0; i < vm->nr_ram_chunks; i++)
 		memset(phys_to_virt(vm->ram_chunks[i].hpa), 0, vm->ram_chunks[i].size);
 	vplat_reset(vm);
-	if (loader_load(vm, vm->image, vm->image_size) < 0) {
+	if (loader_load(vm, vm->image, vm->image_size) < 0 ||
+	    passthru_reset_end(vm) < 0) {
 		__atomic_store_n(&vm->restarting, false, __ATOMIC_SEQ_CST);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #include "vmx/vmx.h"
 #include "vmx/exit_reason.h"
 #include "guest/virq.h"
+#include "guest/passthru.h"
 #include "sched/sched_core.h"
 #include "lib/spinlock.h"
 
@@ -118,6 +119,7 @@ struct vm {
 	struct vcpu_init_state boot_state; /* linux/multiboot boot vCPU */
 	bool restarting; /* a guest reset is being carried out */
 	unsigned restarts;
+	struct vm_passthru passthru; /* host ports and IRQs it owns */
 };
 
 /* What a VM is built from: its image and an optional initrd (boot

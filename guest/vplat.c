@@ -91,7 +91,18 @@ static unsigned ioapic_deliver(void *ctx, const struct vlapic_msg *m)
 	return vlapic_bus_send(&p->bus, m);
 }
 
-static const struct vioapic_hooks ioapic_hooks = { .deliver = ioapic_deliver };
+/* A level-triggered pin's EOI: a host IRQ the VM owns may be re-armed. */
+static void ioapic_eoi(void *ctx, unsigned pin)
+{
+	struct vplat *p = ctx;
+
+	passthru_line_eoi(p->vm, pin);
+}
+
+static const struct vioapic_hooks ioapic_hooks = {
+	.deliver = ioapic_deliver,
+	.eoi = ioapic_eoi,
+};
 
 /* The master 8259's INT goes to LINT0 of vCPU 0 (virtual wire). */
 static void pic_intr(void *ctx, bool level)

@@ -1,5 +1,6 @@
-/* Negative error codes returned by mm/ (Linux numbering, so that they agree
- * with the host's <errno.h> when the unit tests include both). */
+/* Negative error codes returned by mm/ and the drivers (Linux numbering,
+ * so that they agree with the host's <errno.h> when the unit tests include
+ * both). */
 #ifndef MM_ERRNO_H
 #define MM_ERRNO_H
 
@@ -11,6 +12,9 @@
 #endif
 #ifndef EFAULT
 #define EFAULT 14
+#endif
+#ifndef EBUSY
+#define EBUSY 16
 #endif
 #ifndef EEXIST
 #define EEXIST 17

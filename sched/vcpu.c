@@ -6,6 +6,7 @@
 #include "guest/vplat.h"
 #include "boot/console_in.h"
 #include "arch-x86/cpu.h"
+#include "arch-x86/devirq.h"
 #include "arch-x86/exception.h"
 #include "arch-x86/lapic.h"
 #include "arch-x86/percpu.h"
@@ -187,9 +188,13 @@ static void idle(unsigned cpu, uint64_t guest_deadline)
 void sched_cpu_loop(unsigned cpu)
 {
 	for (;;) {
-		/* Halted vCPUs of virtual PCs whose timers are due. */
-		uint64_t deadline = vplat_wake_expired(rdtsc());
+		uint64_t deadline;
 		struct sched_entity *se;
+
+		/* Device interrupts taken while idle go to their VMs. */
+		devirq_dispatch();
+		/* Halted vCPUs of virtual PCs whose timers are due. */
+		deadline = vplat_wake_expired(rdtsc());
 
 		if (cpu == 0) {
 			console_in_poll();

@@ -8,6 +8,7 @@
 #include "vmx/apicv.h"
 #include "guest/emulate.h"
 #include "arch-x86/cpu.h"
+#include "arch-x86/devirq.h"
 #include "arch-x86/exception.h"
 #include "lib/printk.h"
 #include "arch-x86/percpu.h"
@@ -24,12 +25,15 @@ static enum vcpu_action handle_triple_fault(struct vcpu *v)
 
 /* Acknowledge-on-exit is off: the interrupt is still pending in the
  * LAPIC, and the host takes it through its IDT in this short window.  The
- * handlers only set flags (a kick, the end of a LAPIC-timer slice). */
+ * handlers only set flags (a kick, the end of a LAPIC-timer slice, a
+ * device pin that fired); a VM's device interrupt is forwarded right
+ * after, outside the handler. */
 static enum vcpu_action handle_external_intr(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
 
 	__asm__ volatile("sti; nop; cli" ::: "memory");
+	devirq_dispatch();
 	if (pc->slice_over) {
 		pc->slice_over = false;
 		if (v->vmx.lapic_for_guest) /* a guest timer, not the slice */

@@ -35,6 +35,7 @@ oob_write_SRCS     := $(GUEST_DIR)/oob_write.c $(GUEST_RT)
 triple_fault_SRCS  := $(GUEST_DIR)/triple_fault.c $(GUEST_RT)
 hlt_stop_SRCS      := $(GUEST_DIR)/hlt_stop.c $(GUEST_RT)
 reset_test_SRCS    := $(GUEST_DIR)/reset_test.c $(GUEST_RT)
+ata_test_SRCS      := $(GUEST_DIR)/ata_test.c $(GUEST_RT)
 demo1_SRCS         := $(GUEST_DIR)/demo1.c $(GUEST_RT)
 demo2_SRCS         := $(GUEST_DIR)/demo2.c $(GUEST_RT)
 bench_SRCS         := bench/guest/bench.c $(GUEST_RT)
@@ -49,7 +50,7 @@ lapic_test_SRCS    := $(GUEST_DIR)/lapic_test.c $(GUEST_DIR)/lapic_apic.c \
 
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi lapic_test \
-	reset_test
+	reset_test ata_test
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 

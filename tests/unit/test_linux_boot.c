@@ -1,198 +1,14 @@
-// UNIT-SOURCES: guest/linux_boot.c guest/e820.c tests/unit/fake_guest_mem.c
-/* Linux 64-bit boot protocol loader, on synthetic bzImages built here
- * (field offsets from the boot protocol documentation) and a fake guest
- * RAM: placement of the kernel, initrd, command line and zero page, the
- * zero page's contents, the boot page tables and GDT, and every way a
- * malformed image or impossible request must be refused with nothing
- * written.  Images are loaded from heap copies of exactly their bytes, so
- * ASan catches any read past the end. */
-#include "guest/linux_boot.h"
-#include "arch-x86/regs.h"
-#include "tests/unit/fakes.h"
-#include "tests/unit/fake_guest_mem.h"
-
+// UNIT-SOURCES: guest/linux_boot.c guest/e820.c tests/unit/fake_guest_mem.c tests/unit/linux_boot_fixture.c
+/* Linux 64-bit boot protocol loader, loading into a fake guest RAM:
+ * placement of the kernel, initrd, command line and zero page, the zero
+ * page's contents, the boot page tables and GDT, requests that cannot fit
+ * (refused with nothing written), and guest RAM writes failing at every
+ * point.  Malformed images are in test_linux_boot_image.c; the fake RAM
+ * and the synthetic bzImages are in linux_boot_fixture.c. */
 #include <stdlib.h>
 
-#define RAM MiB(64)
-
-/* ---- fake guest RAM ---------------------------------------------------- */
-
-static uint8_t *ram;
-static uint64_t ram_size;
-static unsigned writes;
-static bool fail_writes;
-static long fail_after = -1; /* writes that succeed before all fail */
-
-static struct fake_guest_mem fgm = {
-	&ram, &ram_size, &writes, &fail_writes, &fail_after
-};
-static const struct guest_mem_ops mem = FAKE_GUEST_MEM_OPS(&fgm);
-static struct guest_layout layout;
-static struct e820_map map;
-static char err[256];
-
-static void use_layout(void)
-{
-	assert_int_equal(e820_build(&layout, &map, err, sizeof(err)), 0);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	ram_size = RAM;
-	ram = calloc(1, RAM);
-	assert_non_null(ram);
-	guest_layout_default(&layout, RAM);
-	use_layout();
-	writes = 0;
-	fail_writes = false;
-	fail_after = -1;
-	err[0] = '\0';
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(ram);
-	ram = NULL;
-	return 0;
-}
-
-static uint64_t rd(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void wr(uint8_t *p, unsigned bytes, uint64_t v)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* ---- synthetic bzImages ------------------------------------------------- */
-
-struct bz {
-	uint16_t version;
-	uint8_t setup_sects;
-	uint32_t kernel_bytes;
-	uint32_t syssize;	/* 0: kernel_bytes / 16 */
-	uint8_t loadflags;
-	uint16_t xloadflags;
-	uint8_t relocatable;
-	uint32_t align;
-	uint64_t pref;
-	uint32_t init_size;
-	uint32_t cmdline_size;
-	uint32_t initrd_max;
-	uint8_t hdr_disp;	/* header ends at 0x202 + this */
-};
-
-static struct bz bz_default(void)
-{
-	return (struct bz){
-		.version = 0x020f, .setup_sects = 4, .kernel_bytes = 0x3000,
-		.loadflags = LINUX_LOADED_HIGH,
-		.xloadflags = LINUX_XLF_KERNEL_64 | LINUX_XLF_CAN_BE_LOADED_ABOVE_4G,
-		.relocatable = 1, .align = 0x200000, .pref = 0x1000000,
-		.init_size = 0x400000, .cmdline_size = 2047,
-		.initrd_max = 0x7fffffff, .hdr_disp = 0x6a,
-	};
-}
-
-static size_t bz_size(const struct bz *o)
-{
-	unsigned sects = o->setup_sects ? o->setup_sects : 4;
-
-	return (sects + 1) * 512u + o->kernel_bytes;
-}
-
-/* The image, in a heap block of exactly its size. */
-static uint8_t *bz_make(const struct bz *o, size_t *size)
-{
-	size_t n = bz_size(o), setup = n - o->kernel_bytes;
-	uint8_t *b = malloc(n);
-
-	assert_non_null(b);
-	for (size_t i = 0; i < setup; i++) /* real-mode code: filler */
-		b[i] = (uint8_t)(0x90 + i % 7);
-	for (size_t i = setup; i < n; i++)
-		b[i] = (uint8_t)(i * 13 + 5);
-	memset(b + 0x1f1, 0, 0x26c - 0x1f1);
-	b[0x1f1] = o->setup_sects;
-	wr(b + 0x1f4, 4, o->syssize ? o->syssize : o->kernel_bytes / 16);
-	wr(b + 0x1fa, 2, 0xffff);		/* vid_mode "normal" */
-	wr(b + 0x1fe, 2, 0xaa55);
-	b[0x200] = 0xeb;
-	b[0x201] = o->hdr_disp;
-	memcpy(b + 0x202, "HdrS", 4);
-	wr(b + 0x206, 2, o->version);
-	wr(b + 0x20e, 2, 0x0200);		/* kernel_version string */
-	b[0x211] = o->loadflags;
-	wr(b + 0x214, 4, 0x100000);		/* code32_start */
-	wr(b + 0x22c, 4, o->initrd_max);
-	wr(b + 0x230, 4, o->align);
-	b[0x234] = o->relocatable;
-	b[0x235] = 21;				/* min_alignment: 2 MiB */
-	wr(b + 0x236, 2, o->xloadflags);
-	wr(b + 0x238, 4, o->cmdline_size);
-	wr(b + 0x258, 8, o->pref);
-	wr(b + 0x260, 4, o->init_size);
-	wr(b + 0x264, 4, 0x190);		/* handover_offset */
-	wr(b + 0x268, 4, 0x1234);		/* kernel_info_offset */
-	*size = n;
-	return b;
-}
-
-/* ---- loading ------------------------------------------------------------ */
-
-static struct linux_boot lb;
-
-static int load(const uint8_t *img, size_t size, const void *initrd,
-		size_t initrd_size, const char *cmdline, uint64_t rsdp)
-{
-	struct linux_load_params p = {
-		.kernel = img, .kernel_size = size, .initrd = initrd,
-		.initrd_size = initrd_size, .cmdline = cmdline, .rsdp_gpa = rsdp,
-		.map = &map, .mem = &mem,
-	};
-
-	memset(&lb, 0xa5, sizeof(lb));
-	err[0] = '\0';
-	return linux_load(&p, &lb, err, sizeof(err));
-}
-
-static void load_ok(const uint8_t *img, size_t size, const void *initrd,
-		    size_t initrd_size, const char *cmdline, uint64_t rsdp)
-{
-	if (load(img, size, initrd, initrd_size, cmdline, rsdp))
-		fail_msg("linux_load: %s", err);
-}
-
-/* Must fail with 'why' in the message and nothing written. */
-static void load_refused(const uint8_t *img, size_t size, const void *initrd,
-			 size_t initrd_size, const char *cmdline, const char *why)
-{
-	writes = 0;
-	assert_int_equal(load(img, size, initrd, initrd_size, cmdline, 0), -1);
-	if (!strstr(err, why))
-		fail_msg("error \"%s\" lacks \"%s\"", err, why);
-	assert_int_equal(writes, 0);
-}
-
-static void bz_refused(const struct bz *o, const char *why)
-{
-	size_t n;
-	uint8_t *img = bz_make(o, &n);
-
-	load_refused(img, n, NULL, 0, NULL, why);
-	assert_non_null(strstr(err, "linux: "));
-	free(img);
-}
+#include "arch-x86/regs.h"
+#include "tests/unit/linux_boot_fixture.h"
 
 /* Walk the guest's boot page tables: the physical address va maps to, or
  * UINT64_MAX when it is not mapped. */
@@ -321,45 +137,6 @@ static void test_load_basic(void **state)
 	assert_int_equal(walk(lb.cr3, GUEST_4G), UINT64_MAX);
 	free(img);
 	free(initrd);
-}
-
-static void test_parse(void **state)
-{
-	struct bz o = bz_default();
-	struct linux_image li;
-	size_t n;
-	uint8_t *img;
-
-	(void)state;
-	o.setup_sects = 0; /* means 4 */
-	o.version = 0x020c;
-	o.hdr_disp = 0x62;
-	img = bz_make(&o, &n);
-	assert_int_equal(linux_parse(img, n, &li, err, sizeof(err)), 0);
-	assert_int_equal(li.version, 0x020c);
-	assert_int_equal(li.setup_size, 5 * 512);
-	assert_int_equal(li.kernel_size, o.kernel_bytes);
-	assert_int_equal(li.hdr_end, 0x264);
-	assert_int_equal(li.loadflags, LINUX_LOADED_HIGH);
-	assert_int_equal(li.xloadflags, o.xloadflags);
-	assert_true(li.relocatable);
-	assert_int_equal(li.kernel_alignment, 0x200000);
-	assert_int_equal(li.initrd_addr_max, 0x7fffffff);
-	assert_int_equal(li.cmdline_size, 2047);
-	assert_int_equal(li.pref_address, 0x1000000);
-	assert_int_equal(li.init_size, 0x400000);
-	free(img);
-
-	/* setup_sects 1, and initrd_addr_max 0 meaning the old default. */
-	o = bz_default();
-	o.setup_sects = 1;
-	o.initrd_max = 0;
-	img = bz_make(&o, &n);
-	assert_int_equal(linux_parse(img, n, &li, err, sizeof(err)), 0);
-	assert_int_equal(li.setup_size, 2 * 512);
-	assert_int_equal(li.initrd_addr_max, 0x37ffffff);
-	free(img);
-	assert_int_equal(linux_parse(NULL, 4096, &li, err, sizeof(err)), -1);
 }
 
 /* The minimum protocol, whose header is shorter: only that much is
@@ -563,73 +340,6 @@ static void test_cmdline_limits(void **state)
 	free(big);
 }
 
-static void test_malformed(void **state)
-{
-	struct bz o;
-	size_t n;
-	uint8_t *img;
-
-	(void)state;
-	o = bz_default();
-	o.version = 0x0205;
-	bz_refused(&o, "boot protocol 2.05 is too old");
-	o.version = 0x0201;
-	bz_refused(&o, "2.01 is too old");
-	o.version = 0x020b;
-	bz_refused(&o, "boot protocol 2.11 has no 64-bit entry point");
-	o = bz_default();
-	o.xloadflags = LINUX_XLF_CAN_BE_LOADED_ABOVE_4G;
-	bz_refused(&o, "XLF_KERNEL_64 clear");
-	o = bz_default();
-	o.loadflags = 0;
-	bz_refused(&o, "not a bzImage");
-	o = bz_default();
-	o.syssize = (o.kernel_bytes + 16) / 16;
-	bz_refused(&o, "truncated");
-	o.syssize = 0xffffffff;
-	bz_refused(&o, "truncated");
-	o = bz_default();
-	o.kernel_bytes = 0;
-	o.syssize = 1;
-	bz_refused(&o, "at or past the image end");
-	o = bz_default();
-	o.kernel_bytes = 8;
-	bz_refused(&o, "syssize is 0");
-	o = bz_default();
-	o.hdr_disp = 0x61;
-	bz_refused(&o, "setup header ends at 0x263, before the end of init_size");
-	o = bz_default();
-	o.align = 0x300000;
-	bz_refused(&o, "kernel_alignment 0x300000 is not a power of two");
-	o.align = 0;
-	bz_refused(&o, "kernel_alignment 0x0");
-
-	/* Patched bytes of a good image. */
-	o = bz_default();
-	img = bz_make(&o, &n);
-	img[0x1fe] = 0x00;
-	load_refused(img, n, NULL, 0, NULL, "no boot sector signature 0xaa55 at 0x1fe (found 0xaa00)");
-	free(img);
-	img = bz_make(&o, &n);
-	img[0x1ff] = 0;
-	load_refused(img, n, NULL, 0, NULL, "found 0x0055");
-	free(img);
-	img = bz_make(&o, &n);
-	img[0x205] = 'T';
-	load_refused(img, n, NULL, 0, NULL, "no \"HdrS\" magic");
-	free(img);
-	/* setup_sects so large the kernel would start past the end. */
-	img = bz_make(&o, &n);
-	img[0x1f1] = 200;
-	load_refused(img, n, NULL, 0, NULL, "setup_sects 200 puts the kernel at 0x19200");
-	free(img);
-	/* A broken memory map. */
-	img = bz_make(&o, &n);
-	map.e[1].addr = 0;
-	load_refused(img, n, NULL, 0, NULL, "e820: entry 1");
-	free(img);
-}
-
 /* Conventional memory too small for the boot area. */
 static void test_boot_area_missing(void **state)
 {
@@ -638,71 +348,6 @@ static void test_boot_area_missing(void **state)
 	(void)state;
 	map.e[0].size = 0x20000;
 	bz_refused(&o, "boot area [0x1000, 0x30000) is not guest RAM");
-}
-
-/* Every truncation of a good image is refused cleanly. */
-static void test_every_truncation(void **state)
-{
-	struct bz o = bz_default();
-	size_t n;
-	uint8_t *full = bz_make(&o, &n);
-
-	(void)state;
-	for (size_t len = 0; len < n; len++) {
-		uint8_t *cut = malloc(len ? len : 1);
-
-		memcpy(cut, full, len);
-		writes = 0;
-		if (load(cut, len, NULL, 0, NULL, 0) != -1)
-			fail_msg("image cut to %zu bytes was accepted", len);
-		assert_int_equal(writes, 0);
-		assert_int_equal(strncmp(err, "linux: ", 7), 0);
-		if (len < 0x200)
-			assert_non_null(strstr(err, "too small"));
-		else if (len < 0x26c)
-			assert_non_null(strstr(err, "inside the setup header"));
-		else if (len <= 5 * 512)
-			assert_non_null(strstr(err, "past the image end"));
-		else
-			assert_non_null(strstr(err, "truncated"));
-		free(cut);
-	}
-	/* The whole image loads. */
-	load_ok(full, n, NULL, 0, NULL, 0);
-	free(full);
-}
-
-/* Each header byte set to a few values: success or a clean refusal,
- * never a read outside the image. */
-static void test_header_bytes(void **state)
-{
-	static const uint8_t values[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
-	struct bz o = bz_default();
-	size_t n;
-	uint8_t *img = bz_make(&o, &n);
-	unsigned ok = 0, refused = 0;
-
-	(void)state;
-	for (size_t off = 0x1f1; off < 0x26c; off++) {
-		for (unsigned v = 0; v < ARRAY_SIZE(values); v++) {
-			uint8_t *copy = malloc(n);
-
-			memcpy(copy, img, n);
-			copy[off] = values[v];
-			if (load(copy, n, NULL, 0, "x", 0) == 0) {
-				ok++;
-				assert_true(lb.kernel_gpa >= MiB(1));
-				assert_true(lb.kernel_end <= layout.acpi_base);
-			} else {
-				refused++;
-				assert_int_equal(strncmp(err, "linux: ", 7), 0);
-			}
-			free(copy);
-		}
-	}
-	assert_true(ok > 0);
-	assert_true(refused > 0);
-	free(img);
 }
 
 static void test_write_failure(void **state)
@@ -773,7 +418,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_load_basic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_lengths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref_unavailable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_relocatable, setup, teardown),
@@ -781,10 +425,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_initrd_placement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_initrd_too_big, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmdline_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_area_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_truncation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_guest_map, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_each_point, setup, teardown),

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/mb_loader.c guest/mb_elf.c guest/e820.c guest/acpi_build.c boot/multiboot2.c tests/unit/fake_guest_mem.c
+// UNIT-SOURCES: guest/mb_loader.c guest/mb_elf.c guest/mb_place.c guest/mb1_info.c guest/mb2_info.c guest/e820.c guest/acpi_build.c boot/multiboot2.c tests/unit/fake_guest_mem.c
 /* Multiboot and Multiboot2 kernels as guests, on synthetic images built
  * here (ELF32, ELF64, a.out-kludge binaries; headers laid out from the
  * specifications) and a fake guest RAM.  Multiboot2 information blocks

@@ -199,6 +199,56 @@ static void test_eoi_register(void **state)
 	assert_int_equal(nmsg, 1);
 }
 
+/* The optional EOI hook: called for each pin whose remote IRR an EOI
+ * clears, before the pin is looked at again (a passthrough line drops
+ * there, guest/passthru.c). */
+static unsigned hook_pins[8], nhook;
+static bool hook_drops_line;
+
+static void eoi_hook(void *ctx, unsigned pin)
+{
+	assert_ptr_equal(ctx, &io);
+	assert_false(io.rte[pin] & IOAPIC_RTE_REMOTE_IRR);
+	assert_true(nhook < 8);
+	hook_pins[nhook++] = pin;
+	if (hook_drops_line)
+		vioapic_set_irq(&io, pin, false);
+}
+
+static void test_eoi_hook(void **state)
+{
+	static const struct vioapic_hooks hooked = { .deliver = fake_deliver,
+						     .eoi = eoi_hook };
+
+	(void)state;
+	nhook = 0;
+	hook_drops_line = false;
+	vioapic_init(&io, &hooked, &io, 0, VIOAPIC_VERSION);
+	rte_set(12, IOAPIC_RTE_LEVEL | 0x62);
+	rte_set(13, IOAPIC_RTE_LEVEL | 0x62); /* same vector, another pin */
+	rte_set(14, 0x62);                    /* edge: no remote IRR */
+	vioapic_set_irq(&io, 12, true);
+	vioapic_set_irq(&io, 14, true);
+	assert_int_equal(nmsg, 2);
+	/* Only pins that had remote IRR are reported. */
+	vioapic_eoi(&io, 0x62);
+	assert_int_equal(nhook, 1);
+	assert_int_equal(hook_pins[0], 12);
+	/* Still asserted and the hook leaves it: delivered again. */
+	assert_int_equal(nmsg, 3);
+	/* A hook that drops the line keeps it from coming back. */
+	hook_drops_line = true;
+	vioapic_eoi(&io, 0x62);
+	assert_int_equal(nhook, 2);
+	assert_int_equal(hook_pins[1], 12);
+	assert_int_equal(nmsg, 3);
+	assert_false(io.asserted & BIT(12));
+	assert_false(rte_get(12) & IOAPIC_RTE_REMOTE_IRR);
+	/* No remote IRR anywhere now: an EOI reports nothing. */
+	vioapic_eoi(&io, 0x62);
+	assert_int_equal(nhook, 2);
+}
+
 /* ---- the loop through a real LAPIC ---- */
 
 static struct vlapic_bus bus;
@@ -268,6 +318,7 @@ int main(void)
 		T(test_masked_level_pin),
 		T(test_delivery_modes),
 		T(test_eoi_register),
+		T(test_eoi_hook),
 		T(test_with_vlapic),
 	};
 #undef T

@@ -44,6 +44,11 @@ unsigned test_failures(void)
 	return failed;
 }
 
+unsigned test_passes(void)
+{
+	return passed;
+}
+
 void test_finish(void)
 {
 	printf("RESULT: %u passed, %u failed\n", passed, failed);

@@ -151,6 +151,7 @@ void check_hex(uint64_t got, uint64_t want, const char *name);
 /* Prints "RESULT: <n> passed, <m> failed" and shuts down with code m. */
 GRT_NORETURN void test_finish(void);
 unsigned test_failures(void);
+unsigned test_passes(void);
 
 /* ---- Exceptions (lib/exc.c, lib/exc_entry.S) ------------------------ */
 
