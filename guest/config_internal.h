@@ -1,7 +1,8 @@
-/* Shared by the VM description parser's files only (config.c: lines,
- * sections, the key table and most keys; config_dev.c: the keys that give
- * a VM host devices, ports and interrupts).  The rest of the tree uses
- * config.h. */
+/* Shared by the VM description parser's files only (config.c: messages,
+ * lines and sections; config_keys.c: the key table and most keys;
+ * config_dev.c: the keys that give a VM host devices, ports and
+ * interrupts; config_resolve.c: what is settled at the end of a section).
+ * The rest of the tree uses config.h. */
 #ifndef GUEST_CONFIG_INTERNAL_H
 #define GUEST_CONFIG_INTERNAL_H
 
@@ -37,11 +38,26 @@ struct parser {
 	char val[VM_CONFIG_LINE_MAX + 1]; /* current value, unquoted */
 };
 
+/* config.c: a message for 'fn' (none when NULL), "config:LINE: " first,
+ * or "config: " for line 0.  Counts nothing: see cfg_error_at. */
+void cfg_emit(config_report_fn fn, void *ctx, unsigned line, const char *fmt,
+	      ...) __printf(4, 5);
 /* config.c: an error at 'line'.  Inside a [vm] section it also condemns
  * that VM. */
 void cfg_error_at(struct parser *p, unsigned line, const char *fmt, ...)
 	__printf(3, 4);
 #define cfg_error(p, ...) cfg_error_at(p, (p)->line, __VA_ARGS__)
+
+/* config_keys.c: the line "key = value" of the current [vm] section, the
+ * value already unquoted: checked against the key table, duplicates
+ * refused, the value stored or handed to the key's function. */
+void cfg_dispatch(struct parser *p, const char *key, size_t klen,
+		  const char *v, size_t n);
+
+/* config_resolve.c: the end of the current [vm] section: defaults and
+ * cross-key checks, then the VM is counted into the set or dropped with
+ * a message saying how many errors it had. */
+void cfg_finish_vm(struct parser *p);
 
 /* config_dev.c: the values of "device", "ioport" and "irq" (each line
  * adds to the VM's list), checked against the VM's own list and the VMs

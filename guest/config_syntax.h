@@ -1,7 +1,7 @@
 /* Token syntax of VM descriptions (docs/config.md): pure functions over
  * untrusted (pointer, length) text that is not NUL-terminated.  No state
- * and no messages here, so guest/config.c only decides what a token means
- * and how to report it. */
+ * and no messages here, so the parser's other files (guest/config*.c)
+ * only decide what a token means and how to report it. */
 #ifndef GUEST_CONFIG_SYNTAX_H
 #define GUEST_CONFIG_SYNTAX_H
 

@@ -144,14 +144,17 @@ static void forward(void *ctx)
 	spin_unlock(&p->lock);
 }
 
-void passthru_line_eoi(struct vm *vm, unsigned pin)
+/* From the virtual IOAPIC (pin) or PIC (IRQ): for every line a VM can
+ * own the two numbers are the line's own, since lines 0 and 2 (the
+ * PIT's pin) are never given (guest/config_dev.c). */
+void passthru_line_eoi(struct vm *vm, unsigned line)
 {
 	struct vm_passthru *pt = &vm->passthru;
 
 	for (unsigned i = 0; i < pt->nirqs; i++) {
 		struct passthru_irq *q = &pt->irq[i];
 
-		if (q->line != pin || !q->level || !q->asserted || !q->active)
+		if (q->line != line || !q->level || !q->asserted || !q->active)
 			continue;
 		q->asserted = false;
 		set_line(vm->plat, q->line, false);

@@ -8,9 +8,13 @@
  * pin, or the IOAPIC pin alone from 16 on):
  *   - edge-triggered pins: one pulse per host interrupt;
  *   - level-triggered pins: the host handler masks the pin, the line is
- *     raised and held; when the guest's EOI clears the virtual IOAPIC
- *     pin's remote IRR (passthru_line_eoi), the line drops and the host
- *     pin is unmasked: if the device still asserts, it fires again.
+ *     raised and held; when the guest's EOI reaches it (passthru_line_eoi)
+ *     the line drops and the host pin is unmasked: if the device still
+ *     asserts, it fires again.  The EOI is the one of whichever chip the
+ *     guest takes the line through, programmed level-triggered: the
+ *     virtual IOAPIC's, when it clears the pin's remote IRR, or the
+ *     virtual PIC's (ELCR bit set), when it takes the IRQ out of
+ *     service.
  * An interrupt for a vCPU that does not run stays in the virtual IOAPIC
  * or LAPIC and the vCPU is kicked (vcpu_kick), as for any device of the
  * virtual PC.
@@ -76,9 +80,11 @@ void passthru_detach(struct vm *vm);
 void passthru_reset_begin(struct vm *vm);
 int passthru_reset_end(struct vm *vm);
 
-/* The virtual IOAPIC's EOI cleared remote IRR of 'pin' (caller holds the
- * vplat lock): a level-triggered pin the VM owns drops its line and the
- * host pin is unmasked. */
-void passthru_line_eoi(struct vm *vm, unsigned pin);
+/* The guest's EOI of level-triggered 'line' (caller holds the vplat
+ * lock): the virtual IOAPIC cleared remote IRR of pin 'line', or the
+ * virtual PIC took IRQ 'line' out of service.  A level-triggered host pin
+ * the VM owns on that line drops the line and the host pin is unmasked;
+ * otherwise nothing happens. */
+void passthru_line_eoi(struct vm *vm, unsigned line);
 
 #endif

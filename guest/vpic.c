@@ -141,18 +141,40 @@ void vpic_set_irq(struct vpic *pic, unsigned irq, bool level)
 	update(pic);
 }
 
+/* 'ir' of chip 'n' has left service: an EOI command, or auto-EOI at the
+ * end of the INTA.  A level-triggered input requests again at once while
+ * it is high, so whoever drives it hears first and may drop it (a host
+ * IRQ passed through is serviced now).  Edge inputs and the master's
+ * cascade input are not told.  Hooks run between two consistent states:
+ * they may drive inputs (vpic_set_irq). */
+static void eoi_done(struct vpic *pic, unsigned n, int ir)
+{
+	const struct vpic_chip *c = &pic->chip[n];
+
+	if (ir < 0 || !(level_mask(c) & (1u << ir)))
+		return;
+	if (n == MASTER && ir == VPIC_CASCADE_IRQ && cascaded(pic))
+		return;
+	if (pic->hooks && pic->hooks->eoi)
+		pic->hooks->eoi(pic->ctx, n * 8 + (unsigned)ir);
+}
+
 /* INTA on one chip: the request goes in service (or, with auto-EOI, is
- * done at once; rotating if asked). */
-static void chip_ack(struct vpic_chip *c, int ir)
+ * done at once; rotating if asked).  Returns 'ir' if auto-EOI ended it,
+ * else -1. */
+static int chip_ack(struct vpic_chip *c, int ir)
 {
 	uint8_t bit = (uint8_t)(1u << ir);
 
 	if (!(level_mask(c) & bit))
 		c->irr &= ~bit;
-	if (!c->auto_eoi)
+	if (!c->auto_eoi) {
 		c->isr |= bit;
-	else if (c->rotate_aeoi)
+		return -1;
+	}
+	if (c->rotate_aeoi)
 		c->top = (uint8_t)((ir + 1) & 7);
+	return ir;
 }
 
 int vpic_pending(const struct vpic *pic)
@@ -171,14 +193,14 @@ int vpic_pending(const struct vpic *pic)
 uint8_t vpic_ack(struct vpic *pic)
 {
 	struct vpic_chip *m = &pic->chip[MASTER], *s = &pic->chip[SLAVE];
-	int ir = chip_irq(m, true), sir;
+	int ir = chip_irq(m, true), sir, m_eoi, s_eoi = -1;
 	uint8_t vec;
 
 	if (ir < 0) {
 		pic->spurious++;
 		return m->base + 7;
 	}
-	chip_ack(m, ir);
+	m_eoi = chip_ack(m, ir);
 	if (ir == VPIC_CASCADE_IRQ && cascaded(pic)) {
 		sir = chip_irq(s, false);
 		if (sir < 0) {
@@ -186,12 +208,14 @@ uint8_t vpic_ack(struct vpic *pic)
 			pic->spurious++;
 			vec = s->base + 7;
 		} else {
-			chip_ack(s, sir);
+			s_eoi = chip_ack(s, sir);
 			vec = (uint8_t)(s->base + sir);
 		}
 	} else {
 		vec = (uint8_t)(m->base + ir);
 	}
+	eoi_done(pic, MASTER, m_eoi);
+	eoi_done(pic, SLAVE, s_eoi);
 	update(pic);
 	return vec;
 }
@@ -216,10 +240,20 @@ static void icw1(struct vpic_chip *c, uint8_t val)
 	c->init_step = 2;
 }
 
-static void ocw2(struct vpic_chip *c, uint8_t val)
+/* Take 'ir' out of service; returns it, or -1 if it was not in service. */
+static int end_service(struct vpic_chip *c, int ir)
+{
+	if (ir < 0 || !(c->isr & (1u << ir)))
+		return -1;
+	c->isr &= ~(1u << ir);
+	return ir;
+}
+
+/* Returns the IR an EOI took out of service, or -1. */
+static int ocw2(struct vpic_chip *c, uint8_t val)
 {
 	unsigned level = val & 7;
-	int ir;
+	int ir = -1;
 
 	switch ((enum ocw2)(val >> 5)) {
 	case OCW2_ROTATE_AEOI_CLEAR:
@@ -230,18 +264,15 @@ static void ocw2(struct vpic_chip *c, uint8_t val)
 		break;
 	case OCW2_EOI:
 	case OCW2_ROTATE_EOI:
-		ir = highest(c, c->isr);
-		if (ir < 0)
-			break;
-		c->isr &= ~(1u << ir);
-		if (val >> 5 == OCW2_ROTATE_EOI)
+		ir = end_service(c, highest(c, c->isr));
+		if (ir >= 0 && val >> 5 == OCW2_ROTATE_EOI)
 			c->top = (uint8_t)((ir + 1) & 7);
 		break;
 	case OCW2_SPECIFIC_EOI:
-		c->isr &= ~(1u << level);
+		ir = end_service(c, (int)level);
 		break;
 	case OCW2_ROTATE_SPECIFIC_EOI:
-		c->isr &= ~(1u << level);
+		ir = end_service(c, (int)level);
 		/* fall through */
 	case OCW2_SET_PRIORITY:
 		c->top = (uint8_t)((level + 1) & 7);
@@ -249,6 +280,7 @@ static void ocw2(struct vpic_chip *c, uint8_t val)
 	case OCW2_NOP:
 		break;
 	}
+	return ir;
 }
 
 static void ocw3(struct vpic_chip *c, uint8_t val)
@@ -285,14 +317,15 @@ static void data_write(struct vpic_chip *c, uint8_t val)
 
 /* Poll command: the next read of the command port is an INTA that
  * returns the IR with bit 7 set, or 0 when nothing is requested. */
-static uint8_t poll_read(struct vpic *pic, struct vpic_chip *c)
+static uint8_t poll_read(struct vpic *pic, unsigned n)
 {
-	int ir = chip_irq(c, c == &pic->chip[MASTER]);
+	struct vpic_chip *c = &pic->chip[n];
+	int ir = chip_irq(c, n == MASTER);
 
 	c->poll = false;
 	if (ir < 0)
 		return 0;
-	chip_ack(c, ir);
+	eoi_done(pic, n, chip_ack(c, ir));
 	update(pic);
 	return (uint8_t)(POLL_INT | ir);
 }
@@ -300,6 +333,7 @@ static uint8_t poll_read(struct vpic *pic, struct vpic_chip *c)
 uint8_t vpic_io_read(struct vpic *pic, uint16_t port)
 {
 	struct vpic_chip *c;
+	unsigned n;
 
 	switch (port) {
 	case VPIC_ELCR_MASTER:
@@ -307,9 +341,10 @@ uint8_t vpic_io_read(struct vpic *pic, uint16_t port)
 		return pic->chip[port - VPIC_ELCR_MASTER].elcr;
 	case VPIC_MASTER_CMD:
 	case VPIC_SLAVE_CMD:
-		c = &pic->chip[port == VPIC_SLAVE_CMD];
+		n = port == VPIC_SLAVE_CMD;
+		c = &pic->chip[n];
 		if (c->poll)
-			return poll_read(pic, c);
+			return poll_read(pic, n);
 		return c->read_isr ? c->isr : c->irr;
 	case VPIC_MASTER_DATA:
 	case VPIC_SLAVE_DATA:
@@ -322,6 +357,7 @@ uint8_t vpic_io_read(struct vpic *pic, uint16_t port)
 void vpic_io_write(struct vpic *pic, uint16_t port, uint8_t val)
 {
 	struct vpic_chip *c;
+	unsigned n;
 
 	switch (port) {
 	case VPIC_ELCR_MASTER:
@@ -334,13 +370,14 @@ void vpic_io_write(struct vpic *pic, uint16_t port, uint8_t val)
 		break;
 	case VPIC_MASTER_CMD:
 	case VPIC_SLAVE_CMD:
-		c = &pic->chip[port == VPIC_SLAVE_CMD];
+		n = port == VPIC_SLAVE_CMD;
+		c = &pic->chip[n];
 		if (val & ICW1)
 			icw1(c, val);
 		else if (val & OCW3)
 			ocw3(c, val);
 		else
-			ocw2(c, val);
+			eoi_done(pic, n, ocw2(c, val));
 		break;
 	case VPIC_MASTER_DATA:
 	case VPIC_SLAVE_DATA:

@@ -7,6 +7,8 @@
  *
  * The master's INT output goes to the caller through the intr hook; the
  * vector comes from vpic_ack() (the INTA cycle) when the caller injects.
+ * EOIs of level-triggered inputs come back through the eoi hook, so the
+ * driver of a line held high (a host IRQ passed through) can drop it.
  *
  * Not thread-safe: the caller serialises all calls (one lock per pair).
  *
@@ -28,6 +30,13 @@
 struct vpic_hooks {
 	/* The master's INT output changed (true: an interrupt waits). */
 	void (*intr)(void *ctx, bool level);
+	/* Optional: an EOI took level-triggered IRQ 'irq' (0-15; ELCR bit
+	 * or ICW1 LTIM) out of service: a non-specific or specific EOI
+	 * command, or auto-EOI at the INTA.  Not called for edge inputs,
+	 * the cascade, or an EOI that found the IRQ not in service.  Called
+	 * before the input is looked at again, so a hook that drops the
+	 * line (vpic_set_irq) keeps it from requesting anew. */
+	void (*eoi)(void *ctx, unsigned irq);
 };
 
 struct vpic_chip {

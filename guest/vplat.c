@@ -91,17 +91,18 @@ static unsigned ioapic_deliver(void *ctx, const struct vlapic_msg *m)
 	return vlapic_bus_send(&p->bus, m);
 }
 
-/* A level-triggered pin's EOI: a host IRQ the VM owns may be re-armed. */
-static void ioapic_eoi(void *ctx, unsigned pin)
+/* The EOI of a level-triggered IOAPIC pin or PIC input (the same number
+ * for a line a VM owns): a host IRQ the VM owns may be re-armed. */
+static void line_eoi(void *ctx, unsigned line)
 {
 	struct vplat *p = ctx;
 
-	passthru_line_eoi(p->vm, pin);
+	passthru_line_eoi(p->vm, line);
 }
 
 static const struct vioapic_hooks ioapic_hooks = {
 	.deliver = ioapic_deliver,
-	.eoi = ioapic_eoi,
+	.eoi = line_eoi,
 };
 
 /* The master 8259's INT goes to LINT0 of vCPU 0 (virtual wire). */
@@ -113,7 +114,7 @@ static void pic_intr(void *ctx, bool level)
 		vcpu_kick(&p->vm->vcpu[0]);
 }
 
-static const struct vpic_hooks pic_hooks = { .intr = pic_intr };
+static const struct vpic_hooks pic_hooks = { .intr = pic_intr, .eoi = line_eoi };
 
 static void pit_irq0(void *ctx)
 {
