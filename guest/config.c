@@ -61,8 +61,6 @@ void cfg_error_at(struct parser *p, unsigned line, const char *fmt, ...)
 	va_end(ap);
 }
 
-#define error(p, ...) cfg_error(p, __VA_ARGS__)
-
 /* ---- sections ---------------------------------------------------------- */
 
 static void start_vm(struct parser *p, const char *name, size_t n)
@@ -109,7 +107,7 @@ static void parse_header(struct parser *p, const char *s, size_t n)
 	for (i = close + 1; i < n && cfg_is_blank(s[i]); i++)
 		;
 	if (close == n || (i < n && s[i] != '#')) {
-		error(p, "bad section header '%s' (expected [vm NAME])",
+		cfg_error(p, "bad section header '%s' (expected [vm NAME])",
 		      cfg_show(tok, s, n));
 		return;
 	}
@@ -117,7 +115,7 @@ static void parse_header(struct parser *p, const char *s, size_t n)
 		;
 	if (close - i < 2 || strncmp(s + i, "vm", 2) ||
 	    (close - i > 2 && !cfg_is_blank(s[i + 2]))) {
-		error(p, "unknown section '%s' (expected [vm NAME])",
+		cfg_error(p, "unknown section '%s' (expected [vm NAME])",
 		      cfg_show(tok, s, close + 1));
 		return;
 	}
@@ -127,20 +125,20 @@ static void parse_header(struct parser *p, const char *s, size_t n)
 	for (i = close; i > name && cfg_is_blank(s[i - 1]); i--)
 		;
 	if (!cfg_valid_name(s + name, i - name)) {
-		error(p, "bad VM name '%s' (1-%u of A-Z a-z 0-9 _ -)",
+		cfg_error(p, "bad VM name '%s' (1-%u of A-Z a-z 0-9 _ -)",
 		      cfg_show(tok, s + name, i - name), VM_NAME_MAX);
 		return;
 	}
 	for (unsigned v = 0; v < set->count; v++) {
 		if (strlen(set->vm[v].name) == i - name &&
 		    !strncmp(set->vm[v].name, s + name, i - name)) {
-			error(p, "duplicate VM name '%s' (first at line %u)",
+			cfg_error(p, "duplicate VM name '%s' (first at line %u)",
 			      set->vm[v].name, set->vm[v].line);
 			return;
 		}
 	}
 	if (set->count == VM_CONFIG_MAX_VMS) {
-		error(p, "too many VMs (max %u): [vm %s] ignored",
+		cfg_error(p, "too many VMs (max %u): [vm %s] ignored",
 		      VM_CONFIG_MAX_VMS, cfg_show(tok, s + name, i - name));
 		return;
 	}
@@ -161,23 +159,23 @@ static void parse_pair(struct parser *p, const char *s, size_t n)
 	for (klen = eq; klen && cfg_is_blank(s[klen - 1]); klen--)
 		;
 	if (eq == n || !cfg_valid_key(s, klen)) {
-		error(p, "expected 'key = value' or '[vm NAME]', got '%s'",
+		cfg_error(p, "expected 'key = value' or '[vm NAME]', got '%s'",
 		      cfg_show(tok, s, n));
 		return;
 	}
 	if (p->sec == SEC_NONE) {
-		error(p, "key '%s' outside a [vm] section", cfg_show(tok, s, klen));
+		cfg_error(p, "key '%s' outside a [vm] section", cfg_show(tok, s, klen));
 		return;
 	}
 	if (p->sec == SEC_SKIP)
 		return; /* the header's error covers the whole section */
 	why = cfg_unquote(s + eq + 1, n - eq - 1, p->val, &vlen, &quoted);
 	if (why) {
-		error(p, "%s", why);
+		cfg_error(p, "%s", why);
 		return;
 	}
 	if (vlen == 0 && !quoted) {
-		error(p, "missing value for '%s'", cfg_show(tok, s, klen));
+		cfg_error(p, "missing value for '%s'", cfg_show(tok, s, klen));
 		return;
 	}
 	cfg_dispatch(p, s, klen, p->val, vlen);
@@ -191,10 +189,10 @@ static void parse_line(struct parser *p, const char *s, size_t n)
 
 	if (bad < n) {
 		if (s[bad])
-			error(p, "control character 0x%02x in line",
+			cfg_error(p, "control character 0x%02x in line",
 			      (unsigned char)s[bad]);
 		else
-			error(p, "NUL byte in line");
+			cfg_error(p, "NUL byte in line");
 		return;
 	}
 	cfg_trim(&s, &n);
@@ -228,7 +226,7 @@ unsigned vm_config_parse(const char *text, size_t len,
 			n--;
 		p.line++;
 		if (n > VM_CONFIG_LINE_MAX)
-			error(&p, "line is longer than %u characters",
+			cfg_error(&p, "line is longer than %u characters",
 			      VM_CONFIG_LINE_MAX);
 		else
 			parse_line(&p, text + pos, n);

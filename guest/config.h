@@ -86,6 +86,11 @@ struct vm_ioport_range {
 	uint16_t first, last;
 };
 
+/* "0x3f6" or "0x1f0-0x1f7" into buf (guest/config_syntax.c). */
+#define VM_IOPORT_STR_MAX 16
+const char *vm_ioport_str(char buf[VM_IOPORT_STR_MAX], uint16_t first,
+			  uint16_t last);
+
 /* Host IRQ 'host' (an ISA IRQ below 16, else a GSI), delivered to the
  * VM's line 'line': its PIC input and IOAPIC pin below 16 (IRQ 0 would be
  * pin 2, but 0 and 2 are never given), its IOAPIC pin from 16 on. */

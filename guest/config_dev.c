@@ -10,7 +10,6 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 
-#define RANGE_BUF 16
 
 /* Ports no VM may own: the virtual PC emulates them for every VM that has
  * one, and the hypervisor uses some itself (console, leaving the
@@ -105,15 +104,6 @@ static void each_item(struct parser *p, const char *v, size_t n,
 
 /* ---- ioport ------------------------------------------------------------ */
 
-static const char *range_str(char buf[RANGE_BUF], uint16_t first, uint16_t last)
-{
-	if (first == last)
-		snprintf(buf, RANGE_BUF, "%#x", first);
-	else
-		snprintf(buf, RANGE_BUF, "%#x-%#x", first, last);
-	return buf;
-}
-
 static bool overlap(const struct vm_ioport_range *a, uint16_t first,
 		    uint16_t last)
 {
@@ -124,14 +114,14 @@ static bool overlap(const struct vm_ioport_range *a, uint16_t first,
 static bool port_taken(struct parser *p, const struct vm_ioport_range *r)
 {
 	const struct vm_config_set *set = p->set;
-	char a[RANGE_BUF], b[RANGE_BUF];
+	char a[VM_IOPORT_STR_MAX], b[VM_IOPORT_STR_MAX];
 
 	for (unsigned i = 0; i < ARRAY_SIZE(reserved); i++) {
 		if (!overlap(r, reserved[i].first, reserved[i].last))
 			continue;
 		cfg_error(p, "ioport %s overlaps %s (%s)",
-			  range_str(a, r->first, r->last), reserved[i].what,
-			  range_str(b, reserved[i].first, reserved[i].last));
+			  vm_ioport_str(a, r->first, r->last), reserved[i].what,
+			  vm_ioport_str(b, reserved[i].first, reserved[i].last));
 		return true;
 	}
 	for (unsigned i = 0; i < p->vm->nioports; i++) {
@@ -139,8 +129,8 @@ static bool port_taken(struct parser *p, const struct vm_ioport_range *r)
 
 		if (overlap(o, r->first, r->last)) {
 			cfg_error(p, "ioport %s overlaps %s, listed before",
-				  range_str(a, r->first, r->last),
-				  range_str(b, o->first, o->last));
+				  vm_ioport_str(a, r->first, r->last),
+				  vm_ioport_str(b, o->first, o->last));
 			return true;
 		}
 	}
@@ -151,8 +141,8 @@ static bool port_taken(struct parser *p, const struct vm_ioport_range *r)
 			if (!overlap(o, r->first, r->last))
 				continue;
 			cfg_error(p, "ioport %s overlaps %s of [vm %s]",
-				  range_str(a, r->first, r->last),
-				  range_str(b, o->first, o->last), set->vm[v].name);
+				  vm_ioport_str(a, r->first, r->last),
+				  vm_ioport_str(b, o->first, o->last), set->vm[v].name);
 			return true;
 		}
 	}

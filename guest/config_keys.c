@@ -37,8 +37,6 @@ _Static_assert(IS_ALIGNED(VM_MEM_MIN, PAGE_SIZE) &&
 		       IS_ALIGNED(VM_MEM_MAX, PAGE_SIZE),
 	       "memory limits are whole pages");
 
-#define error(p, ...) cfg_error(p, __VA_ARGS__)
-
 /* ---- values ------------------------------------------------------------ */
 
 static bool get_u64(struct parser *p, const char *key, const char *v,
@@ -48,11 +46,11 @@ static bool get_u64(struct parser *p, const char *key, const char *v,
 	char tok[CFG_SHOW_BUF];
 
 	if (!parse_u64(v, n, suffixes, out)) {
-		error(p, "bad number '%s' for %s", cfg_show(tok, v, n), key);
+		cfg_error(p, "bad number '%s' for %s", cfg_show(tok, v, n), key);
 		return false;
 	}
 	if (*out < min || *out > max) {
-		error(p, "%s %s is out of range (%llu..%llu)", key,
+		cfg_error(p, "%s %s is out of range (%llu..%llu)", key,
 		      cfg_show(tok, v, n), (unsigned long long)min,
 		      (unsigned long long)max);
 		return false;
@@ -77,7 +75,7 @@ static bool get_enum(struct parser *p, const char *key, const char *v,
 	for (unsigned c = 0; c < count && len < sizeof(choices); c++)
 		len += (size_t)snprintf(choices + len, sizeof(choices) - len,
 					"%s%s", c ? " or " : "", names[c]);
-	error(p, "bad value '%s' for %s (expected %s)", cfg_show(tok, v, n),
+	cfg_error(p, "bad value '%s' for %s (expected %s)", cfg_show(tok, v, n),
 	      key, choices);
 	return false;
 }
@@ -89,7 +87,7 @@ static bool get_string(struct parser *p, const char *key, const char *v,
 	char tok[CFG_SHOW_BUF];
 
 	if (why)
-		error(p, "%s '%s' %s (up to %zu printable ASCII characters%s)",
+		cfg_error(p, "%s '%s' %s (up to %zu printable ASCII characters%s)",
 		      key, cfg_show(tok, v, n), why, max,
 		      space ? "" : ", no spaces");
 	return !why;
@@ -102,7 +100,7 @@ static bool get_cpu_list(struct parser *p, const char *key, const char *v,
 	char tok[CFG_SHOW_BUF];
 
 	if (why)
-		error(p, "bad CPU list '%s' for %s: %s", cfg_show(tok, v, n),
+		cfg_error(p, "bad CPU list '%s' for %s: %s", cfg_show(tok, v, n),
 		      key, why);
 	return !why;
 }
@@ -117,13 +115,13 @@ static void key_memory(struct parser *p, const char *v, size_t n)
 	uint64_t sz;
 
 	if (!parse_u64(v, n, true, &sz)) {
-		error(p, "bad size '%s' for memory (use e.g. 16M or 1G)",
+		cfg_error(p, "bad size '%s' for memory (use e.g. 16M or 1G)",
 		      cfg_show(tok, v, n));
 	} else if (!IS_ALIGNED(sz, PAGE_SIZE)) {
 		/* EPT maps whole 4 KiB pages; a partial page cannot exist. */
-		error(p, "memory '%s' is not a multiple of 4K", cfg_show(tok, v, n));
+		cfg_error(p, "memory '%s' is not a multiple of 4K", cfg_show(tok, v, n));
 	} else if (sz < VM_MEM_MIN || sz > VM_MEM_MAX) {
-		error(p, "memory '%s' is %s the %s of %s", cfg_show(tok, v, n),
+		cfg_error(p, "memory '%s' is %s the %s of %s", cfg_show(tok, v, n),
 		      sz < VM_MEM_MIN ? "below" : "above",
 		      sz < VM_MEM_MIN ? "minimum" : "maximum",
 		      cfg_size_str(lim, sz < VM_MEM_MIN ? VM_MEM_MIN : VM_MEM_MAX));
@@ -135,7 +133,7 @@ static void key_memory(struct parser *p, const char *v, size_t n)
 static void key_image(struct parser *p, const char *v, size_t n)
 {
 	if (n == 0)
-		error(p, "image name is empty");
+		cfg_error(p, "image name is empty");
 	else
 		get_string(p, "image", v, n, false, p->vm->image,
 			   VM_IMAGE_MAX);
@@ -247,12 +245,12 @@ static void key_affinity_vcpu(struct parser *p, const char *key, size_t klen,
 
 	if (!parse_u64(key + 9, klen - 9, false, &idx) ||
 	    idx >= VM_MAX_VCPUS) {
-		error(p, "unknown key '%s' in [vm %s] (vCPU numbers are 0..%u)",
+		cfg_error(p, "unknown key '%s' in [vm %s] (vCPU numbers are 0..%u)",
 		      cfg_show(tok, key, klen), p->vm->name, VM_MAX_VCPUS - 1);
 		return;
 	}
 	if (p->aff_line[idx]) {
-		error(p, "duplicate key '%s' (first at line %u)",
+		cfg_error(p, "duplicate key '%s' (first at line %u)",
 		      cfg_show(tok, key, klen), p->aff_line[idx]);
 		return;
 	}
@@ -277,13 +275,13 @@ void cfg_dispatch(struct parser *p, const char *key, size_t klen,
 		    !strncmp(keys[k].name, key, klen))
 			break;
 	if (k == NKEYS) {
-		error(p, "unknown key '%s' in [vm %s]", cfg_show(tok, key, klen),
+		cfg_error(p, "unknown key '%s' in [vm %s]", cfg_show(tok, key, klen),
 		      p->vm->name);
 		return;
 	}
 	d = &keys[k];
 	if (!d->repeatable && p->key_line[k]) {
-		error(p, "duplicate key '%s' (first at line %u)", d->name,
+		cfg_error(p, "duplicate key '%s' (first at line %u)", d->name,
 		      p->key_line[k]);
 		return;
 	}

@@ -300,3 +300,13 @@ bool vm_config_image_fits(const struct vm_config *vm, uint64_t size)
 {
 	return size <= vm->mem_size && vm->load_gpa <= vm->mem_size - size;
 }
+
+const char *vm_ioport_str(char buf[VM_IOPORT_STR_MAX], uint16_t first,
+			  uint16_t last)
+{
+	if (first == last)
+		snprintf(buf, VM_IOPORT_STR_MAX, "%#x", first);
+	else
+		snprintf(buf, VM_IOPORT_STR_MAX, "%#x-%#x", first, last);
+	return buf;
+}

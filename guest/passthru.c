@@ -8,7 +8,6 @@
 #include "lib/spinlock.h"
 #include "mm/errno.h"
 
-#define RANGE_BUF 16
 
 struct host_range {
 	uint16_t first, last;
@@ -31,15 +30,6 @@ void passthru_reserve_host_ports(uint16_t first, uint16_t last,
 	spin_unlock(&lock);
 }
 
-static const char *range_str(char buf[RANGE_BUF], uint16_t first, uint16_t last)
-{
-	if (first == last)
-		snprintf(buf, RANGE_BUF, "%#x", first);
-	else
-		snprintf(buf, RANGE_BUF, "%#x-%#x", first, last);
-	return buf;
-}
-
 static bool overlap(uint16_t a0, uint16_t a1, uint16_t b0, uint16_t b1)
 {
 	return a0 <= b1 && b0 <= a1;
@@ -51,7 +41,7 @@ static bool overlap(uint16_t a0, uint16_t a1, uint16_t b0, uint16_t b1)
 static bool ports_taken(const struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
-	char a[RANGE_BUF], b[RANGE_BUF];
+	char a[VM_IOPORT_STR_MAX], b[VM_IOPORT_STR_MAX];
 
 	for (unsigned i = 0; i < cfg->nioports; i++) {
 		const struct vm_ioport_range *r = &cfg->ioports[i];
@@ -62,8 +52,8 @@ static bool ports_taken(const struct vm *vm)
 			if (!overlap(r->first, r->last, hr->first, hr->last))
 				continue;
 			pr_err("vm %s: ioport %s overlaps %s (%s), which the hypervisor uses\n",
-			       vm->name, range_str(a, r->first, r->last), hr->what,
-			       range_str(b, hr->first, hr->last));
+			       vm->name, vm_ioport_str(a, r->first, r->last), hr->what,
+			       vm_ioport_str(b, hr->first, hr->last));
 			return true;
 		}
 		for (unsigned v = 0; v < MAX_VMS; v++) {
@@ -77,8 +67,8 @@ static bool ports_taken(const struct vm *vm)
 				if (!overlap(r->first, r->last, q->first, q->last))
 					continue;
 				pr_err("vm %s: ioport %s already belongs to vm %s (%s)\n",
-				       vm->name, range_str(a, r->first, r->last),
-				       o->name, range_str(b, q->first, q->last));
+				       vm->name, vm_ioport_str(a, r->first, r->last),
+				       o->name, vm_ioport_str(b, q->first, q->last));
 				return true;
 			}
 		}
@@ -249,11 +239,11 @@ static void print_attached(const struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	const struct vm_passthru *pt = &vm->passthru;
-	char r[RANGE_BUF];
+	char r[VM_IOPORT_STR_MAX];
 
 	for (unsigned i = 0; i < cfg->nioports; i++)
 		pr_info("vm %s: owns ioport %s\n", vm->name,
-			range_str(r, cfg->ioports[i].first, cfg->ioports[i].last));
+			vm_ioport_str(r, cfg->ioports[i].first, cfg->ioports[i].last));
 	for (unsigned i = 0; i < pt->nirqs; i++) {
 		const struct passthru_irq *q = &pt->irq[i];
 

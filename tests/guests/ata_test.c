@@ -71,19 +71,6 @@ static volatile unsigned ata_irqs, watchdog_irqs;
 static volatile uint8_t irq_status;
 static uint32_t watchdog_ticks;
 static uint16_t id_data[ID_WORDS], first_id[ID_WORDS];
-static char name_buf[128];
-
-static const char *nm(const char *fmt, ...) GRT_PRINTF(1, 2);
-static const char *nm(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name_buf, sizeof(name_buf), fmt, ap);
-	va_end(ap);
-	return name_buf;
-}
-
 /* Device pages are emulated by decoding the instruction: plain MOVs. */
 static void mmio_write32(uint64_t addr, uint32_t v)
 {

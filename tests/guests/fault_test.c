@@ -10,19 +10,6 @@
 #define PORT_COM1_LSR 0x3fd
 #define UNMAPPED_VA 0x200000000ull /* above the 4 GiB start-of-day map */
 
-static char name_buf[96];
-
-static const char *nm(const char *fmt, ...) GRT_PRINTF(1, 2);
-static const char *nm(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name_buf, sizeof(name_buf), fmt, ap);
-	va_end(ap);
-	return name_buf;
-}
-
 /* One expected fault: exactly one exception, this vector and error code,
  * reported at the guarded instruction (or after it, for traps). */
 static void expect(const char *what, uint64_t vector, uint64_t error, bool trap)

@@ -25,20 +25,6 @@
 #define PTE_ADDR 0x000ffffffffff000ull
 #define PAGE_2M (2ull << 20)
 
-static char name_buf[96];
-
-/* Check names with a parameter; printed at once, so one buffer does. */
-static const char *nm(const char *fmt, ...) GRT_PRINTF(1, 2);
-static const char *nm(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name_buf, sizeof(name_buf), fmt, ap);
-	va_end(ap);
-	return name_buf;
-}
-
 static uint64_t desc_at(unsigned sel)
 {
 	return ((const volatile uint64_t *)(uintptr_t)entry_state.gdtr.base)[sel >> 3];

@@ -6,18 +6,6 @@
 volatile bool x2apic_on[NVCPU];
 uint64_t tsc_hz, slack, ap_timeout;
 
-static char name_buf[128];
-
-const char *nm(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name_buf, sizeof(name_buf), fmt, ap);
-	va_end(ap);
-	return name_buf;
-}
-
 uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;

@@ -116,7 +116,6 @@ extern uint64_t ap_timeout;	/* how long vCPU 1 may take to answer */
 /* ---- lapic_apic.c --------------------------------------------------------- */
 
 /* Check names with a parameter; printed at once, so one buffer does. */
-const char *nm(const char *fmt, ...) GRT_PRINTF(1, 2);
 uint64_t rdmsr(uint32_t msr);
 void wrmsr(uint32_t msr, uint64_t val);
 void spin_ticks(uint64_t ticks);

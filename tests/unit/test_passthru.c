@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/passthru.c guest/vpic.c arch-x86/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c
+// UNIT-SOURCES: guest/passthru.c guest/vpic.c arch-x86/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c guest/config_syntax.c lib/parse.c
 /* Host ports and interrupts owned by VMs (guest/passthru.c) on the host
  * device-IRQ layer (arch-x86/devirq.c) and the IOAPIC driver, with fake
  * chips, a fake I/O bitmap and a log of the VM lines driven

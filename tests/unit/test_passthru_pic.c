@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/passthru.c guest/vpic.c arch-x86/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c
+// UNIT-SOURCES: guest/passthru.c guest/vpic.c arch-x86/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c guest/config_syntax.c lib/parse.c
 /* Level-triggered host pins a VM owns, taken through the guest's virtual
  * 8259s instead of its IOAPIC (passthru_fixture.c: real PIC models on the
  * VM's ISA lines, their EOI hook wired as in guest/vplat.c):

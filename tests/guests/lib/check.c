@@ -3,6 +3,17 @@
 #include "lib/guest_rt.h"
 
 static unsigned passed, failed;
+static char name_buf[128];
+
+const char *nm(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name_buf, sizeof(name_buf), fmt, ap);
+	va_end(ap);
+	return name_buf;
+}
 
 void check_true(bool ok, const char *name, const char *expr,
 		const char *file, int line)

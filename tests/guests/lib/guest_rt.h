@@ -145,6 +145,9 @@ void check_true(bool ok, const char *name, const char *expr,
 		const char *file, int line);
 void check_eq(int64_t got, int64_t want, const char *name);
 void check_hex(uint64_t got, uint64_t want, const char *name);
+/* A check name with parameters: printf into one shared buffer, valid
+ * until the next call (checks print their name at once). */
+const char *nm(const char *fmt, ...) GRT_PRINTF(1, 2);
 #define CHECK(cond, name) check_true(!!(cond), (name), #cond, __FILE__, __LINE__)
 #define CHECK_EQ(got, want, name) check_eq((int64_t)(got), (int64_t)(want), (name))
 #define CHECK_HEX(got, want, name) check_hex((uint64_t)(got), (uint64_t)(want), (name))
