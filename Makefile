@@ -12,20 +12,26 @@ HV_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-fno-stack-protector -fno-omit-frame-pointer -momit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
 	-O2 -g -flto -Wall -Wextra -Werror -Wno-address-of-packed-member \
-	-I. -DHV_VERSION='"$(VERSION)"' -MMD -MP
-HV_ASFLAGS := -D__ASSEMBLER__ -I. -MMD -MP -g
+	-I. -I$(BUILD)/gen -DHV_VERSION='"$(VERSION)"' -MMD -MP
+HV_ASFLAGS := -D__ASSEMBLER__ -I. -I$(BUILD)/gen -MMD -MP -g
 # Linked through gcc so that link-time optimisation can inline across
 # files on the exit path.
 HV_LDFLAGS := -flto=auto -flto-partition=one -O2 -ffreestanding -mno-red-zone -mgeneral-regs-only \
 	-mno-sse -mno-sse2 -mno-mmx -fno-pie -nostdlib -static -no-pie \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -T linker.ld
 
+# Every folder and sub-folder: guest/ has rooms (guest/exit, guest/dev, ...).
 HV_DIRS := boot arch-x86 mm vmx sched drivers guest lib
-HV_C    := $(filter-out arch-x86/asm-offsets.c,$(wildcard $(addsuffix /*.c,$(HV_DIRS))))
-HV_S    := $(wildcard $(addsuffix /*.S,$(HV_DIRS)))
+HV_SRC_DIRS := $(shell find $(HV_DIRS) -type d -not -path 'guest/include*')
+# <folder>/asm-offsets.c is never linked: it becomes
+# $(BUILD)/gen/<folder>/asm-offsets.h, included by that folder's .S files.
+HV_OFFSET_SRCS := $(wildcard $(addsuffix /asm-offsets.c,$(HV_DIRS)))
+HV_C    := $(filter-out $(HV_OFFSET_SRCS),$(wildcard $(addsuffix /*.c,$(HV_SRC_DIRS))))
+HV_S    := $(wildcard $(addsuffix /*.S,$(HV_SRC_DIRS)))
 HV_OBJ  := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_S:%.S=$(BUILD)/hv/%.o)
 HV_ELF  := $(BUILD)/hypervisor.elf
-ASM_OFFSETS := $(BUILD)/asm-offsets.h
+ASM_OFFSETS := $(HV_OFFSET_SRCS:%.c=$(BUILD)/gen/%.h)
+.SECONDARY: $(ASM_OFFSETS)
 ISO     := $(BUILD)/hypervisor.iso
 
 .PHONY: all iso run run-kvm test unit-test boot-test coverage bench clean \
@@ -35,11 +41,11 @@ all: $(HV_ELF)
 deps:
 	@bash scripts/deps.sh
 
-$(ASM_OFFSETS): arch-x86/asm-offsets.c $(wildcard arch-x86/*.h vmx/*.h vmx/*.inc guest/*.h sched/*.h)
+$(BUILD)/gen/%/asm-offsets.h: %/asm-offsets.c $(wildcard lib/*.h arch-x86/*.h vmx/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	@$(CC) $(filter-out -MMD -MP -flto,$(HV_CFLAGS)) -S -o $@.s $<
-	@{ echo "/* Generated from arch-x86/asm-offsets.c; do not edit. */"; \
+	@{ echo "/* Generated from $<; do not edit. */"; \
 	  sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\([0-9-]*\).*/#define \1 \2/p' $@.s; } > $@.tmp
 	@mv $@.tmp $@
 
@@ -48,7 +54,7 @@ $(BUILD)/hv/%.o: %.c | $(ASM_OFFSETS)
 	@echo "  CC      $<"
 	@$(CC) $(HV_CFLAGS) -c -o $@ $<
 
-$(BUILD)/hv/%.o: %.S $(ASM_OFFSETS)
+$(BUILD)/hv/%.o: %.S | $(ASM_OFFSETS)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(HV_ASFLAGS) -c -o $@ $<

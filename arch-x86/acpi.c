@@ -6,7 +6,7 @@
 #include "arch-x86/acpi_internal.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/phys.h"
 
 #include <stdarg.h>

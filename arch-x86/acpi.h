@@ -13,7 +13,7 @@
 #define ARCH_X86_ACPI_H
 
 #include "lib/types.h"
-#include "boot/boot_info.h"
+#include "lib/boot_info.h"
 #include "arch-x86/acpi_tables.h"
 
 #define ACPI_MAX_CPUS 64

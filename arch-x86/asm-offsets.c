@@ -1,11 +1,9 @@
 /* Structure offsets for assembly, generated at build time: the Makefile
  * compiles this file to assembly and turns the "->" markers into
- * build/asm-offsets.h.  Never type an offset by hand in a .S file. */
+ * build/gen/arch-x86/asm-offsets.h.  Never type an offset by hand in a .S file. */
 #include <stddef.h>
 #include "arch-x86/exception.h"
 #include "arch-x86/percpu.h"
-#include "vmx/vmx.h"
-#include "vmx/vmcs_fields.h"
 
 #define DEFINE(sym, val) \
 	__asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -18,5 +16,4 @@ void asm_offsets(void)
 	DEFINE(EXC_FRAME_RIP, offsetof(struct exc_frame, rip));
 	DEFINE(EXC_FRAME_ERROR, offsetof(struct exc_frame, error));
 	DEFINE(PERCPU_SELF, offsetof(struct percpu, self));
-#include "vmx/asm-offsets.inc"
 }

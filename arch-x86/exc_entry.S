@@ -1,7 +1,7 @@
 /* Entry stubs for all 256 IDT vectors.  Each pushes a dummy error code when
  * the CPU does not (SDM vol. 3 §6.13), then its vector, then joins the
  * common path that saves the GPRs as a struct exc_frame. */
-#include "build/asm-offsets.h"
+#include "arch-x86/asm-offsets.h"
 
 	.text
 	.balign 16

@@ -1,5 +1,5 @@
 /* Multiboot2 header: GRUB finds it in the first 32 KiB of the image. */
-#include "boot/mb2_defs.h"
+#include "lib/mb2_defs.h"
 
 	.section .multiboot2, "a"
 	.balign 8

@@ -1,9 +1,9 @@
 /* From boot modules to running VMs: parse every VM description module
  * (a module whose name ends in ".vms"), match images, create, run, report. */
 #include "boot/vms.h"
-#include "boot/console_in.h"
-#include "guest/config.h"
-#include "guest/vm.h"
+#include "guest/vpc/console_in.h"
+#include "guest/config/config.h"
+#include "guest/vm/vm.h"
 #include "sched/sched.h"
 #include "arch-x86/cpu.h"
 #include "mm/heap.h"

@@ -2,7 +2,7 @@
 #ifndef BOOT_VMS_H
 #define BOOT_VMS_H
 
-#include "boot/boot_info.h"
+#include "lib/boot_info.h"
 
 /* Create every VM described by the boot modules, run them on all pCPUs
  * until each has ended, and report.  Returns true when every VM that

@@ -2,7 +2,7 @@
 #include "drivers/ioapic.h"
 #include "lib/printk.h"
 #include "lib/spinlock.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 
 /* The register window: select a register, then read or write it. */
 #define REGSEL 0x00

@@ -12,7 +12,7 @@
  * tests can put a fake register window behind them.  Calls may come from
  * any pCPU: one lock serialises the indirect register window (IOREGSEL,
  * IOWIN).  It is a leaf lock, also taken by the device-IRQ handler
- * (arch-x86/devirq.c); interrupts are only ever enabled where the
+ * (drivers/devirq.c); interrupts are only ever enabled where the
  * hypervisor holds no lock.
  *
  * Facts from the 82093AA datasheet (290566-001), ACPI 6.5 5.2.12.3 and

@@ -1,6 +1,6 @@
 /* Extended page tables (see mm/ept.h). */
 #include "mm/ept.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 /* --- entry format (SDM vol. 3 tables "Format of an EPT ... Entry") ------ */

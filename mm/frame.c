@@ -2,7 +2,7 @@
  * (1 = allocated).  See mm/frame.h for the rules. */
 #include "mm/frame.h"
 #include "lib/spinlock.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/range.h"
 #include "lib/printk.h"
 #include "lib/string.h"

@@ -25,7 +25,7 @@
 #define MM_FRAME_H
 
 #include "lib/types.h"
-#include "boot/boot_info.h"
+#include "lib/boot_info.h"
 #include "mm/phys.h"
 
 /* Nothing below this address is ever handed out (real-mode IVT, BDA, EBDA,

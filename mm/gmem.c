@@ -1,6 +1,6 @@
 /* Guest-physical memory map and checked copies (see mm/gmem.h). */
 #include "mm/gmem.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/phys.h"
 #include "lib/string.h"
 

@@ -1,7 +1,7 @@
 /* Host page tables and the direct map (see mm/paging.h). */
 #include "mm/paging.h"
 #include "arch-x86/regs.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/frame.h"
 #include "mm/range.h"
 

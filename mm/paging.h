@@ -12,7 +12,7 @@
 #define MM_PAGING_H
 
 #include "lib/types.h"
-#include "boot/boot_info.h"
+#include "lib/boot_info.h"
 #include "mm/phys.h"
 #include "mm/pt.h"
 

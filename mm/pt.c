@@ -1,6 +1,6 @@
 /* Generic 4-level page-table engine (see mm/pt.h). */
 #include "mm/pt.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
 #include "lib/printk.h"

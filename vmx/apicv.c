@@ -3,7 +3,7 @@
  * Per VM: one APIC-access page, mapped in the EPT at the LAPIC base; the
  * CPU recognises guest accesses to it and reads or writes the current
  * vCPU's virtual-APIC page instead, or exits.  Per vCPU: the
- * virtual-APIC page (guest/vlapic_page.c fills it and reads it back).
+ * virtual-APIC page (guest/dev/vlapic_page.c fills it and reads it back).
  * xAPIC mode uses "virtualize APIC accesses", x2APIC mode "virtualize
  * x2APIC mode" with an MSR bitmap that lets register reads through; the
  * two controls exclude each other, so a vCPU switches when its guest
@@ -22,7 +22,7 @@
 #include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_ops.h"
-#include "guest/vplat.h"
+#include "guest/vpc/vplat.h"
 #include "arch-x86/regs.h"
 #include "mm/frame.h"
 #include "mm/phys.h"

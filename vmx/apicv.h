@@ -2,11 +2,11 @@
  * virtual PC's LAPICs with TPR shadow, virtualized APIC accesses (xAPIC)
  * or virtualized x2APIC mode, APIC-register virtualization and
  * virtual-interrupt delivery.  What the registers mean stays in
- * guest/vlapic*.c; the page layout is guest/vlapic_page.c. */
+ * guest/vlapic*.c; the page layout is guest/dev/vlapic_page.c. */
 #ifndef VMX_APICV_H
 #define VMX_APICV_H
 
-#include "guest/vm.h"
+#include "guest/vm/vm.h"
 
 /* At VM creation (vmx_vm_init): decide whether the VM's LAPICs use APIC
  * virtualization (platform VMs, apicv=on, the CPU has every control),

@@ -5,7 +5,7 @@
 #include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/exit_reason.h"
-#include "guest/vm.h"
+#include "guest/vm/vm.h"
 #include "arch-x86/regs.h"
 #include "lib/printk.h"
 

@@ -2,7 +2,7 @@
 #include "vmx/vcpu_regs.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/caps.h"
-#include "guest/vm.h"
+#include "guest/vm/vm.h"
 #include "arch-x86/regs.h"
 
 uint64_t vcpu_gpr(struct vcpu *v, unsigned idx)

@@ -7,7 +7,7 @@
 #include "vmx/apicv.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/percpu.h"
-#include "guest/vm.h"
+#include "guest/vm/vm.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
 #include "lib/printk.h"

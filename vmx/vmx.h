@@ -40,7 +40,7 @@ struct vmx_vcpu {
 	/* What vmx_run_guest() returns on a VM exit: VMX_RUN_EXIT, or
 	 * VMX_RUN_EXIT_APICV when the virtual-APIC page must be read back
 	 * first; this costs the exit path of other vCPUs nothing.  The stub
-	 * finds it next to 'regs' (vmx/asm-offsets.inc). */
+	 * finds it next to 'regs' (vmx/asm-offsets.c). */
 	uint32_t exit_result;
 	/* Control values as programmed, so handlers can flip single bits. */
 	uint32_t pin, proc, proc2, exit_ctls, entry_ctls;

@@ -9,7 +9,7 @@
  * exit_result (0, or 3 with APIC virtualization) to the C caller.
  * If VMLAUNCH/VMRESUME fails, execution falls through to the failure path,
  * which returns 1 (VMfailInvalid) or 2 (VMfailValid). */
-#include "build/asm-offsets.h"
+#include "vmx/asm-offsets.h"
 
 	.text
 	.globl vmx_run_guest

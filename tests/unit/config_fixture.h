@@ -7,7 +7,7 @@
 #ifndef TESTS_UNIT_CONFIG_FIXTURE_H
 #define TESTS_UNIT_CONFIG_FIXTURE_H
 
-#include "guest/config.h"
+#include "guest/config/config.h"
 #include "tests/unit/fakes.h"
 
 #define MAX_MSGS 64

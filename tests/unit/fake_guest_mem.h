@@ -1,4 +1,4 @@
-/* A fake guest RAM behind struct guest_mem_ops (guest/e820.h), for the
+/* A fake guest RAM behind struct guest_mem_ops (guest/load/e820.h), for the
  * tests of code that stores into a guest through those callbacks (guest
  * loaders, the ACPI table builder).
  *
@@ -26,7 +26,7 @@
 #ifndef TESTS_UNIT_FAKE_GUEST_MEM_H
 #define TESTS_UNIT_FAKE_GUEST_MEM_H
 
-#include "guest/e820.h"
+#include "guest/load/e820.h"
 
 struct fake_guest_mem {
 	uint8_t *const *ram;	/* the buffer standing for guest RAM */

@@ -7,7 +7,7 @@
 #ifndef TESTS_UNIT_LINUX_BOOT_FIXTURE_H
 #define TESTS_UNIT_LINUX_BOOT_FIXTURE_H
 
-#include "guest/linux_boot.h"
+#include "guest/load/linux_boot.h"
 #include "tests/unit/fakes.h"
 
 #define RAM MiB(64)

@@ -1,6 +1,6 @@
 /* Shared fixture of the Multiboot loader tests; see mb_loader_fixture.h. */
 #include "tests/unit/mb_loader_fixture.h"
-#include "guest/acpi_build.h"
+#include "guest/load/acpi_build.h"
 
 #include <stdlib.h>
 

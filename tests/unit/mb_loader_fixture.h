@@ -10,7 +10,7 @@
 #ifndef TESTS_UNIT_MB_LOADER_FIXTURE_H
 #define TESTS_UNIT_MB_LOADER_FIXTURE_H
 
-#include "guest/mb_loader.h"
+#include "guest/load/mb_loader.h"
 #include "boot/multiboot2.h"
 #include "tests/unit/fakes.h"
 #include "tests/unit/fake_guest_mem.h"

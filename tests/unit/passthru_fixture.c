@@ -56,7 +56,7 @@ void vioapic_set_irq(struct vioapic *io, unsigned pin, bool level)
 	log_line(container_of(io, struct vplat, ioapic), pin, level, true);
 }
 
-/* The PIC's EOI hook, wired as guest/vplat.c does. */
+/* The PIC's EOI hook, wired as guest/vpc/vplat.c does. */
 unsigned pic_eois;
 
 static void pic_eoi(void *ctx, unsigned irq)
@@ -122,7 +122,7 @@ void fire(uint8_t vector)
 }
 
 /* The guest's EOI of 'pin', as the virtual IOAPIC's hook passes it on
- * (guest/vplat.c): under the vplat lock. */
+ * (guest/vpc/vplat.c): under the vplat lock. */
 void guest_eoi(struct vm *vm, unsigned pin)
 {
 	spin_lock(&vm->plat->lock);
@@ -130,8 +130,8 @@ void guest_eoi(struct vm *vm, unsigned pin)
 	spin_unlock(&vm->plat->lock);
 }
 
-/* The guest at its PIC ports, and the INTA of vCPU 0 (guest/vplat_io.c,
- * guest/vplat.c): under the vplat lock. */
+/* The guest at its PIC ports, and the INTA of vCPU 0 (guest/vpc/vplat_io.c,
+ * guest/vpc/vplat.c): under the vplat lock. */
 void pic_out(struct vm *vm, uint16_t port, uint8_t val)
 {
 	spin_lock(&vm->plat->lock);

@@ -1,18 +1,18 @@
 /* Shared fixture of the passthrough tests (test_passthru*.c): guest/
- * passthru.c on the host device-IRQ layer (arch-x86/devirq.c) and the
+ * passthru.c on the host device-IRQ layer (drivers/devirq.c) and the
  * IOAPIC driver, with one fake host IOAPIC (GSI 0-23; IRQ 0 on GSI 2, IRQ
  * 9 level by its override), fake VMs, a fake I/O bitmap per VM, a log of
  * the VM lines driven, and each VM's real virtual PICs on its ISA lines
- * (their EOI hook wired to passthru_line_eoi() as guest/vplat.c does).
+ * (their EOI hook wired to passthru_line_eoi() as guest/vpc/vplat.c does).
  * setup() builds it afresh for every test, teardown() detaches. */
 #ifndef TESTS_UNIT_PASSTHRU_FIXTURE_H
 #define TESTS_UNIT_PASSTHRU_FIXTURE_H
 
-#include "guest/passthru.h"
-#include "guest/vm.h"
-#include "guest/vplat.h"
-#include "arch-x86/devirq.h"
-#include "mm/errno.h"
+#include "guest/vpc/passthru.h"
+#include "guest/vm/vm.h"
+#include "guest/vpc/vplat.h"
+#include "drivers/devirq.h"
+#include "lib/errno.h"
 #include "tests/unit/fake_ioapic.h"
 #include "tests/unit/fakes.h"
 
@@ -52,7 +52,7 @@ void fire(uint8_t vector);
 void guest_eoi(struct vm *vm, unsigned pin);
 /* The guest at its PIC ports; vCPU 0's INTA (the vector, or -1 when the
  * PIC's INT is low); a legacy set-up (vectors 0x30/0x38, all unmasked).
- * All under the vplat lock, as in guest/vplat_io.c and guest/vplat.c. */
+ * All under the vplat lock, as in guest/vpc/vplat_io.c and guest/vpc/vplat.c. */
 void pic_out(struct vm *vm, uint16_t port, uint8_t val);
 int pic_inta(struct vm *vm);
 void pic_init(struct vm *vm);

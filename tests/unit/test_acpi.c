@@ -6,7 +6,7 @@
  * any such read), mapped reserved memory, and acpi_find_table().  The
  * MADT's contents are tested in test_acpi_madt.c, the FADT's and \_S5_
  * in test_acpi_fadt.c. */
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "tests/unit/acpi_fixture.h"
 
 /* ---- well-formed machines ------------------------------------------------ */

@@ -1,10 +1,10 @@
-// UNIT-SOURCES: guest/acpi_build.c guest/e820.c arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c tests/unit/fake_guest_mem.c
+// UNIT-SOURCES: guest/load/acpi_build.c guest/load/e820.c arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c tests/unit/fake_guest_mem.c
 /* Guest ACPI tables: built into a fake guest RAM (the fake physical
  * window, so that the hypervisor's own ACPI parser can read them back)
  * and checked by that parser (CPUs, IOAPIC, override, PM ports, reset,
  * \_S5_) and byte by byte (checksums, lengths, the AML).  Bad
  * configurations must be refused with nothing written. */
-#include "guest/acpi_build.h"
+#include "guest/load/acpi_build.h"
 #include "arch-x86/acpi.h"
 #include "drivers/emu_exit.h"
 #include "tests/unit/fakes.h"

@@ -1,8 +1,8 @@
-// UNIT-SOURCES: guest/e820.c
+// UNIT-SOURCES: guest/load/e820.c
 /* Guest memory maps: the layouts a VM can have (small, large with RAM
  * above 4 GiB, a PCI gap, the ACPI area anywhere in low RAM), refused
  * layouts, the map checker, and the block allocator the loaders use. */
-#include "guest/e820.h"
+#include "guest/load/e820.h"
 #include "tests/unit/fakes.h"
 
 static struct guest_layout l;

@@ -1,7 +1,7 @@
 // UNIT-SOURCES: mm/ept.c mm/pt.c mm/frame.c mm/range.c
 /* EPT built in fake RAM, checked by walking it and by reading raw entries. */
 #include "mm/ept.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/frame.h"
 #include "tests/unit/fakes.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "mm/frame.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "tests/unit/fakes.h"
 
 static struct boot_info bi;

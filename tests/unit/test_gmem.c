@@ -1,7 +1,7 @@
 // UNIT-SOURCES: mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c
 /* Guest memory maps and checked copies, backed by fake RAM. */
 #include "mm/gmem.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/frame.h"
 #include "tests/unit/fakes.h"
 

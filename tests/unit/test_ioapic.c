@@ -3,7 +3,7 @@
  * (tests/unit/fake_ioapic.c): masking at start, programming, masking and
  * unmasking entries, ISA overrides and every kind of bad MADT input. */
 #include "drivers/ioapic.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "tests/unit/fake_ioapic.h"
 #include "tests/unit/fakes.h"
 

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/linux_boot.c guest/e820.c tests/unit/fake_guest_mem.c tests/unit/linux_boot_fixture.c
+// UNIT-SOURCES: guest/load/linux_boot.c guest/load/e820.c tests/unit/fake_guest_mem.c tests/unit/linux_boot_fixture.c
 /* Linux 64-bit boot protocol loader, loading into a fake guest RAM:
  * placement of the kernel, initrd, command line and zero page, the zero
  * page's contents, the boot page tables and GDT, requests that cannot fit

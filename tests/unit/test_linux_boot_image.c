@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/linux_boot.c guest/e820.c tests/unit/fake_guest_mem.c tests/unit/linux_boot_fixture.c
+// UNIT-SOURCES: guest/load/linux_boot.c guest/load/e820.c tests/unit/fake_guest_mem.c tests/unit/linux_boot_fixture.c
 /* Linux 64-bit boot protocol loader, the bzImage itself: the setup
  * header as parsed, and every way a malformed image must be refused with
  * nothing written -- bad fields, every truncation, every header byte set

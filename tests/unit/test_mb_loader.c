@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/mb_loader.c guest/mb_elf.c guest/mb_place.c guest/mb1_info.c guest/mb2_info.c guest/e820.c guest/acpi_build.c boot/multiboot2.c tests/unit/fake_guest_mem.c tests/unit/mb_loader_fixture.c
+// UNIT-SOURCES: guest/load/mb_loader.c guest/load/mb_elf.c guest/load/mb_place.c guest/load/mb1_info.c guest/load/mb2_info.c guest/load/e820.c guest/load/acpi_build.c boot/multiboot2.c tests/unit/fake_guest_mem.c tests/unit/mb_loader_fixture.c
 /* Multiboot (v1) kernels as guests, on synthetic images and a fake guest
  * RAM (mb_loader_fixture.h): ELF32, higher-half ELF64 and a.out-kludge
  * kernels loaded and their v1 information block read back with a reader

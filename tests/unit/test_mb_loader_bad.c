@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/mb_loader.c guest/mb_elf.c guest/mb_place.c guest/mb1_info.c guest/mb2_info.c guest/e820.c guest/acpi_build.c boot/multiboot2.c tests/unit/fake_guest_mem.c tests/unit/mb_loader_fixture.c
+// UNIT-SOURCES: guest/load/mb_loader.c guest/load/mb_elf.c guest/load/mb_place.c guest/load/mb1_info.c guest/load/mb2_info.c guest/load/e820.c guest/load/acpi_build.c boot/multiboot2.c tests/unit/fake_guest_mem.c tests/unit/mb_loader_fixture.c
 /* Multiboot and Multiboot2 images that must be refused with nothing
  * written (mb_loader_fixture.h): malformed Multiboot, a.out-kludge, ELF
  * and Multiboot2 headers, every truncation of good images, every header

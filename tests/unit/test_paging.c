@@ -1,7 +1,7 @@
 // UNIT-SOURCES: mm/paging.c mm/pt.c mm/frame.c mm/range.c
 /* Host page tables built in fake RAM, checked by walking them. */
 #include "mm/paging.h"
-#include "mm/errno.h"
+#include "lib/errno.h"
 #include "mm/frame.h"
 #include "tests/unit/fakes.h"
 

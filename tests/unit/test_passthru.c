@@ -1,6 +1,6 @@
-// UNIT-SOURCES: guest/passthru.c guest/vpic.c arch-x86/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c guest/config_syntax.c lib/parse.c
-/* Host ports and interrupts owned by VMs (guest/passthru.c) on the host
- * device-IRQ layer (arch-x86/devirq.c) and the IOAPIC driver, with fake
+// UNIT-SOURCES: guest/vpc/passthru.c guest/dev/vpic.c drivers/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c guest/config/config_syntax.c lib/parse.c
+/* Host ports and interrupts owned by VMs (guest/vpc/passthru.c) on the host
+ * device-IRQ layer (drivers/devirq.c) and the IOAPIC driver, with fake
  * chips, a fake I/O bitmap and a log of the VM lines driven
  * (passthru_fixture.c):
  *   - edge pins: one pulse per dispatch, pin left unmasked;

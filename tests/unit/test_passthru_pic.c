@@ -1,7 +1,7 @@
-// UNIT-SOURCES: guest/passthru.c guest/vpic.c arch-x86/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c guest/config_syntax.c lib/parse.c
+// UNIT-SOURCES: guest/vpc/passthru.c guest/dev/vpic.c drivers/devirq.c drivers/ioapic.c tests/unit/fake_ioapic.c tests/unit/passthru_fixture.c guest/config/config_syntax.c lib/parse.c
 /* Level-triggered host pins a VM owns, taken through the guest's virtual
  * 8259s instead of its IOAPIC (passthru_fixture.c: real PIC models on the
- * VM's ISA lines, their EOI hook wired as in guest/vplat.c):
+ * VM's ISA lines, their EOI hook wired as in guest/vpc/vplat.c):
  *   - with the ELCR bit set, the PIC's EOI of the IRQ (non-specific or
  *     specific; on the slave, before or after the master's EOI of the
  *     cascade) drops the line before the PIC looks again and unmasks the

@@ -1,9 +1,9 @@
-// UNIT-SOURCES: guest/vioapic.c guest/vlapic.c guest/vlapic_timer.c guest/vlapic_ipi.c
+// UNIT-SOURCES: guest/dev/vioapic.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c
 /* Virtual IOAPIC: registers, edge and level pins, remote IRR and EOI,
  * masking, and the whole loop through a real virtual LAPIC. */
 #include <stdlib.h>
 
-#include "guest/vioapic.h"
+#include "guest/dev/vioapic.h"
 #include "tests/unit/fakes.h"
 
 #define MAX_MSG 32
@@ -201,7 +201,7 @@ static void test_eoi_register(void **state)
 
 /* The optional EOI hook: called for each pin whose remote IRR an EOI
  * clears, before the pin is looked at again (a passthrough line drops
- * there, guest/passthru.c). */
+ * there, guest/vpc/passthru.c). */
 static unsigned hook_pins[8], nhook;
 static bool hook_drops_line;
 

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/vlapic.c guest/vlapic_timer.c guest/vlapic_ipi.c tests/unit/vlapic_fixture.c
+// UNIT-SOURCES: guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c tests/unit/vlapic_fixture.c
 /* Virtual LAPIC registers in both views (xAPIC MMIO and x2APIC MSRs), the
  * xAPIC <-> x2APIC transitions, priorities (TPR/PPR/APR, CR8), EOI and
  * the error register, and the local interrupt pins.  The timer is tested

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/vlapic.c guest/vlapic_timer.c guest/vlapic_ipi.c tests/unit/vlapic_fixture.c
+// UNIT-SOURCES: guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c tests/unit/vlapic_fixture.c
 /* Virtual LAPIC IPIs between four fake vCPUs: fixed and shorthand
  * destinations, logical flat and cluster models, lowest priority, NMI/
  * INIT/SIPI, hostile or undeliverable ICR writes, and the same by the

@@ -1,12 +1,12 @@
-// UNIT-SOURCES: guest/vlapic.c guest/vlapic_timer.c guest/vlapic_ipi.c guest/vlapic_page.c
-/* The virtual-APIC page of APIC virtualization (guest/vlapic_page.c): the
+// UNIT-SOURCES: guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c guest/dev/vlapic_page.c
+/* The virtual-APIC page of APIC virtualization (guest/dev/vlapic_page.c): the
  * register file written into it, requested vectors handed to the "CPU"
  * and back (this test plays the CPU: delivers, EOIs, writes registers in
  * the page), what is read back, APIC-write exits, and which x2APIC reads
  * may bypass the hypervisor. */
 #include <stdlib.h>
 
-#include "guest/vlapic.h"
+#include "guest/dev/vlapic.h"
 #include "tests/unit/fakes.h"
 
 #define NCPU 2

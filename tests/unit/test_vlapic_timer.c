@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/vlapic.c guest/vlapic_timer.c guest/vlapic_ipi.c tests/unit/vlapic_fixture.c
+// UNIT-SOURCES: guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c tests/unit/vlapic_fixture.c
 /* Virtual LAPIC timer on a fake clock: one-shot, periodic (with late
  * expiries coalesced and a minimum period), TSC-deadline, and every
  * divide value, also changed while the timer runs.  The four fake vCPUs

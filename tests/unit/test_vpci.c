@@ -1,8 +1,8 @@
-// UNIT-SOURCES: guest/vpci.c
+// UNIT-SOURCES: guest/dev/vpci.c
 /* Virtual PCI mechanism #1: the address latch, the data window at any
  * offset and size, the read-only 440FX host bridge, absent functions,
  * partial and foreign accesses, and the function table. */
-#include "guest/vpci.h"
+#include "guest/dev/vpci.h"
 #include "tests/unit/fakes.h"
 
 #define HB VPCI_BDF(0, 0, 0)

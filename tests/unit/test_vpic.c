@@ -1,8 +1,8 @@
-// UNIT-SOURCES: guest/vpic.c
+// UNIT-SOURCES: guest/dev/vpic.c
 /* Virtual 8259A pair: init sequence, priorities and EOI, cascade, edge and
  * level inputs, the ELCR, the EOI hook of level inputs, auto-EOI,
  * rotation, poll and special mask modes. */
-#include "guest/vpic.h"
+#include "guest/dev/vpic.h"
 #include "tests/unit/fakes.h"
 
 static struct vpic pic;

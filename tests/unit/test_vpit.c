@@ -1,8 +1,8 @@
-// UNIT-SOURCES: guest/vpit.c
+// UNIT-SOURCES: guest/dev/vpit.c
 /* Virtual 8254 on a fake clock: modes 0-5, access modes, latch and
  * read-back, BCD, channel 2 gate and OUT2 through port 0x61, IRQ 0
  * scheduling and coalescing. */
-#include "guest/vpit.h"
+#include "guest/dev/vpit.h"
 #include "tests/unit/fakes.h"
 
 #define K 1000ULL /* TSC ticks per PIT clock */

@@ -1,12 +1,12 @@
-// UNIT-SOURCES: guest/vpm.c guest/vpci.c guest/vpmtimer.c
+// UNIT-SOURCES: guest/dev/vpm.c guest/dev/vpci.c guest/dev/vpmtimer.c
 /* PC system control: PM1 event and control registers (SCI_EN, S5 and the
  * refused sleep states), reset control at 0xcf9, the i8042, port 0x92,
  * the debug-exit port, hostile sizes and offsets, and how the ports
  * divide between vpm, vpci and the PM timer. */
-#include "guest/vpm.h"
-#include "guest/acpi_build.h"
-#include "guest/vpci.h"
-#include "guest/vpmtimer.h"
+#include "guest/dev/vpm.h"
+#include "guest/load/acpi_build.h"
+#include "guest/dev/vpci.h"
+#include "guest/dev/vpmtimer.h"
 #include "tests/unit/fakes.h"
 
 #define PM GUEST_PM_BASE_DEFAULT

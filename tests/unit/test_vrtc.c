@@ -1,7 +1,7 @@
-// UNIT-SOURCES: guest/vrtc.c guest/vpmtimer.c
+// UNIT-SOURCES: guest/dev/vrtc.c guest/dev/vpmtimer.c
 /* Virtual RTC/CMOS and the ACPI PM timer on a fake clock. */
-#include "guest/vrtc.h"
-#include "guest/vpmtimer.h"
+#include "guest/dev/vrtc.h"
+#include "guest/dev/vpmtimer.h"
 #include "tests/unit/fakes.h"
 
 #define HZ 1000000000ULL

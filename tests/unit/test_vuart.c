@@ -1,9 +1,9 @@
-// UNIT-SOURCES: guest/vuart.c
+// UNIT-SOURCES: guest/dev/vuart.c
 /* Virtual 16550A: Linux's 8250 probe and startup checks, the divisor
  * latch, transmit, the THRE interrupt rules, the receive FIFO with
  * overrun, interrupt identification and priority, the OUT2-gated line,
  * loopback and hostile accesses. */
-#include "guest/vuart.h"
+#include "guest/dev/vuart.h"
 #include "tests/unit/fakes.h"
 
 static struct vuart u;

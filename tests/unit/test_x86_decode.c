@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/x86_decode.c
+// UNIT-SOURCES: guest/x86emu/x86_decode.c
 /* The instruction decoder against a table of encodings, every one also cut
  * short at each length (into exact-size heap buffers, so that ASan catches
  * any read past the end) and padded with extra bytes: all operand forms,
@@ -6,7 +6,7 @@
  * The rest of the decoder's interface is in test_x86_decode_api.c. */
 #include <stdlib.h>
 
-#include "guest/x86_decode.h"
+#include "guest/x86emu/x86_decode.h"
 #include "lib/printk.h"
 #include "tests/unit/fakes.h"
 

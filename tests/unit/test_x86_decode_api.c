@@ -1,10 +1,10 @@
-// UNIT-SOURCES: guest/x86_decode.c
+// UNIT-SOURCES: guest/x86emu/x86_decode.c
 /* The instruction decoder beyond its table of encodings: the 15-byte
  * limit whatever the buffer holds, what it reports about an instruction it
  * cannot emulate, no state carried from one call into the next, the mode
  * from the segment and control registers (x86_mode_of), and the status
  * names. */
-#include "guest/x86_decode.h"
+#include "guest/x86emu/x86_decode.h"
 #include "tests/unit/fakes.h"
 
 /* A too-long instruction is too long however many bytes are available

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/x86_emulate.c guest/x86_walk.c guest/x86_decode.c tests/unit/x86_emu_fixture.c
+// UNIT-SOURCES: guest/x86emu/x86_emulate.c guest/x86emu/x86_walk.c guest/x86emu/x86_decode.c tests/unit/x86_emu_fixture.c
 /* The emulator's MOV family (MOV in every size and form, high-byte
  * registers, immediates, moffs, MOVZX/MOVSX/MOVSXD) and what every
  * instruction shares: effective addresses in the three modes, RIP

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/x86_emulate.c guest/x86_walk.c guest/x86_decode.c tests/unit/x86_emu_fixture.c
+// UNIT-SOURCES: guest/x86emu/x86_emulate.c guest/x86emu/x86_walk.c guest/x86emu/x86_decode.c tests/unit/x86_emu_fixture.c
 /* The emulator's ALU instructions on a fake device: ADD/OR/ADC/SBB/AND/
  * SUB/XOR/CMP/TEST with flags worked out by hand and against the host CPU
  * itself, the immediate forms, LOCKed read-modify-write order, XCHG and

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/x86_emulate.c guest/x86_walk.c guest/x86_decode.c tests/unit/x86_emu_fixture.c
+// UNIT-SOURCES: guest/x86emu/x86_emulate.c guest/x86emu/x86_walk.c guest/x86emu/x86_decode.c tests/unit/x86_emu_fixture.c
 /* The emulator's string instructions: STOS, MOVS (device to RAM, RAM to
  * device, within the device page, backwards, with segment overrides) and
  * LODS, with and without REP, in every address size, and how a RAM fault

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/x86_emulate.c guest/x86_walk.c guest/x86_decode.c tests/unit/x86_emu_fixture.c
+// UNIT-SOURCES: guest/x86emu/x86_emulate.c guest/x86emu/x86_walk.c guest/x86emu/x86_decode.c tests/unit/x86_emu_fixture.c
 /* The guest page-table walker (x86_walk) against page tables in fake
  * guest-physical memory: 4- and 5-level, PAE and 32-bit paging, large
  * pages, and every #PF error code and #GP it must produce. */

@@ -5,7 +5,7 @@
 #ifndef TESTS_UNIT_VLAPIC_FIXTURE_H
 #define TESTS_UNIT_VLAPIC_FIXTURE_H
 
-#include "guest/vlapic.h"
+#include "guest/dev/vlapic.h"
 #include "tests/unit/fakes.h"
 
 #define NCPU 4

@@ -6,7 +6,7 @@
 #ifndef TESTS_UNIT_X86_EMU_FIXTURE_H
 #define TESTS_UNIT_X86_EMU_FIXTURE_H
 
-#include "guest/x86_emulate.h"
+#include "guest/x86emu/x86_emulate.h"
 #include "tests/unit/fakes.h"
 
 #define FL_FIXED 0x202ULL /* bit 1 and IF */

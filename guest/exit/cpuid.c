@@ -1,0 +1,165 @@
+/* CPUID as the guest sees it: the host's answers, shaped to what we
+ * virtualize, plus our own leaves at 0x40000000. */
+#include "guest/exit/emulate.h"
+#include "guest/include/hv_abi.h"
+#include "vmx/vcpu_regs.h"
+#include "arch-x86/cpu.h"
+#include "arch-x86/regs.h"
+#include "arch-x86/tsc.h"
+
+#define CPUID1_ECX_MONITOR BIT(3)
+#define CPUID1_ECX_DS_CPL BIT(4)
+#define CPUID1_ECX_EST BIT(7)
+#define CPUID1_ECX_TM2 BIT(8)
+#define CPUID1_ECX_PDCM BIT(15)
+#define CPUID1_EBX_APIC_ID_SHIFT 24
+#define CPUID7_EBX_ERMS BIT(9)
+#define CPUID7_EDX_FSRM BIT(4)
+#define CPUID6_EAX_ARAT BIT(2)
+#define CPUID1_EDX_MCE BIT(7)
+#define CPUID1_EDX_MTRR BIT(12)
+#define CPUID1_EDX_MCA BIT(14)
+#define CPUID1_ECX_OSXSAVE BIT(27)
+#define CPUID1_EDX_ACPI BIT(22) /* thermal MSRs */
+#define CPUID1_EDX_HTT BIT(28)
+#define CPUID1_EDX_TM BIT(29)
+#define CPUID7_EBX_TSC_ADJUST BIT(1)
+#define CPUID7_EBX_SGX BIT(2)
+#define CPUID7_ECX_PKU BIT(3)
+#define CPUID7_ECX_OSPKE BIT(4)
+#define CPUID7_ECX_CET_SS BIT(7)
+#define CPUID7_ECX_SGX_LC BIT(30)
+/* EDX: CET IBT, PCONFIG, and the speculation-control MSR features
+ * (SPEC_CTRL, STIBP, L1D_FLUSH, ARCH_CAPABILITIES, CORE_CAPABILITIES,
+ * SSBD): their MSRs are not virtualized. */
+#define CPUID7_EDX_HIDDEN (BIT(18) | BIT(20) | BIT(26) | BIT(27) | BIT(28) | \
+			   BIT(29) | BIT(30) | BIT(31))
+#define CPUID_LEAF_TOPOLOGY 0xb
+#define CPUID_LEAF_TSC 0x15
+#define TOPO_LEVEL_SMT 1
+#define TOPO_LEVEL_CORE 2
+#define HV_FEATURES (HV_FEAT_CONSOLE | HV_FEAT_TIME | HV_FEAT_YIELD | \
+		     HV_FEAT_IDENTITY | HV_FEAT_IPI | HV_FEAT_STATS)
+
+/* Features we do not virtualize are hidden, never half-offered: nested
+ * VMX, SMX, MONITOR/MWAIT (they exit to #UD), thermal/perf MSR features. */
+static void shape_leaf1(struct vcpu *v, struct cpuid_regs *r)
+{
+	r->ecx &= ~(uint32_t)(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR |
+			      CPUID1_ECX_DS_CPL | CPUID1_ECX_EST | CPUID1_ECX_TM2 |
+			      CPUID1_ECX_PDCM | CPUID1_ECX_X2APIC |
+			      CPUID1_ECX_TSC_DEADLINE);
+	r->ecx |= CPUID1_ECX_HYPERVISOR;
+	/* OSXSAVE mirrors the guest's CR4, not ours. */
+	r->ecx &= ~(uint32_t)CPUID1_ECX_OSXSAVE;
+	if (vcpu_cr4(v) & CR4_OSXSAVE)
+		r->ecx |= CPUID1_ECX_OSXSAVE;
+	/* Initial APIC ID = vCPU number. */
+	r->ebx = (r->ebx & 0x00ffffff) | (v->id << CPUID1_EBX_APIC_ID_SHIFT);
+	r->edx &= ~(uint32_t)(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_ACPI |
+			      CPUID1_EDX_TM);
+	if (v->vm->plat) {
+		/* The virtual LAPIC: x2APIC and TSC-deadline timer; one
+		 * package with one core per vCPU. */
+		r->ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
+		r->edx &= ~(uint32_t)CPUID1_EDX_MTRR;
+		r->ebx = (r->ebx & 0xff00ffff) | (v->vm->nr_vcpus << 16);
+		if (v->vm->nr_vcpus > 1)
+			r->edx |= CPUID1_EDX_HTT;
+		else
+			r->edx &= ~(uint32_t)CPUID1_EDX_HTT;
+	}
+}
+
+/* Leaf 0xB: vCPUs are the cores of one package, x2APIC ID = index. */
+static void topology_leaf(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
+{
+	unsigned n = v->vm->nr_vcpus, shift = 0;
+
+	while ((1u << shift) < n)
+		shift++;
+	*r = (struct cpuid_regs){ .ecx = sub & 0xff, .edx = v->id };
+	if (sub == 0) {
+		r->eax = 0;
+		r->ebx = 1;
+		r->ecx |= TOPO_LEVEL_SMT << 8;
+	} else if (sub == 1) {
+		r->eax = shift;
+		r->ebx = n;
+		r->ecx |= TOPO_LEVEL_CORE << 8;
+	}
+}
+
+/* Keep string-copy features coherent (see docs/PLATFORM notes): FSRM is
+ * only shown together with ERMS. */
+static void shape_leaf7(struct cpuid_regs *r, uint32_t sub)
+{
+	if (sub != 0)
+		return;
+	r->ebx &= ~(uint32_t)(CPUID7_EBX_TSC_ADJUST | CPUID7_EBX_SGX);
+	r->ecx &= ~(uint32_t)(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE |
+			      CPUID7_ECX_CET_SS | CPUID7_ECX_SGX_LC);
+	r->edx &= ~(uint32_t)CPUID7_EDX_HIDDEN;
+	if (!(r->ebx & CPUID7_EBX_ERMS))
+		r->edx &= ~(uint32_t)CPUID7_EDX_FSRM;
+}
+
+static void hv_leaf(uint32_t leaf, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ 0 };
+	if (leaf == HV_CPUID_BASE) {
+		r->eax = HV_CPUID_MAX;
+		r->ebx = HV_SIGNATURE_EBX;
+		r->ecx = HV_SIGNATURE_ECX;
+		r->edx = HV_SIGNATURE_EDX;
+	} else if (leaf == HV_CPUID_FEATURES) {
+		r->eax = HV_ABI_VERSION;
+		r->ebx = HV_FEATURES;
+		r->ecx = HC_NR_CALLS - 1;
+	}
+}
+
+/* The virtual PC's own answers: topology, and the TSC rate as a crystal
+ * clock (CPUID 0x15: TSC = ECX * EBX / EAX), which is also the LAPIC
+ * timer's input clock, so guests need not calibrate either. */
+static void shape_plat(struct vcpu *v, uint32_t leaf, uint32_t sub,
+		       struct cpuid_regs *r)
+{
+	uint64_t hz = tsc_hz();
+
+	if (leaf == 0 && r->eax < CPUID_LEAF_TSC)
+		r->eax = CPUID_LEAF_TSC;
+	else if (leaf == CPUID_LEAF_TOPOLOGY)
+		topology_leaf(v, sub, r);
+	else if (leaf == CPUID_LEAF_TSC)
+		*r = (struct cpuid_regs){ .eax = 1, .ebx = 1,
+					  .ecx = hz > UINT32_MAX ? 0 : (uint32_t)hz };
+}
+
+enum vcpu_action guest_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX);
+	uint32_t sub = (uint32_t)vcpu_gpr(v, GPR_RCX);
+	struct cpuid_regs r;
+
+	if (leaf >= HV_CPUID_BASE && leaf < 0x50000000) {
+		hv_leaf(leaf, &r);
+	} else {
+		r = cpuid_count(leaf, sub);
+		if (leaf == 1)
+			shape_leaf1(v, &r);
+		else if (leaf == 7)
+			shape_leaf7(&r, sub);
+		else if (leaf == 6)
+			r = (struct cpuid_regs){ .eax = r.eax & CPUID6_EAX_ARAT };
+		else if (leaf == 0xa)
+			r = (struct cpuid_regs){ 0 }; /* no PMU */
+		else if (v->vm->plat)
+			shape_plat(v, leaf, sub, &r);
+	}
+	vcpu_set_gpr(v, GPR_RAX, r.eax);
+	vcpu_set_gpr(v, GPR_RBX, r.ebx);
+	vcpu_set_gpr(v, GPR_RCX, r.ecx);
+	vcpu_set_gpr(v, GPR_RDX, r.edx);
+	return ACT_RESUME_ADVANCE;
+}

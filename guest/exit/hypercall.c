@@ -1,0 +1,195 @@
+/* The hypercall table (ABI in guest/include/hv_abi.h and
+ * docs/hypercalls.md).  Adding a call is one entry and one function. */
+#include "guest/exit/emulate.h"
+#include "guest/include/hv_abi.h"
+#include "vmx/vcpu_regs.h"
+#include "arch-x86/tsc.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+#define HC_USER BIT(0) /* may be called from CPL 3 */
+#define HC_MAX_ARGS 6
+
+/* Arguments are read from the saved guest registers only by the calls
+ * that take them, which keeps the null call short. */
+struct hc_args {
+	const struct guest_regs *r;
+};
+
+static const unsigned arg_regs[HC_MAX_ARGS] = {
+	GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8, GPR_R9,
+};
+
+static inline uint64_t hc_arg(const struct hc_args *a, unsigned i)
+{
+	return a->r->gpr[arg_regs[i]];
+}
+
+typedef int64_t (*hc_fn)(struct vcpu *v, const struct hc_args *args);
+
+struct hc_entry {
+	const char *name;
+	hc_fn fn;
+	unsigned nargs;
+	unsigned flags;
+};
+
+static int64_t hc_version(struct vcpu *v, const struct hc_args *a)
+{
+	(void)v;
+	(void)a;
+	return HV_ABI_VERSION;
+}
+
+static int64_t hc_nop(struct vcpu *v, const struct hc_args *a)
+{
+	(void)v;
+	(void)a;
+	return 0;
+}
+
+static int64_t hc_console_write(struct vcpu *v, const struct hc_args *a)
+{
+	gpa_t gpa = hc_arg(a, 0);
+	uint64_t len = hc_arg(a, 1);
+	char buf[256];
+	uint64_t done = 0;
+
+	if (len > HV_CONSOLE_MAX)
+		return HV_EINVAL;
+	if (!gmem_range_ok(&v->vm->mem, gpa, len))
+		return HV_EFAULT;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf));
+
+		if (gmem_copy_from_guest(&v->vm->mem, buf, gpa + done, n) < 0)
+			return HV_EFAULT;
+		for (size_t i = 0; i < n; i++)
+			vm_console_put(v->vm, buf[i]);
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t hc_identity(struct vcpu *v, const struct hc_args *a)
+{
+	struct vm *vm = v->vm;
+	int64_t id = ((int64_t)vm->id << 16) | v->id;
+	struct hv_identity ident;
+
+	if (hc_arg(a, 0)) {
+		memset(&ident, 0, sizeof(ident));
+		ident.vm_id = vm->id;
+		ident.vcpu_id = v->id;
+		ident.nr_vcpus = vm->nr_vcpus;
+		memcpy(ident.name, vm->name, sizeof(ident.name) - 1);
+		if (gmem_copy_to_guest(&vm->mem, hc_arg(a, 0), &ident, sizeof(ident)) < 0)
+			return HV_EFAULT;
+	}
+	return id;
+}
+
+static int64_t hc_time(struct vcpu *v, const struct hc_args *a)
+{
+	(void)v;
+	(void)a;
+	return (int64_t)tsc_hz();
+}
+
+static int64_t hc_yield(struct vcpu *v, const struct hc_args *a)
+{
+	(void)a;
+	v->yield = true;
+	return 0;
+}
+
+static int64_t hc_shutdown(struct vcpu *v, const struct hc_args *a)
+{
+	vm_exit(v->vm, (int)(int32_t)hc_arg(a, 0));
+	return 0;
+}
+
+static struct vcpu *hc_target(struct vcpu *v, uint64_t id)
+{
+	return id < v->vm->nr_vcpus ? &v->vm->vcpu[id] : NULL;
+}
+
+static int64_t hc_send_ipi(struct vcpu *v, const struct hc_args *a)
+{
+	struct vcpu *t = hc_target(v, hc_arg(a, 0));
+	uint64_t vec = hc_arg(a, 1);
+
+	if (!t || vec < VIRQ_MIN_VECTOR || vec > 255)
+		return HV_EINVAL;
+	vcpu_raise_irq(t, (uint8_t)vec);
+	return 0;
+}
+
+/* HC_VCPU_STATS reports the scheduler's state numbers as they are. */
+_Static_assert((int)HV_VCPU_RUNNABLE == (int)SCHED_RUNNABLE &&
+	       (int)HV_VCPU_RUNNING == (int)SCHED_RUNNING &&
+	       (int)HV_VCPU_BLOCKED == (int)SCHED_BLOCKED &&
+	       (int)HV_VCPU_STOPPED == (int)SCHED_STOPPED, "vCPU state numbers");
+
+static int64_t hc_vcpu_stats(struct vcpu *v, const struct hc_args *a)
+{
+	struct vcpu *t = hc_target(v, hc_arg(a, 0));
+	struct sched_entity_stats st;
+	struct hv_vcpu_stats out;
+
+	if (!t)
+		return HV_EINVAL;
+	sched_entity_get_stats(&t->se, &st);
+	memset(&out, 0, sizeof(out));
+	out.run_tsc = st.run_ticks;
+	out.runs = st.runs;
+	out.migrations = st.migrations;
+	out.wakeups = st.wakeups;
+	for (unsigned r = 0; r < EXIT_REASON_MAX; r++)
+		out.exits += READ_ONCE(t->exit_count[r]);
+	out.pcpu_mask = READ_ONCE(t->pcpu_mask);
+	out.state = (uint32_t)st.state;
+	out.pcpu = st.cpu != SCHED_CPU_NONE ? st.cpu : st.last_cpu;
+	if (gmem_copy_to_guest(&v->vm->mem, hc_arg(a, 1), &out, sizeof(out)) < 0)
+		return HV_EFAULT;
+	return 0;
+}
+
+static const struct hc_entry hc_table[HC_NR_CALLS] = {
+	[HC_VERSION] = { "version", hc_version, 0, HC_USER },
+	[HC_NOP] = { "nop", hc_nop, 0, HC_USER },
+	[HC_CONSOLE_WRITE] = { "console_write", hc_console_write, 2, 0 },
+	[HC_IDENTITY] = { "identity", hc_identity, 1, 0 },
+	[HC_TIME] = { "time", hc_time, 0, HC_USER },
+	[HC_YIELD] = { "yield", hc_yield, 0, HC_USER },
+	[HC_SHUTDOWN] = { "shutdown", hc_shutdown, 1, 0 },
+	[HC_SEND_IPI] = { "send_ipi", hc_send_ipi, 2, HC_USER },
+	[HC_VCPU_STATS] = { "vcpu_stats", hc_vcpu_stats, 2, 0 },
+};
+
+enum vcpu_action guest_hypercall(struct vcpu *v)
+{
+	const struct guest_regs *r = &v->vmx.regs;
+	uint64_t nr = r->rax;
+	const struct hc_entry *e;
+	struct hc_args args;
+	int64_t ret;
+
+	if (nr >= HC_NR_CALLS || !hc_table[nr].fn) {
+		ret = HV_ENOSYS;
+		goto out;
+	}
+	e = &hc_table[nr];
+	/* From CPL 3 only calls marked user, and only if the VM allows it. */
+	if (vcpu_cpl(v) == 3 && (!(e->flags & HC_USER) || !v->vm->cfg->cpl3_hypercalls)) {
+		ret = HV_EPERM;
+		goto out;
+	}
+	args.r = r;
+	ret = e->fn(v, &args);
+	if (vm_is_over(v->vm))
+		return ACT_KILL_VM;
+out:
+	v->vmx.regs.rax = (uint64_t)ret;
+	return ACT_RESUME_ADVANCE;
+}

@@ -1,0 +1,124 @@
+/* Model-specific registers as the guest sees them.  Everything traps
+ * except the few that are part of the guest's own context; unknown MSRs
+ * raise #GP like on a CPU that lacks them. */
+#include "guest/exit/emulate.h"
+#include "guest/vpc/vplat.h"
+#include "vmx/vcpu_regs.h"
+#include "vmx/vmx.h"
+#include "arch-x86/cpu.h"
+#include "arch-x86/regs.h"
+
+#define MISC_ENABLE_FAST_STRINGS BIT(0)
+#define MSR_IA32_UCODE_REV 0x8b
+#define APIC_BASE_DEFAULT 0xfee00000ULL
+#define APIC_BASE_BSP BIT(8)
+#define APIC_BASE_ENABLE BIT(11)
+#define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
+/* Passed through: kept in the VMCS or swapped with the vCPU. */
+static const uint32_t passthrough[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_STAR, MSR_LSTAR,
+	MSR_CSTAR, MSR_SFMASK, MSR_TSC_AUX,
+};
+
+void guest_msr_setup(struct vm *vm)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(passthrough); i++)
+		vmx_msr_intercept(vm, passthrough[i], false, false);
+	/* Reading the TSC is harmless; writing it would skew the host. */
+	vmx_msr_intercept(vm, MSR_IA32_TSC, false, true);
+}
+
+/* PAT: each of the 8 entries must be a valid memory type (0,1,4,5,6,7). */
+static bool pat_valid(uint64_t pat)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		unsigned t = (pat >> (i * 8)) & 0xff;
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+enum vcpu_action guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	bool gp = false;
+
+	if (vplat_rdmsr(v, msr, val, &gp)) {
+		if (!gp)
+			return ACT_RESUME_ADVANCE;
+		vcpu_inject_gp(v);
+		return ACT_RESUME;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		*val = vcpu_efer(v);
+		break;
+	case MSR_IA32_PAT:
+		*val = vcpu_pat(v);
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		/* Fast strings on, so that ERMS/FSRM stay coherent. */
+		*val = MISC_ENABLE_FAST_STRINGS;
+		break;
+	case MSR_IA32_FEATURE_CONTROL:
+		*val = FEATURE_CONTROL_LOCK; /* locked, VMX off */
+		break;
+	case MSR_IA32_APIC_BASE:
+		*val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
+		       (v->id == 0 ? APIC_BASE_BSP : 0);
+		break;
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		break;
+	case MSR_IA32_UCODE_REV:
+		*val = 0; /* no microcode update loaded */
+		break;
+	default:
+		vcpu_inject_gp(v);
+		return ACT_RESUME;
+	}
+	return ACT_RESUME_ADVANCE;
+}
+
+enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	bool gp = false;
+
+	if (vplat_wrmsr(v, msr, val, &gp)) {
+		if (gp)
+			goto gp;
+		return ACT_RESUME_ADVANCE;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		/* LMA is read-only for software; LME may not change while
+		 * paging is on (SDM vol. 3 §10.8.5). */
+		if (val & ~(uint64_t)EFER_ALLOWED)
+			goto gp;
+		if ((vcpu_cr0(v) & CR0_PG) &&
+		    ((val ^ vcpu_efer(v)) & EFER_LME))
+			goto gp;
+		vcpu_set_efer(v, (val & ~(uint64_t)EFER_LMA));
+		break;
+	case MSR_IA32_PAT:
+		if (!pat_valid(val))
+			goto gp;
+		vcpu_set_pat(v, val);
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		if (val != MISC_ENABLE_FAST_STRINGS)
+			goto gp;
+		break;
+	case MSR_IA32_UCODE_REV:
+		break; /* written as 0 before CPUID, to read the revision */
+	default:
+		goto gp;
+	}
+	return ACT_RESUME_ADVANCE;
+gp:
+	vcpu_inject_gp(v);
+	return ACT_RESUME;
+}

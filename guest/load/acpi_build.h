@@ -1,0 +1,68 @@
+/* ACPI tables for a guest (ACPI 6.5, chapter 5.2): RSDP (revision 2) ->
+ * RSDT and XSDT -> FADT (revision 6, with FACS and DSDT) and MADT.  The
+ * tables describe the virtual platform below; the hypervisor's device
+ * emulation must match what they promise (docs/guest-platform.md).
+ *
+ * All tables lie inside one area of guest RAM, which the guest's memory
+ * map marks E820_ACPI (struct guest_layout's acpi_base/acpi_size). */
+#ifndef GUEST_ACPI_BUILD_H
+#define GUEST_ACPI_BUILD_H
+
+#include "guest/load/e820.h"
+
+/* The virtual platform the tables describe. */
+#define GUEST_LAPIC_ADDR 0xfee00000u
+#define GUEST_IOAPIC_ADDR 0xfec00000u
+#define GUEST_IOAPIC_ID 0
+#define GUEST_IOAPIC_GSI_BASE 0
+#define GUEST_PIT_GSI 2		/* ISA IRQ 0 arrives at GSI 2 */
+#define GUEST_SCI_IRQ 9
+
+/* The PM register block, in I/O space from cfg->pm_base:
+ *   +0  PM1a_EVT_BLK  4 bytes (PM1 status, PM1 enable; 16 bits each)
+ *   +4  PM1a_CNT_BLK  2 bytes (SCI_EN bit 0, SLP_TYP bits 12:10, SLP_EN bit 13)
+ *   +8  PM_TMR_BLK    4 bytes (3.579545 MHz, 32-bit: TMR_VAL_EXT set)
+ * No GPE blocks, no PM1b, no PM2, no SMI command port (ACPI mode is
+ * always on: SCI_EN should read 1). */
+#define GUEST_PM_BASE_DEFAULT 0x600
+#define GUEST_PM1_EVT_OFF 0
+#define GUEST_PM1_CNT_OFF 4
+#define GUEST_PM_TMR_OFF 8
+#define GUEST_PM_BLOCK_LEN 12
+
+/* Reset: write GUEST_RESET_VALUE to I/O port GUEST_RESET_PORT (FADT
+ * RESET_REG).  Power-off: SLP_TYP = GUEST_S5_SLP_TYP with SLP_EN in
+ * PM1a_CNT (\_S5_ in the DSDT is Package(){5, 5, 0, 0}). */
+#define GUEST_RESET_PORT 0xcf9
+#define GUEST_RESET_VALUE 0x06
+#define GUEST_S5_SLP_TYP 5
+
+#define ACPI_BUILD_MAX_CPUS 64
+
+struct acpi_build_cfg {
+	uint64_t base;		/* area in guest RAM: 64-byte aligned, */
+	uint64_t size;		/* and below 4 GiB (32-bit RSDT/FADT fields) */
+	unsigned ncpus;		/* 1..ACPI_BUILD_MAX_CPUS; APIC IDs 0..n-1 */
+	uint16_t pm_base;	/* 0: GUEST_PM_BASE_DEFAULT */
+	bool legacy_pic;	/* MADT PCAT_COMPAT: the guest has two 8259s */
+	/* 0, or where a copy of the RSDP goes for guests that scan the BIOS
+	 * area for it: 16-byte aligned in [0xe0000, 0x100000). */
+	uint64_t rsdp_copy;
+};
+
+/* Where each table went (guest-physical). */
+struct acpi_build_out {
+	uint64_t rsdp, rsdt, xsdt, facs, fadt, dsdt, madt;
+	uint64_t end;		/* first byte after the last table */
+};
+
+/* Bytes the tables take for 'ncpus' CPUs (what cfg->size must hold). */
+uint64_t acpi_build_size(unsigned ncpus);
+
+/* Build and store the tables.  0, or -1 with a message in err; a refused
+ * configuration writes nothing (a write callback failing part way may
+ * leave part of the tables written). */
+int acpi_build(const struct guest_mem_ops *mem, const struct acpi_build_cfg *cfg,
+	       struct acpi_build_out *out, char *err, size_t errlen);
+
+#endif

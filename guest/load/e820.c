@@ -1,0 +1,247 @@
+/* A guest's E820 memory map and the block allocator the loaders place
+ * things with; see e820.h. */
+#include "guest/load/e820.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+/* A bound for ram_size that keeps every sum below 2^64 with room to spare
+ * (the VM description allows 64 GiB). */
+#define GUEST_RAM_MAX (1ull << 46)
+
+static int __printf(3, 4) fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint64_t entry_end(const struct e820_entry *e)
+{
+	return e->addr + e->size;
+}
+
+void guest_layout_default(struct guest_layout *l, uint64_t ram_size)
+{
+	uint64_t low_end = MIN(ram_size, GUEST_MMIO_HOLE);
+
+	memset(l, 0, sizeof(*l));
+	l->ram_size = ram_size;
+	if (low_end >= GUEST_BIOS_END + GUEST_ACPI_DEFAULT_SIZE) {
+		l->acpi_base = ALIGN_DOWN(low_end, PAGE_SIZE) - GUEST_ACPI_DEFAULT_SIZE;
+		l->acpi_size = GUEST_ACPI_DEFAULT_SIZE;
+	}
+}
+
+/* Append [addr, addr + size) unless it is empty. */
+static void add(struct e820_map *m, uint64_t addr, uint64_t size, uint32_t type)
+{
+	if (size && m->n < E820_MAX_ENTRIES)
+		m->e[m->n++] = (struct e820_entry){ addr, size, type };
+}
+
+static int check_layout(const struct guest_layout *l, uint64_t low_max,
+			char *err, size_t errlen)
+{
+	if (l->ram_size < GUEST_BIOS_END || l->ram_size > GUEST_RAM_MAX ||
+	    !IS_ALIGNED(l->ram_size, PAGE_SIZE))
+		return fail(err, errlen,
+			    "e820: RAM size 0x%llx is not a multiple of 4 KiB from 1 MiB to 64 TiB",
+			    (unsigned long long)l->ram_size);
+	if (low_max < GUEST_BIOS_END || low_max > GUEST_MMIO_HOLE ||
+	    !IS_ALIGNED(low_max, PAGE_SIZE))
+		return fail(err, errlen,
+			    "e820: low RAM limit 0x%llx is not a page boundary from 1 MiB to 0x%llx",
+			    (unsigned long long)low_max, GUEST_MMIO_HOLE);
+	return 0;
+}
+
+static int check_acpi(const struct guest_layout *l, uint64_t low_end,
+		      char *err, size_t errlen)
+{
+	if (!l->acpi_size)
+		return 0;
+	if (!IS_ALIGNED(l->acpi_base, PAGE_SIZE) ||
+	    !IS_ALIGNED(l->acpi_size, PAGE_SIZE) || l->acpi_base < GUEST_BIOS_END ||
+	    l->acpi_base >= low_end || l->acpi_size > low_end - l->acpi_base)
+		return fail(err, errlen,
+			    "e820: ACPI area [0x%llx, +0x%llx) is not page-aligned inside low RAM [1 MiB, 0x%llx)",
+			    (unsigned long long)l->acpi_base,
+			    (unsigned long long)l->acpi_size,
+			    (unsigned long long)low_end);
+	return 0;
+}
+
+int e820_build(const struct guest_layout *l, struct e820_map *m, char *err,
+	       size_t errlen)
+{
+	uint64_t low_max = l->low_ram_max ? l->low_ram_max : GUEST_MMIO_HOLE;
+	uint64_t low_end, high;
+
+	memset(m, 0, sizeof(*m));
+	if (check_layout(l, low_max, err, errlen))
+		return -1;
+	low_end = MIN(l->ram_size, low_max);
+	high = l->ram_size - low_end;
+	if (check_acpi(l, low_end, err, errlen))
+		return -1;
+
+	add(m, 0, GUEST_CONV_END, E820_RAM);
+	add(m, GUEST_CONV_END, GUEST_BIOS_END - GUEST_CONV_END, E820_RESERVED);
+	if (l->acpi_size) {
+		uint64_t acpi_end = l->acpi_base + l->acpi_size;
+
+		add(m, GUEST_BIOS_END, l->acpi_base - GUEST_BIOS_END, E820_RAM);
+		add(m, l->acpi_base, l->acpi_size, E820_ACPI);
+		add(m, acpi_end, low_end - acpi_end, E820_RAM);
+	} else {
+		add(m, GUEST_BIOS_END, low_end - GUEST_BIOS_END, E820_RAM);
+	}
+	add(m, GUEST_MMIO_HOLE, GUEST_4G - GUEST_MMIO_HOLE, E820_RESERVED);
+	add(m, GUEST_4G, high, E820_RAM);
+	m->low_ram_end = low_end;
+	m->high_ram_end = high ? GUEST_4G + high : 0;
+	return e820_check(m, err, errlen);
+}
+
+int e820_check(const struct e820_map *m, char *err, size_t errlen)
+{
+	if (m->n == 0 || m->n > E820_MAX_ENTRIES)
+		return fail(err, errlen, "e820: %u entries (1 to %u allowed)",
+			    m->n, E820_MAX_ENTRIES);
+	for (unsigned i = 0; i < m->n; i++) {
+		const struct e820_entry *e = &m->e[i];
+
+		if (!e->size || e->size > UINT64_MAX - e->addr)
+			return fail(err, errlen,
+				    "e820: entry %u [0x%llx, +0x%llx) is empty or wraps",
+				    i, (unsigned long long)e->addr,
+				    (unsigned long long)e->size);
+		if (e->type < E820_RAM || e->type > E820_UNUSABLE)
+			return fail(err, errlen, "e820: entry %u has unknown type %u",
+				    i, e->type);
+		if (i && e->addr < entry_end(&m->e[i - 1]))
+			return fail(err, errlen,
+				    "e820: entry %u at 0x%llx overlaps or precedes entry %u",
+				    i, (unsigned long long)e->addr, i - 1);
+	}
+	return 0;
+}
+
+static const struct e820_entry *ram_at(const struct e820_map *m, uint64_t addr)
+{
+	for (unsigned i = 0; i < m->n && i < E820_MAX_ENTRIES; i++) {
+		const struct e820_entry *e = &m->e[i];
+
+		if (e->type == E820_RAM && addr >= e->addr &&
+		    addr - e->addr < e->size)
+			return e;
+	}
+	return NULL;
+}
+
+bool e820_is_ram(const struct e820_map *m, uint64_t addr, uint64_t len)
+{
+	const struct e820_entry *e = ram_at(m, addr);
+
+	return e && len && len <= entry_end(e) - addr;
+}
+
+uint64_t e820_ram_run(const struct e820_map *m, uint64_t addr)
+{
+	const struct e820_entry *e = ram_at(m, addr);
+	uint64_t end;
+
+	if (!e)
+		return 0;
+	end = entry_end(e);
+	while ((e = ram_at(m, end)) != NULL)
+		end = entry_end(e);
+	return end - addr;
+}
+
+/* The first avoided range that overlaps [a, a + size), or NULL. */
+static const struct e820_range *clash(const struct e820_find_req *r,
+				      uint64_t a)
+{
+	for (unsigned i = 0; i < r->navoid; i++) {
+		const struct e820_range *v = &r->avoid[i];
+
+		if (v->start < v->end && v->start < a + r->size && a < v->end)
+			return v;
+	}
+	return NULL;
+}
+
+/* Within [lo, hi), which holds at least r->size bytes.  Each step moves
+ * the candidate strictly past the range it hit, so the loops end. */
+static uint64_t find_in(const struct e820_find_req *r, uint64_t align,
+			uint64_t lo, uint64_t hi)
+{
+	const struct e820_range *v;
+	uint64_t a;
+
+	if (r->top_down) {
+		a = ALIGN_DOWN(hi - r->size, align);
+		while (a >= lo) {
+			v = clash(r, a);
+			if (!v)
+				return a;
+			if (v->start < r->size)
+				break;
+			a = ALIGN_DOWN(v->start - r->size, align);
+		}
+		return E820_NOT_FOUND;
+	}
+	if (lo > UINT64_MAX - align)
+		return E820_NOT_FOUND;
+	a = ALIGN_UP(lo, align);
+	while (a <= hi - r->size) {
+		v = clash(r, a);
+		if (!v)
+			return a;
+		if (v->end > UINT64_MAX - align)
+			break;
+		a = ALIGN_UP(v->end, align);
+	}
+	return E820_NOT_FOUND;
+}
+
+uint64_t e820_find(const struct e820_map *m, const struct e820_find_req *r)
+{
+	uint64_t align = r->align > 1 ? r->align : 1;
+	unsigned n = MIN(m->n, (unsigned)E820_MAX_ENTRIES);
+
+	if (!r->size || (align & (align - 1)))
+		return E820_NOT_FOUND;
+	for (unsigned k = 0; k < n; k++) {
+		const struct e820_entry *e = &m->e[r->top_down ? n - 1 - k : k];
+		uint64_t lo = MAX(e->addr, r->min), hi = entry_end(e), a;
+
+		if (r->max_end)
+			hi = MIN(hi, r->max_end);
+		if (e->type != E820_RAM || lo >= hi || hi - lo < r->size)
+			continue;
+		a = find_in(r, align, lo, hi);
+		if (a != E820_NOT_FOUND)
+			return a;
+	}
+	return E820_NOT_FOUND;
+}
+
+int guest_mem_zero(const struct guest_mem_ops *ops, uint64_t gpa, uint64_t len)
+{
+	static const uint8_t zeros[PAGE_SIZE];
+
+	while (len) {
+		size_t n = (size_t)MIN(len, (uint64_t)sizeof(zeros));
+
+		if (ops->write(ops->ctx, gpa, zeros, n) < 0)
+			return -1;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
