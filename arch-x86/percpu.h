@@ -25,7 +25,7 @@ struct percpu {
 	/* VT-x state of this CPU. */
 	paddr_t vmxon_region;
 	bool vmx_on;
-	struct vcpu *current; /* vCPU whose VMCS is loaded, or NULL */
+	struct hw_vcpu *current; /* vCPU whose VMCS is loaded, or NULL */
 	/* Set by interrupt handlers, consumed by the vCPU run loop. */
 	volatile bool need_resched; /* a kick IPI arrived */
 	volatile bool slice_over;   /* the LAPIC timer ended the slice */

@@ -4,6 +4,8 @@
 #include "guest/vpc/console_in.h"
 #include "guest/config/config.h"
 #include "guest/vm/vm.h"
+#include "guest/vpc/passthru.h"
+#include "guest/exit/emulate.h"
 #include "sched/sched.h"
 #include "arch-x86/cpu.h"
 #include "mm/heap.h"
@@ -86,16 +88,16 @@ static void print_exit_stats(const struct vm *vm)
 	int n = 0;
 	uint64_t total = 0;
 
-	for (unsigned r = 0; r < EXIT_REASON_MAX; r++)
+	for (unsigned r = 0; r < HW_EXIT_REASONS; r++)
 		total += vm_exit_count(vm, r);
 	n = snprintf(line, sizeof(line), "vm %s: %lu exits", vm->name, total);
-	for (unsigned r = 0; r < EXIT_REASON_MAX && n < (int)sizeof(line) - 32; r++) {
+	for (unsigned r = 0; r < HW_EXIT_REASONS && n < (int)sizeof(line) - 32; r++) {
 		uint64_t c = vm_exit_count(vm, r);
 
 		if (c)
 			n += snprintf(line + n, sizeof(line) - n, "%s %s=%lu",
 				      n && line[n - 1] == 's' ? ":" : "",
-				      vmx_exit_reason_name(r), c);
+				      hw_exit_reason_name(r), c);
 	}
 	pr_info("%s\n", line);
 }
@@ -103,13 +105,27 @@ static void print_exit_stats(const struct vm *vm)
 static void print_vcpu_exits(const struct vcpu *v)
 {
 	char line[EXIT_LINE_MAX];
-	int n = snprintf(line, sizeof(line), "vcpu %s/%u: exits", v->vm->name, v->id);
+	vcpu_format_exits(v, line, sizeof(line));
+	pr_info("vcpu %s/%u: exits%s\n", v->vm->name, v->id, line);
+}
 
-	for (unsigned r = 0; r < EXIT_REASON_MAX && n < (int)sizeof(line) - 32; r++)
-		if (v->exit_count[r])
-			n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
-				      vmx_exit_reason_name(r), v->exit_count[r]);
-	pr_info("%s\n", line);
+/* Per-call statistics from the hypercall table's names (only calls that
+ * were made; nothing when there were none). */
+static void print_vcpu_hypercalls(const struct vcpu *v)
+{
+	char line[EXIT_LINE_MAX];
+	int n = snprintf(line, sizeof(line), "vcpu %s/%u: hypercalls", v->vm->name, v->id);
+	bool any = false;
+
+	for (unsigned nr = 0; nr < HC_NR_CALLS && n < (int)sizeof(line) - 32; nr++) {
+		if (!v->hc_count[nr] || !hypercall_name(nr))
+			continue;
+		n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
+			      hypercall_name(nr), v->hc_count[nr]);
+		any = true;
+	}
+	if (any)
+		pr_info("%s\n", line);
 }
 
 /* Create one VM; false when it could not be started (reported). */
@@ -171,6 +187,7 @@ static bool check_one(unsigned idx, bool created)
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		sched_print_vcpu(&vm->vcpu[i]);
 		print_vcpu_exits(&vm->vcpu[i]);
+		print_vcpu_hypercalls(&vm->vcpu[i]);
 	}
 	if (cfg->has_expect_exit) {
 		ok = vm->state == VM_EXITED && (uint32_t)vm->exit_code == cfg->expect_exit;

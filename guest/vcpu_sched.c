@@ -3,6 +3,7 @@
 #include "sched/sched.h"
 #include "sched/sched_core.h"
 #include "guest/vm/vm.h"
+#include "guest/vcpu_run.h"
 #include "guest/vpc/vplat.h"
 #include "guest/vpc/console_in.h"
 #include "arch-x86/cpu.h"
@@ -75,7 +76,7 @@ int sched_setup(const char *policy, uint64_t slice_tsc, unsigned ncpus)
 	idle_poll = slice_tsc;
 	pr_info("sched: policy %s, time slice %lu TSC ticks, %u pCPU(s), preemption by %s\n",
 		sched_policy_name(), slice_tsc, ncpus,
-		vmx_has_preemption_timer() ? "VMX-preemption timer" : "LAPIC timer");
+		hw_has_exit_timer() ? "VMX-preemption timer" : "LAPIC timer");
 	return 0;
 }
 
@@ -120,31 +121,13 @@ bool vcpu_sched_should_yield(struct vcpu *v)
 	return sched_should_preempt(this_cpu()->cpu_id);
 }
 
-void vcpu_raise_irq(struct vcpu *v, uint8_t vector)
-{
-	virq_set_post(&v->virq, vector);
-	vcpu_kick(v);
-}
-
-void vcpu_kick(struct vcpu *v)
-{
-	unsigned cpu;
-
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
-	sched_wake(&v->se);
-	/* Running elsewhere: make it exit so the vector goes in now. */
-	cpu = READ_ONCE(v->se.cpu);
-	if (READ_ONCE(v->se.state) == SCHED_RUNNING && cpu != this_cpu()->cpu_id)
-		smp_kick(cpu);
-}
-
 static enum sched_state run(unsigned cpu, struct sched_entity *se)
 {
 	struct vcpu *v = se->owner;
 
 	if (v->state == VCPU_STOPPED || vm_is_over(v->vm))
 		return SCHED_STOPPED;
-	vmx_vcpu_run(v, sched_slice(cpu, se));
+	vcpu_run(v, sched_slice(cpu, se));
 	switch (v->state) {
 	case VCPU_BLOCKED:
 		return SCHED_BLOCKED;
@@ -222,7 +205,7 @@ void sched_print_vcpu(struct vcpu *v)
 	uint64_t exits = 0;
 
 	sched_entity_get_stats(&v->se, &st);
-	for (unsigned r = 0; r < EXIT_REASON_MAX; r++)
+	for (unsigned r = 0; r < HW_EXIT_REASONS; r++)
 		exits += v->exit_count[r];
 	pr_info("sched: vcpu %s/%u: run %lu tsc, %lu runs, %lu migrations, %lu wakeups, %lu exits, pcpus %#lx\n",
 		v->vm->name, v->id, st.run_ticks, st.runs, st.migrations,

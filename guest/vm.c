@@ -1,10 +1,13 @@
-/* VM objects: creation from a description, guest RAM, ending a VM. */
+/* The life of a VM: creation from a description, guest RAM, guest
+ * resets and power-off, destruction. */
 #include "guest/vm/vm.h"
 #include "guest/load/loader.h"
 #include "guest/exit/emulate.h"
 #include "guest/load/pc_boot.h"
 #include "guest/vpc/vplat.h"
-#include "vmx/caps.h"
+#include "guest/vpc/apicv.h"
+#include "guest/vpc/passthru.h"
+#include "guest/dev/vlapic.h"
 #include "arch-x86/regs.h"
 #include "arch-x86/fpu.h"
 #include "mm/frame.h"
@@ -81,6 +84,14 @@ fail:
 	return -1;
 }
 
+/* The VM ended (vm_exit, vm_stop in guest/vm/vm.c): its devices go back
+ * to the host, the scheduler stops its vCPUs. */
+static void vm_ended(struct vm *vm)
+{
+	passthru_detach(vm);
+	sched_vm_ended(vm);
+}
+
 int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	      const struct vm_image *img)
 {
@@ -99,11 +110,10 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	vm->nr_vcpus = cfg->vcpus;
 	gmem_init(&vm->mem);
 
-	if (ept_config_from_cap(vmx_caps.ept_vpid, &ecfg) < 0) {
+	if (hw_ept_config(&ecfg) < 0) {
 		pr_err("vm %s: EPT capabilities unusable\n", vm->name);
 		return -1;
 	}
-	ecfg.invept = vmx_invept_single;
 	if (ept_create(&vm->ept, &ecfg) < 0) {
 		pr_err("vm %s: no memory for EPT tables\n", vm->name);
 		return -1;
@@ -114,10 +124,14 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		pr_err("vm %s: building the EPT failed\n", vm->name);
 		goto fail_ram;
 	}
-	if (vmx_vm_init(vm) < 0) {
-		pr_err("vm %s: no memory for MSR/I/O bitmaps\n", vm->name);
+	vm->hw = hw_vm_create(vm->name, &vm->ept,
+			      cfg->platform ? VLAPIC_BASE_DEFAULT : 0);
+	if (!vm->hw)
 		goto fail_ram;
-	}
+	vm->apicv = hw_vm_apicv(vm->hw);
+	if (vm->apicv)
+		apicv_vm_setup(vm);
+	vm->ended = vm_ended;
 	guest_msr_setup(vm);
 	guest_io_setup(vm);
 	if (cfg->platform && vplat_create(vm) < 0)
@@ -143,7 +157,8 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		loader_initial_state(vm, i, &st);
 		if (cfg->fault_inject == FAULT_BAD_GUEST_STATE)
 			st.rflags &= ~(uint64_t)RFLAGS_FIXED;
-		if (vmx_vcpu_init(v, &st) < 0)
+		v->hw = hw_vcpu_create(vm->hw, i, &st);
+		if (!v->hw)
 			goto fail_vcpus;
 		v->state = VCPU_RUNNABLE;
 	}
@@ -153,14 +168,16 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 
 fail_vcpus:
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-		vmx_vcpu_destroy(&vm->vcpu[i]);
+		hw_vcpu_destroy(vm->vcpu[i].hw);
+		vm->vcpu[i].hw = NULL;
 		if (vm->vcpu[i].fpu_area)
 			frame_free(vm->vcpu[i].fpu_area);
 	}
 fail_vmx:
 	passthru_detach(vm);
 	vplat_destroy(vm);
-	vmx_vm_destroy(vm);
+	hw_vm_destroy(vm->hw);
+	vm->hw = NULL;
 fail_ram:
 	free_ram(vm);
 fail_ept:
@@ -172,106 +189,16 @@ void vm_destroy(struct vm *vm)
 {
 	passthru_detach(vm);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-		vmx_vcpu_destroy(&vm->vcpu[i]);
+		hw_vcpu_destroy(vm->vcpu[i].hw);
+		vm->vcpu[i].hw = NULL;
 		if (vm->vcpu[i].fpu_area)
 			frame_free(vm->vcpu[i].fpu_area);
 	}
 	vplat_destroy(vm);
-	vmx_vm_destroy(vm);
+	hw_vm_destroy(vm->hw);
+	vm->hw = NULL;
 	ept_destroy(&vm->ept);
 	free_ram(vm);
-}
-
-uint64_t vm_exit_count(const struct vm *vm, unsigned reason)
-{
-	uint64_t n = 0;
-
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		n += READ_ONCE(vm->vcpu[i].exit_count[reason]);
-	return n;
-}
-
-static void console_flush_locked(struct vm *vm);
-
-/* The first end wins; later ones (another vCPU faulting meanwhile) are
- * dropped.  Returns false if the VM had already ended. */
-static bool vm_end(struct vm *vm, enum vm_state state, int code)
-{
-	spin_lock(&vm->lock);
-	if (vm_is_over(vm)) {
-		spin_unlock(&vm->lock);
-		return false;
-	}
-	console_flush_locked(vm);
-	vm->exit_code = code;
-	__atomic_store_n(&vm->state, state, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
-	return true;
-}
-
-void vm_exit(struct vm *vm, int code)
-{
-	if (!vm_end(vm, VM_EXITED, code))
-		return;
-	pr_info("vm %s: exited with code %d\n", vm->name, code);
-	passthru_detach(vm);
-	sched_vm_ended(vm);
-}
-
-void vm_stop(struct vm *vm, const char *fmt, ...)
-{
-	char reason[sizeof(vm->stop_reason)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (!vm_end(vm, VM_STOPPED, -1))
-		return;
-	memcpy(vm->stop_reason, reason, sizeof(reason));
-	pr_err("vm %s: stopped: %s\n", vm->name, vm->stop_reason);
-	passthru_detach(vm);
-	sched_vm_ended(vm);
-}
-
-static void console_flush_locked(struct vm *vm)
-{
-	struct vm_console_buf *c = &vm->console;
-
-	if (!c->len)
-		return;
-	pr_info("[%s] %.*s\n", vm->name, (int)c->len, c->line);
-	c->len = 0;
-}
-
-void vm_console_flush(struct vm *vm)
-{
-	spin_lock(&vm->lock);
-	console_flush_locked(vm);
-	spin_unlock(&vm->lock);
-}
-
-/* One line buffer per VM, shared by its vCPUs under vm->lock. */
-void vm_console_put(struct vm *vm, char c)
-{
-	struct vm_console_buf *b = &vm->console;
-
-	if (vm->cfg->console == CONSOLE_NONE || c == '\r')
-		return;
-	spin_lock(&vm->lock);
-	if (c == '\n') {
-		if (!b->len)
-			pr_info("[%s] \n", vm->name);
-		console_flush_locked(vm);
-	} else {
-		/* Show control bytes harmlessly rather than passing them on. */
-		if ((unsigned char)c < 0x20 && c != '\t')
-			c = '?';
-		b->line[b->len++] = c;
-		if (b->len == sizeof(b->line))
-			console_flush_locked(vm);
-	}
-	spin_unlock(&vm->lock);
 }
 
 /* Power-on state for every vCPU, applied by each at its next run

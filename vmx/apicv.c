@@ -3,7 +3,8 @@
  * Per VM: one APIC-access page, mapped in the EPT at the LAPIC base; the
  * CPU recognises guest accesses to it and reads or writes the current
  * vCPU's virtual-APIC page instead, or exits.  Per vCPU: the
- * virtual-APIC page (guest/dev/vlapic_page.c fills it and reads it back).
+ * virtual-APIC page (guest/ fills it and reads it back through
+ * hw_vcpu_vapic() and hw_vcpu_apicv_sync()).
  * xAPIC mode uses "virtualize APIC accesses", x2APIC mode "virtualize
  * x2APIC mode" with an MSR bitmap that lets register reads through; the
  * two controls exclude each other, so a vCPU switches when its guest
@@ -22,7 +23,6 @@
 #include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_ops.h"
-#include "guest/vpc/vplat.h"
 #include "arch-x86/regs.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
@@ -54,64 +54,51 @@ static const char *missing_control(void)
 	return NULL;
 }
 
-/* x2APIC mode: reads of the registers kept in the page pass, writes exit
- * but for TPR and EOI, which the CPU virtualizes (SDM "Virtualizing
- * MSR-Based APIC Accesses").  SELF IPI writes exit too: the vLAPIC takes
- * them like any other IPI.  A write let through without "virtualize
- * x2APIC mode" would reach the host's LAPIC: this bitmap is only ever
- * used together with that control (set_mode()). */
-static void open_x2apic_msrs(paddr_t bitmap)
-{
-	for (uint32_t msr = VLAPIC_MSR_X2APIC_FIRST; msr <= VLAPIC_MSR_X2APIC_LAST; msr++)
-		vmx_msr_bitmap_set(bitmap, msr, !vlapic_page_x2apic_readable(msr),
-				   msr != VLAPIC_MSR_X2APIC_FIRST + (APIC_REG_TPR >> 4) &&
-				   msr != VLAPIC_MSR_X2APIC_FIRST + (APIC_REG_EOI >> 4));
-}
-
-int vmx_apicv_vm_init(struct vm *vm)
+int vmx_apicv_vm_init(struct hw_vm *hvm, gpa_t lapic_gpa)
 {
 	const char *why;
 
-	if (!vm->cfg->platform)
+	if (!lapic_gpa)
 		return 0;
 	why = apicv_wanted ? missing_control() : NULL;
 	if (!apicv_wanted || why) {
-		pr_info("vm %s: LAPIC: emulated (%s%s)\n", vm->name,
+		pr_info("vm %s: LAPIC: emulated (%s%s)\n", hvm->name,
 			why ? "the CPU lacks " : "apicv=off", why ? why : "");
 		return 0;
 	}
-	vm->apic_access_page = frame_zalloc();
-	vm->msr_bitmap_x2apic = frame_alloc();
-	if (!vm->apic_access_page || !vm->msr_bitmap_x2apic)
+	hvm->apic_access_page = frame_zalloc();
+	hvm->msr_bitmap_x2apic = frame_alloc();
+	if (!hvm->apic_access_page || !hvm->msr_bitmap_x2apic)
 		goto fail;
 	/* The VM's bitmap as it is now (everything trapped); later changes
-	 * reach both (vmx_msr_intercept). */
-	memcpy(phys_to_virt(vm->msr_bitmap_x2apic), phys_to_virt(vm->msr_bitmap),
+	 * reach both (hw_vm_msr_intercept); guest/ opens the x2APIC
+	 * registers of this one (hw_vm_x2apic_msr_intercept). */
+	memcpy(phys_to_virt(hvm->msr_bitmap_x2apic), phys_to_virt(hvm->msr_bitmap),
 	       PAGE_SIZE);
-	open_x2apic_msrs(vm->msr_bitmap_x2apic);
 	/* Never fetched from: an instruction fetch there stays an EPT
 	 * violation, as without APIC virtualization. */
-	if (ept_map(&vm->ept, VLAPIC_BASE_DEFAULT, vm->apic_access_page, PAGE_SIZE,
+	if (ept_map(hvm->ept, lapic_gpa, hvm->apic_access_page, PAGE_SIZE,
 		    EPT_R | EPT_W, EPT_MT_WB) < 0)
 		goto fail;
-	vm->apicv = true;
+	hvm->apicv = true;
+	hvm->lapic_gpa = lapic_gpa;
 	pr_info("vm %s: LAPIC: APIC-register virtualization + virtual-interrupt delivery\n",
-		vm->name);
+		hvm->name);
 	return 0;
 fail:
-	vmx_apicv_vm_destroy(vm);
+	vmx_apicv_vm_destroy(hvm);
 	return -1;
 }
 
 /* The EPT is destroyed after this; no vCPU runs any more. */
-void vmx_apicv_vm_destroy(struct vm *vm)
+void vmx_apicv_vm_destroy(struct hw_vm *hvm)
 {
-	if (vm->apic_access_page)
-		frame_free(vm->apic_access_page);
-	if (vm->msr_bitmap_x2apic)
-		frame_free(vm->msr_bitmap_x2apic);
-	vm->apic_access_page = vm->msr_bitmap_x2apic = 0;
-	vm->apicv = false;
+	if (hvm->apic_access_page)
+		frame_free(hvm->apic_access_page);
+	if (hvm->msr_bitmap_x2apic)
+		frame_free(hvm->msr_bitmap_x2apic);
+	hvm->apic_access_page = hvm->msr_bitmap_x2apic = 0;
+	hvm->apicv = false;
 }
 
 static void write_eoi_exit(unsigned i, uint64_t bits)
@@ -137,16 +124,14 @@ static void write_eoi_exit(unsigned i, uint64_t bits)
  * exiting (always on here).  TPR
  * threshold is unused with virtual-interrupt delivery.  CR8 accesses go
  * to the TPR shadow instead of exiting where the CPU allows it. */
-bool vmx_apicv_vcpu_init(struct vcpu *v)
+bool vmx_apicv_vcpu_init(struct hw_vcpu *x)
 {
-	struct vmx_vcpu *x = &v->vmx;
-
-	if (!v->vm->apicv)
+	if (!x->vm->apicv)
 		return true;
 	x->vapic_page = frame_zalloc();
 	if (!x->vapic_page) {
 		pr_err("vm %s: no memory for the virtual-APIC page of vCPU %u\n",
-		       v->vm->name, v->id);
+		       x->vm->name, x->id);
 		return false;
 	}
 	x->vapic = phys_to_virt(x->vapic_page);
@@ -161,7 +146,7 @@ bool vmx_apicv_vcpu_init(struct vcpu *v)
 	vmcs_write32(PROC_BASED_CTLS, x->proc);
 	vmcs_write32(SECONDARY_PROC_BASED_CTLS, x->proc2);
 	vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, x->vapic_page);
-	vmcs_write64(APIC_ACCESS_ADDR, v->vm->apic_access_page);
+	vmcs_write64(APIC_ACCESS_ADDR, x->vm->apic_access_page);
 	vmcs_write32(TPR_THRESHOLD, 0);
 	vmcs_write16(GUEST_INTR_STATUS, 0);
 	for (unsigned i = 0; i < 4; i++) {
@@ -171,14 +156,14 @@ bool vmx_apicv_vcpu_init(struct vcpu *v)
 	return true;
 }
 
-void vmx_apicv_vcpu_destroy(struct vcpu *v)
+void vmx_apicv_vcpu_destroy(struct hw_vcpu *x)
 {
-	if (v->vmx.vapic_page)
-		frame_free(v->vmx.vapic_page);
-	v->vmx.vapic_page = 0;
-	v->vmx.vapic = NULL;
-	v->vmx.apicv = false;
-	v->vmx.exit_result = VMX_RUN_EXIT;
+	if (x->vapic_page)
+		frame_free(x->vapic_page);
+	x->vapic_page = 0;
+	x->vapic = NULL;
+	x->apicv = false;
+	x->exit_result = VMX_RUN_EXIT;
 }
 
 /* xAPIC <-> x2APIC: the access-page control and the MSR bitmap change
@@ -186,9 +171,8 @@ void vmx_apicv_vcpu_destroy(struct vcpu *v)
  * dropped (SDM "Issues Pertaining to Page Size and TLB Management"), so
  * that 0xfee00000 is the APIC again and not the page behind it.  (The
  * EPT maps that page with a 4-KiB page, as the same section asks.) */
-static void set_mode(struct vcpu *v, bool x2apic)
+static void set_mode(struct hw_vcpu *x, bool x2apic)
 {
-	struct vmx_vcpu *x = &v->vmx;
 
 	if (x->apicv_x2apic == x2apic)
 		return;
@@ -196,86 +180,27 @@ static void set_mode(struct vcpu *v, bool x2apic)
 	x->proc2 &= ~(uint32_t)(PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC);
 	x->proc2 |= x2apic ? PROC2_VIRT_X2APIC : PROC2_VIRT_APIC_ACCESS;
 	vmcs_write32(SECONDARY_PROC_BASED_CTLS, x->proc2);
-	vmcs_write64(MSR_BITMAP, x2apic ? v->vm->msr_bitmap_x2apic : v->vm->msr_bitmap);
+	vmcs_write64(MSR_BITMAP, x2apic ? x->vm->msr_bitmap_x2apic : x->vm->msr_bitmap);
 	invvpid(INVVPID_SINGLE_CONTEXT, x->vpid, 0);
-	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&v->vm->ept));
+	invept(INVEPT_SINGLE_CONTEXT, ept_eptp(x->vm->ept));
 }
 
-/* Bochs 2.7 delivers a virtual interrupt the CPU has recognized even
- * with RFLAGS.IF = 0 when a host interrupt (a kick) arrives at the same
- * instruction boundary: the guest takes an interrupt inside a section it
- * runs with interrupts off, and deadlocks on a lock that section holds.
- * Two things keep the CPU from recognizing one while IF may be 0 (with
- * no cost to correctness on hardware that follows the SDM):
- *  - entering with IF = 0, interrupt-window exiting goes on: while it is
- *    on the CPU recognizes no virtual interrupt at all (SDM "Evaluation
- *    of Pending Virtual Interrupts"), and the window exit comes as soon
- *    as the guest can take interrupts again;
- *  - a virtual EOI (in a handler, IF = 0) that could let a further
- *    requested vector through exits, so that its entry sees IF = 0.
- * What remains is a guest's own self-IPI or TPR write with IF = 0 and
- * no exit since it cleared IF.  Returns true when the interrupt window
- * must be on. */
-bool vmx_apicv_load(struct vcpu *v)
+uint32_t *hw_vcpu_vapic(struct hw_vcpu *x)
 {
-	struct vmx_vcpu *x = &v->vmx;
-	struct vlapic *l = vcpu_vlapic(v);
-	struct vlapic_page_status st;
+	return x->vapic;
+}
 
-	set_mode(v, vlapic_x2apic(l));
-	vlapic_page_load(l, x->vapic, &st);
-	vmcs_write16(GUEST_INTR_STATUS, (uint16_t)st.svi << 8 | st.rvi);
+/* The vLAPIC's state as guest/ put it into the page: the mode, RVI/SVI
+ * and the EOI-exit bitmap, each written only when it changed. */
+void hw_vcpu_apicv_sync(struct hw_vcpu *x, bool x2apic, uint16_t intr_status,
+			const uint64_t eoi_exit[4])
+{
+	set_mode(x, x2apic);
+	vmcs_write16(GUEST_INTR_STATUS, intr_status);
 	for (unsigned i = 0; i < 4; i++) {
-		uint64_t bits = st.level[i] | st.unblock[i];
-
-		if (bits != x->eoi_exit[i]) {
-			x->eoi_exit[i] = bits;
-			write_eoi_exit(i, bits);
+		if (eoi_exit[i] != x->eoi_exit[i]) {
+			x->eoi_exit[i] = eoi_exit[i];
+			write_eoi_exit(i, eoi_exit[i]);
 		}
 	}
-	return !(vmcs_readn(GUEST_RFLAGS) & RFLAGS_IF);
-}
-
-/* Vectors the CPU did not deliver come back to the vLAPIC: the next entry
- * must hand them over again. */
-void vmx_apicv_store(struct vcpu *v)
-{
-	if (vlapic_page_store(vcpu_vlapic(v), v->vmx.vapic))
-		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
-}
-
-/* A register that is not virtualized (TMCCT, APR, PPR, an access that is
- * not within bytes 3:0 of a register): emulated like an access to an
- * unmapped LAPIC page.  Accesses by the CPU itself (page walks, event
- * delivery) or instruction fetches there are not. */
-enum vcpu_action vmx_apicv_access_exit(struct vcpu *v)
-{
-	uint64_t q = vmcs_readn(EXIT_QUALIFICATION);
-	unsigned type = APICQ_TYPE(q);
-
-	if (type != APIC_ACCESS_LINEAR_READ && type != APIC_ACCESS_LINEAR_WRITE) {
-		vm_stop(v->vm, "access of type %u to the LAPIC page (offset %#x) at RIP %#lx is not emulated",
-			type, APICQ_OFFSET(q), vmcs_readn(GUEST_RIP));
-		return ACT_KILL_VM;
-	}
-	return vplat_mmio(v, VLAPIC_BASE_DEFAULT + APICQ_OFFSET(q),
-			  type == APIC_ACCESS_LINEAR_WRITE);
-}
-
-/* Trap-like: the write is in the page, RIP past the instruction. */
-enum vcpu_action vmx_apicv_write_exit(struct vcpu *v)
-{
-	vlapic_page_write(vcpu_vlapic(v), v->vmx.vapic,
-			  APICQ_OFFSET(vmcs_readn(EXIT_QUALIFICATION)));
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
-	return ACT_RESUME;
-}
-
-/* Trap-like: the CPU has retired the vector from ISR already.  Not only
- * level-triggered vectors come here (see vmx_apicv_load()). */
-enum vcpu_action vmx_apicv_eoi_exit(struct vcpu *v)
-{
-	vlapic_eoi_vector(vcpu_vlapic(v), EOIQ_VECTOR(vmcs_readn(EXIT_QUALIFICATION)));
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
-	return ACT_RESUME;
 }

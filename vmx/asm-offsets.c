@@ -27,6 +27,6 @@ void vmx_asm_offsets(void)
 	DEFINE(GR_R14, offsetof(struct guest_regs, r14));
 	DEFINE(GR_R15, offsetof(struct guest_regs, r15));
 	DEFINE(GR_HOST_RSP, offsetof(struct guest_regs, host_rsp));
-	DEFINE(GR_EXIT_RESULT, offsetof(struct vmx_vcpu, exit_result) - offsetof(struct vmx_vcpu, regs));
+	DEFINE(GR_EXIT_RESULT, offsetof(struct hw_vcpu, exit_result) - offsetof(struct hw_vcpu, regs));
 	DEFINE(VMCS_HOST_RSP, HOST_RSP);
 }

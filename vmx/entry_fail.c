@@ -5,57 +5,54 @@
 #include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/exit_reason.h"
-#include "guest/vm/vm.h"
 #include "arch-x86/regs.h"
 #include "lib/printk.h"
 
-void vmx_report_entry_failure(struct vcpu *v, int result, uint32_t reason);
-void vmx_dump_vmcs(struct vcpu *v);
 
 struct state_check {
 	const char *what;
-	bool (*bad)(const struct vcpu *v);
+	bool (*bad)(const struct hw_vcpu *x);
 };
 
-static bool cr0_fixed_bad(const struct vcpu *v)
+static bool cr0_fixed_bad(const struct hw_vcpu *x)
 {
 	uint64_t cr0 = vmcs_readn(GUEST_CR0);
 	uint64_t f0 = vmx_caps.cr0_fixed0 & ~(uint64_t)(CR0_PE | CR0_PG);
 
-	(void)v;
+	(void)x;
 	return (cr0 & f0) != f0 || (cr0 & ~vmx_caps.cr0_fixed1);
 }
 
-static bool cr4_fixed_bad(const struct vcpu *v)
+static bool cr4_fixed_bad(const struct hw_vcpu *x)
 {
 	uint64_t cr4 = vmcs_readn(GUEST_CR4);
 
-	(void)v;
+	(void)x;
 	return (cr4 & vmx_caps.cr4_fixed0) != vmx_caps.cr4_fixed0 ||
 	       (cr4 & ~vmx_caps.cr4_fixed1);
 }
 
-static bool pg_without_pe(const struct vcpu *v)
+static bool pg_without_pe(const struct hw_vcpu *x)
 {
 	uint64_t cr0 = vmcs_readn(GUEST_CR0);
 
-	(void)v;
+	(void)x;
 	return (cr0 & CR0_PG) && !(cr0 & CR0_PE);
 }
 
-static bool rflags_bad(const struct vcpu *v)
+static bool rflags_bad(const struct hw_vcpu *x)
 {
 	uint64_t rf = vmcs_readn(GUEST_RFLAGS);
 
-	(void)v;
+	(void)x;
 	/* Bit 1 must be 1; bits 3, 5, 15 and 63:22 must be 0. */
 	return !(rf & RFLAGS_FIXED) || (rf & (BIT(3) | BIT(5) | BIT(15))) ||
 	       (rf >> 22);
 }
 
-static bool ia32e_mismatch(const struct vcpu *v)
+static bool ia32e_mismatch(const struct hw_vcpu *x)
 {
-	bool ia32e = v->vmx.entry_ctls & ENTRY_IA32E_MODE;
+	bool ia32e = x->entry_ctls & ENTRY_IA32E_MODE;
 	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
 	bool pg = vmcs_readn(GUEST_CR0) & CR0_PG;
 
@@ -63,31 +60,31 @@ static bool ia32e_mismatch(const struct vcpu *v)
 	       (pg && !!(efer & EFER_LME) != !!(efer & EFER_LMA));
 }
 
-static bool cs_l_and_db(const struct vcpu *v)
+static bool cs_l_and_db(const struct hw_vcpu *x)
 {
 	uint32_t ar = vmcs_read32(GUEST_CS_AR);
 
-	(void)v;
+	(void)x;
 	return (ar & SEG_AR_L) && (ar & SEG_AR_DB);
 }
 
-static bool tr_unusable(const struct vcpu *v)
+static bool tr_unusable(const struct hw_vcpu *x)
 {
 	uint32_t ar = vmcs_read32(GUEST_TR_AR);
 
-	(void)v;
+	(void)x;
 	return (ar & SEG_AR_UNUSABLE) || !(ar & SEG_AR_P) || (ar & SEG_AR_S);
 }
 
-static bool link_pointer_bad(const struct vcpu *v)
+static bool link_pointer_bad(const struct hw_vcpu *x)
 {
-	(void)v;
+	(void)x;
 	return vmcs_read64(VMCS_LINK_POINTER) != ~0ULL;
 }
 
-static bool activity_bad(const struct vcpu *v)
+static bool activity_bad(const struct hw_vcpu *x)
 {
-	(void)v;
+	(void)x;
 	return vmcs_read32(GUEST_ACTIVITY_STATE) > 3;
 }
 
@@ -103,7 +100,7 @@ static const struct state_check checks[] = {
 	{ "activity state out of range", activity_bad },
 };
 
-void vmx_dump_vmcs(struct vcpu *v)
+void hw_vcpu_dump(struct hw_vcpu *x)
 {
 	pr_err("  RIP %#lx RSP %#lx RFLAGS %#lx\n", vmcs_readn(GUEST_RIP),
 	       vmcs_readn(GUEST_RSP), vmcs_readn(GUEST_RFLAGS));
@@ -117,45 +114,48 @@ void vmx_dump_vmcs(struct vcpu *v)
 	       vmcs_read16(GUEST_SS_SEL), vmcs_read32(GUEST_SS_AR),
 	       vmcs_read16(GUEST_TR_SEL), vmcs_read32(GUEST_TR_AR));
 	pr_err("  controls: pin %#x proc %#x proc2 %#x exit %#x entry %#x\n",
-	       v->vmx.pin, v->vmx.proc, v->vmx.proc2, v->vmx.exit_ctls,
-	       v->vmx.entry_ctls);
+	       x->pin, x->proc, x->proc2, x->exit_ctls, x->entry_ctls);
 	pr_err("  RAX %#lx RBX %#lx RCX %#lx RDX %#lx RSI %#lx RDI %#lx\n",
-	       v->vmx.regs.rax, v->vmx.regs.rbx, v->vmx.regs.rcx,
-	       v->vmx.regs.rdx, v->vmx.regs.rsi, v->vmx.regs.rdi);
+	       x->regs.rax, x->regs.rbx, x->regs.rcx, x->regs.rdx, x->regs.rsi,
+	       x->regs.rdi);
 }
 
-void vmx_report_entry_failure(struct vcpu *v, int result, uint32_t reason)
+/* The details go to the log; the one line the VM is stopped with goes
+ * into x->fail. */
+void vmx_report_entry_failure(struct hw_vcpu *x, int result, uint32_t reason)
 {
-	struct vm *vm = v->vm;
+	const char *name = x->vm->name;
 	unsigned nbad = 0;
 
 	if (result == VMX_RUN_FAIL_INVALID) {
-		vm_stop(vm, "VM entry failed: VMfailInvalid (no current VMCS)");
+		snprintf(x->fail, sizeof(x->fail),
+			 "VM entry failed: VMfailInvalid (no current VMCS)");
 		return;
 	}
 	if (result == VMX_RUN_FAIL_VALID) {
 		unsigned err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
 		pr_err("vm %s: VM entry failed: VM-instruction error %u (%s)\n",
-		       vm->name, err, vmx_insn_error_name(err));
-		vmx_dump_vmcs(v);
-		vm_stop(vm, "VM entry failed: VM-instruction error %u (%s)", err,
-			vmx_insn_error_name(err));
+		       name, err, vmx_insn_error_name(err));
+		hw_vcpu_dump(x);
+		snprintf(x->fail, sizeof(x->fail),
+			 "VM entry failed: VM-instruction error %u (%s)", err,
+			 vmx_insn_error_name(err));
 		return;
 	}
 	pr_err("vm %s: VM entry failed: exit reason %u (%s), qualification %#lx\n",
-	       vm->name, EXIT_REASON_BASIC(reason),
+	       name, EXIT_REASON_BASIC(reason),
 	       vmx_exit_reason_name(EXIT_REASON_BASIC(reason)),
 	       vmcs_readn(EXIT_QUALIFICATION));
 	for (unsigned i = 0; i < ARRAY_SIZE(checks); i++) {
-		if (checks[i].bad(v)) {
+		if (checks[i].bad(x)) {
 			pr_err("  failing check: %s\n", checks[i].what);
 			nbad++;
 		}
 	}
 	if (!nbad)
 		pr_err("  no failing check identified by the hypervisor's own list\n");
-	vmx_dump_vmcs(v);
-	vm_stop(vm, "VM entry failed: %s",
-		vmx_exit_reason_name(EXIT_REASON_BASIC(reason)));
+	hw_vcpu_dump(x);
+	snprintf(x->fail, sizeof(x->fail), "VM entry failed: %s",
+		 vmx_exit_reason_name(EXIT_REASON_BASIC(reason)));
 }

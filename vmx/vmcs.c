@@ -7,7 +7,7 @@
 #include "vmx/apicv.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/percpu.h"
-#include "guest/vm/vm.h"
+#include "mm/heap.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
 #include "lib/printk.h"
@@ -23,37 +23,49 @@ extern void vmx_exit(void);
 
 static uint16_t next_vpid = 1;
 
-int vmx_vm_init(struct vm *vm)
+void hw_vm_destroy(struct hw_vm *hvm)
 {
-	vm->msr_bitmap = frame_alloc();
-	vm->io_bitmap_a = frame_alloc();
-	vm->io_bitmap_b = frame_alloc();
-	if (!vm->msr_bitmap || !vm->io_bitmap_a || !vm->io_bitmap_b) {
-		vmx_vm_destroy(vm);
-		return -1;
-	}
-	/* Everything traps until guest/ opens what is safe to pass. */
-	memset(phys_to_virt(vm->msr_bitmap), 0xff, PAGE_SIZE);
-	memset(phys_to_virt(vm->io_bitmap_a), 0xff, PAGE_SIZE);
-	memset(phys_to_virt(vm->io_bitmap_b), 0xff, PAGE_SIZE);
-	/* [APICv] the virtual PC's LAPICs, when the CPU can do it. */
-	if (vmx_apicv_vm_init(vm) < 0) {
-		vmx_vm_destroy(vm);
-		return -1;
-	}
-	return 0;
+	if (!hvm)
+		return;
+	vmx_apicv_vm_destroy(hvm); /* [APICv] */
+	if (hvm->msr_bitmap)
+		frame_free(hvm->msr_bitmap);
+	if (hvm->io_bitmap_a)
+		frame_free(hvm->io_bitmap_a);
+	if (hvm->io_bitmap_b)
+		frame_free(hvm->io_bitmap_b);
+	kfree(hvm);
 }
 
-void vmx_vm_destroy(struct vm *vm)
+struct hw_vm *hw_vm_create(const char *name, struct ept *ept, gpa_t lapic_gpa)
 {
-	vmx_apicv_vm_destroy(vm); /* [APICv] */
-	if (vm->msr_bitmap)
-		frame_free(vm->msr_bitmap);
-	if (vm->io_bitmap_a)
-		frame_free(vm->io_bitmap_a);
-	if (vm->io_bitmap_b)
-		frame_free(vm->io_bitmap_b);
-	vm->msr_bitmap = vm->io_bitmap_a = vm->io_bitmap_b = 0;
+	struct hw_vm *hvm = kzalloc(sizeof(*hvm));
+
+	if (!hvm) {
+		pr_err("vm %s: no memory for its VT-x state\n", name);
+		return NULL;
+	}
+	snprintf(hvm->name, sizeof(hvm->name), "%s", name);
+	hvm->ept = ept;
+	hvm->msr_bitmap = frame_alloc();
+	hvm->io_bitmap_a = frame_alloc();
+	hvm->io_bitmap_b = frame_alloc();
+	if (!hvm->msr_bitmap || !hvm->io_bitmap_a || !hvm->io_bitmap_b) {
+		pr_err("vm %s: no memory for its MSR and I/O bitmaps\n", name);
+		hw_vm_destroy(hvm);
+		return NULL;
+	}
+	/* Everything traps until guest/ opens what is safe to pass. */
+	memset(phys_to_virt(hvm->msr_bitmap), 0xff, PAGE_SIZE);
+	memset(phys_to_virt(hvm->io_bitmap_a), 0xff, PAGE_SIZE);
+	memset(phys_to_virt(hvm->io_bitmap_b), 0xff, PAGE_SIZE);
+	/* [APICv] the virtual PC's LAPICs, when the CPU can do it. */
+	if (vmx_apicv_vm_init(hvm, lapic_gpa) < 0) {
+		pr_err("vm %s: no memory for APIC virtualization\n", name);
+		hw_vm_destroy(hvm);
+		return NULL;
+	}
+	return hvm;
 }
 
 static void bitmap_set(uint8_t *map, unsigned bit, bool v)
@@ -85,25 +97,36 @@ void vmx_msr_bitmap_set(paddr_t bitmap, uint32_t msr, bool read, bool write)
 	bitmap_set(map + wr, idx, write);
 }
 
-void vmx_msr_intercept(struct vm *vm, uint32_t msr, bool read, bool write)
+void hw_vm_msr_intercept(struct hw_vm *hvm, uint32_t msr, bool read, bool write)
 {
-	vmx_msr_bitmap_set(vm->msr_bitmap, msr, read, write);
+	vmx_msr_bitmap_set(hvm->msr_bitmap, msr, read, write);
 	/* [APICv] vCPUs in x2APIC mode use their own copy (vmx/apicv.c). */
-	if (vm->msr_bitmap_x2apic)
-		vmx_msr_bitmap_set(vm->msr_bitmap_x2apic, msr, read, write);
+	if (hvm->msr_bitmap_x2apic)
+		vmx_msr_bitmap_set(hvm->msr_bitmap_x2apic, msr, read, write);
 }
 
-void vmx_io_intercept(struct vm *vm, uint16_t port, bool trap)
+void hw_vm_x2apic_msr_intercept(struct hw_vm *hvm, uint32_t msr, bool read,
+				bool write)
 {
-	uint8_t *map = phys_to_virt(port < 0x8000 ? vm->io_bitmap_a
-						  : vm->io_bitmap_b);
+	if (hvm->msr_bitmap_x2apic)
+		vmx_msr_bitmap_set(hvm->msr_bitmap_x2apic, msr, read, write);
+}
+
+bool hw_vm_apicv(const struct hw_vm *hvm)
+{
+	return hvm->apicv;
+}
+
+void hw_vm_io_intercept(struct hw_vm *hvm, uint16_t port, bool trap)
+{
+	uint8_t *map = phys_to_virt(port < 0x8000 ? hvm->io_bitmap_a
+						  : hvm->io_bitmap_b);
 
 	bitmap_set(map, port & 0x7fff, trap);
 }
 
-static bool setup_controls(struct vcpu *v)
+static bool setup_controls(struct hw_vcpu *x)
 {
-	struct vmx_vcpu *x = &v->vmx;
 	const struct vmx_caps *c = &vmx_caps;
 	bool ok = true;
 
@@ -111,7 +134,7 @@ static bool setup_controls(struct vcpu *v)
 	 * as on a CPU that lacks it (vmx/run.c: arm_lapic_timer()). */
 	ok &= vmx_ctl_compute(&c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING,
 			      PIN_VIRTUAL_NMIS |
-				      (vmx_has_preemption_timer() ? PIN_PREEMPT_TIMER : 0),
+				      (hw_has_exit_timer() ? PIN_PREEMPT_TIMER : 0),
 			      &x->pin);
 	ok &= vmx_ctl_compute(&c->proc,
 			      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
@@ -154,10 +177,10 @@ static bool setup_controls(struct vcpu *v)
 	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
-	vmcs_write64(IO_BITMAP_A, v->vm->io_bitmap_a);
-	vmcs_write64(IO_BITMAP_B, v->vm->io_bitmap_b);
-	vmcs_write64(MSR_BITMAP, v->vm->msr_bitmap);
-	vmcs_write64(EPT_POINTER, ept_eptp(&v->vm->ept));
+	vmcs_write64(IO_BITMAP_A, x->vm->io_bitmap_a);
+	vmcs_write64(IO_BITMAP_B, x->vm->io_bitmap_b);
+	vmcs_write64(MSR_BITMAP, x->vm->msr_bitmap);
+	vmcs_write64(EPT_POINTER, ept_eptp(x->vm->ept));
 	vmcs_write16(VPID, x->vpid);
 	vmcs_write64(TSC_OFFSET, 0);
 
@@ -213,9 +236,8 @@ void vmx_setup_host_state(void)
 		vmcs_write32(GUEST_##SEG##_AR, (s).ar);    \
 	} while (0)
 
-static void setup_guest_state(struct vcpu *v, const struct vcpu_init_state *st)
+static void setup_guest_state(struct hw_vcpu *x, const struct vcpu_init_state *st)
 {
-	struct vmx_vcpu *x = &v->vmx;
 	bool lma = st->efer & EFER_LMA;
 
 	WRITE_SEG(CS, st->cs);
@@ -235,8 +257,8 @@ static void setup_guest_state(struct vcpu *v, const struct vcpu_init_state *st)
 	 * registers carry the bits VMX insists on. */
 	vmcs_writen(CR0_READ_SHADOW, st->cr0);
 	vmcs_writen(CR4_READ_SHADOW, st->cr4);
-	vmcs_writen(GUEST_CR0, vmx_guest_cr0(x, st->cr0));
-	vmcs_writen(GUEST_CR4, vmx_guest_cr4(x, st->cr4));
+	vmcs_writen(GUEST_CR0, vmx_guest_cr0(st->cr0));
+	vmcs_writen(GUEST_CR4, vmx_guest_cr4(st->cr4));
 	vmcs_writen(GUEST_CR3, st->cr3);
 	vmcs_write64(GUEST_IA32_EFER, st->efer);
 	if (x->entry_ctls & ENTRY_LOAD_PAT)
@@ -260,28 +282,25 @@ static void setup_guest_state(struct vcpu *v, const struct vcpu_init_state *st)
 	vmcs_write32(GUEST_ACTIVITY_STATE, 0);
 	/* SDM §26.3.1.5: no shadow VMCS, so the link pointer is all ones. */
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
-	x->regs = st->regs;
+	x->regs.gprs = st->regs;
 }
 
-void vmx_vcpu_set_state(struct vcpu *v, const struct vcpu_init_state *st)
+void hw_vcpu_set_state(struct hw_vcpu *x, const struct vcpu_init_state *st)
 {
-	setup_guest_state(v, st);
-	v->event.valid = false;
+	setup_guest_state(x, st);
 	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
 }
 
-uint64_t vmx_guest_cr0(const struct vmx_vcpu *x, uint64_t guest_view)
+uint64_t vmx_guest_cr0(uint64_t guest_view)
 {
 	uint64_t v = guest_view & ~(uint64_t)(CR0_CD | CR0_NW);
 
 	v |= vmx_caps.cr0_fixed0 & ~(uint64_t)(CR0_PE | CR0_PG);
-	(void)x;
 	return v & (vmx_caps.cr0_fixed1 | CR0_PE | CR0_PG);
 }
 
-uint64_t vmx_guest_cr4(const struct vmx_vcpu *x, uint64_t guest_view)
+uint64_t vmx_guest_cr4(uint64_t guest_view)
 {
-	(void)x;
 	return (guest_view | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1;
 }
 
@@ -290,42 +309,66 @@ uint64_t vmx_guest_cr4(const struct vmx_vcpu *x, uint64_t guest_view)
  * Arriving on another pCPU than last time, the host-state fields (GS, TR,
  * GDT bases are per pCPU) are rewritten, and translations this pCPU may
  * still cache for the vCPU's VPID and EPT from an earlier visit dropped. */
-void vmx_vcpu_load(struct vcpu *v)
+void hw_vcpu_load(struct hw_vcpu *x)
 {
 	struct percpu *pc = this_cpu();
 
-	if (pc->current == v)
+	if (pc->current == x)
 		return;
-	if (!vmptrld(v->vmx.vmcs))
-		panic("VMPTRLD of vCPU %s/%u failed", v->vm->name, v->id);
-	pc->current = v;
-	if (v->vmx.last_cpu != pc->cpu_id) {
+	if (!vmptrld(x->vmcs))
+		panic("VMPTRLD of vCPU %s/%u failed", x->vm->name, x->id);
+	pc->current = x;
+	if (x->last_cpu != pc->cpu_id) {
 		vmx_setup_host_state();
-		invvpid(INVVPID_SINGLE_CONTEXT, v->vmx.vpid, 0);
-		invept(INVEPT_SINGLE_CONTEXT, ept_eptp(&v->vm->ept));
-		v->vmx.last_cpu = pc->cpu_id;
+		invvpid(INVVPID_SINGLE_CONTEXT, x->vpid, 0);
+		invept(INVEPT_SINGLE_CONTEXT, ept_eptp(x->vm->ept));
+		x->last_cpu = pc->cpu_id;
 	}
 }
 
-void vmx_vcpu_put(struct vcpu *v)
+void hw_vcpu_put(struct hw_vcpu *x)
 {
 	struct percpu *pc = this_cpu();
 
-	if (!vmclear(v->vmx.vmcs))
-		panic("VMCLEAR of vCPU %s/%u failed", v->vm->name, v->id);
-	v->vmx.launched = false;
-	if (pc->current == v)
+	if (!vmclear(x->vmcs))
+		panic("VMCLEAR of vCPU %s/%u failed", x->vm->name, x->id);
+	x->launched = false;
+	if (pc->current == x)
 		pc->current = NULL;
 }
 
-int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
+void hw_vcpu_destroy(struct hw_vcpu *x)
 {
-	struct vmx_vcpu *x = &v->vmx;
+	struct percpu *pc = this_cpu();
+
+	if (!x)
+		return;
+	if (x->vmcs) {
+		vmclear(x->vmcs);
+		if (pc->current == x)
+			pc->current = NULL;
+		invvpid(INVVPID_SINGLE_CONTEXT, x->vpid, 0);
+		vmx_apicv_vcpu_destroy(x); /* [APICv] */
+		frame_free(x->vmcs);
+	}
+	kfree(x);
+}
+
+struct hw_vcpu *hw_vcpu_create(struct hw_vm *hvm, unsigned id,
+			       const struct vcpu_init_state *st)
+{
+	struct hw_vcpu *x = kzalloc(sizeof(*x));
 	uint32_t *rev;
 
-	x->vmcs = frame_zalloc();
-	if (!x->vmcs)
-		return -1;
+	if (!x || !(x->vmcs = frame_zalloc())) {
+		pr_err("vm %s: no memory for the VMCS of vCPU %u\n", hvm->name, id);
+		kfree(x);
+		return NULL;
+	}
+	x->vm = hvm;
+	x->id = id;
+	x->exit_result = VMX_RUN_EXIT;
+	x->timer_deadline = 0;
 	rev = phys_to_virt(x->vmcs);
 	*rev = VMX_BASIC_REVISION(vmx_caps.basic);
 	x->vpid = (uint16_t)__atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
@@ -334,36 +377,25 @@ int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 	if (!vmclear(x->vmcs))
 		panic("VMCLEAR of a fresh VMCS failed");
 	this_cpu()->current = NULL;
-	vmx_vcpu_load(v);
-	if (!setup_controls(v)) {
+	hw_vcpu_load(x);
+	if (!setup_controls(x)) {
 		pr_err("vm %s: a required VM-execution control is not supported\n",
-		       v->vm->name);
-		vmx_vcpu_destroy(v);
-		return -1;
+		       hvm->name);
+		hw_vcpu_destroy(x);
+		return NULL;
 	}
+	/* A VMX-preemption timer whose value is not saved at exits starts
+	 * over at every entry. */
+	x->timer_each_entry = (x->pin & PIN_PREEMPT_TIMER) &&
+			      !(x->exit_ctls & EXIT_SAVE_PREEMPT_TIMER);
 	/* [APICv] TPR shadow, APIC virtualization, the virtual-APIC page. */
-	if (!vmx_apicv_vcpu_init(v)) {
-		vmx_vcpu_destroy(v);
-		return -1;
+	if (!vmx_apicv_vcpu_init(x)) {
+		hw_vcpu_destroy(x);
+		return NULL;
 	}
 	vmx_setup_host_state();
-	setup_guest_state(v, st);
+	setup_guest_state(x, st);
 	/* Written back to memory so that any pCPU can load it next. */
-	vmx_vcpu_put(v);
-	return 0;
-}
-
-void vmx_vcpu_destroy(struct vcpu *v)
-{
-	struct percpu *pc = this_cpu();
-
-	if (!v->vmx.vmcs)
-		return;
-	vmclear(v->vmx.vmcs);
-	if (pc->current == v)
-		pc->current = NULL;
-	invvpid(INVVPID_SINGLE_CONTEXT, v->vmx.vpid, 0);
-	vmx_apicv_vcpu_destroy(v); /* [APICv] */
-	frame_free(v->vmx.vmcs);
-	v->vmx.vmcs = 0;
+	hw_vcpu_put(x);
+	return x;
 }

@@ -2,7 +2,6 @@
  * virtualize, plus our own leaves at 0x40000000. */
 #include "guest/exit/emulate.h"
 #include "guest/include/hv_abi.h"
-#include "vmx/vcpu_regs.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 #include "arch-x86/tsc.h"

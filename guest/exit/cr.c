@@ -1,7 +1,6 @@
 /* Control-register writes that trapped (masked bits changed, or CR8). */
 #include "guest/exit/emulate.h"
 #include "guest/vpc/vplat.h"
-#include "vmx/vcpu_regs.h"
 #include "arch-x86/regs.h"
 
 #define CR0_RESERVED_HI 0xffffffff00000000ULL

@@ -1,5 +1,6 @@
-/* What guest accesses mean: the emulation entry points that vmx/ calls
- * after decoding an exit.  Each returns the one handler result type. */
+/* What guest accesses mean: the emulation entry points the exit table
+ * (guest/exit/exit.c) calls with what the backend decoded.  Each returns
+ * the one handler result type. */
 #ifndef GUEST_EMULATE_H
 #define GUEST_EMULATE_H
 
@@ -23,6 +24,9 @@ enum vcpu_action guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t val);
 enum vcpu_action guest_ept_violation(struct vcpu *v, gpa_t gpa,
 				     unsigned access, uint64_t gla,
 				     bool gla_valid);
+
+/* The name of hypercall nr in the table, or NULL (statistics). */
+const char *hypercall_name(unsigned nr);
 
 /* Per-VM setup of what is trapped (MSR/I/O bitmaps). */
 void guest_msr_setup(struct vm *vm);

@@ -2,7 +2,6 @@
  * docs/hypercalls.md).  Adding a call is one entry and one function. */
 #include "guest/exit/emulate.h"
 #include "guest/include/hv_abi.h"
-#include "vmx/vcpu_regs.h"
 #include "arch-x86/tsc.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -12,8 +11,11 @@
 
 /* Arguments are read from the saved guest registers only by the calls
  * that take them, which keeps the null call short. */
+/* The calling vCPU and how many arguments its call takes (the table's
+ * nargs): arguments past them read as 0, whatever the registers hold. */
 struct hc_args {
-	const struct guest_regs *r;
+	struct vcpu *v;
+	unsigned nargs;
 };
 
 static const unsigned arg_regs[HC_MAX_ARGS] = {
@@ -22,7 +24,7 @@ static const unsigned arg_regs[HC_MAX_ARGS] = {
 
 static inline uint64_t hc_arg(const struct hc_args *a, unsigned i)
 {
-	return a->r->gpr[arg_regs[i]];
+	return i < a->nargs ? vcpu_gpr(a->v, arg_regs[i]) : 0;
 }
 
 typedef int64_t (*hc_fn)(struct vcpu *v, const struct hc_args *args);
@@ -145,7 +147,7 @@ static int64_t hc_vcpu_stats(struct vcpu *v, const struct hc_args *a)
 	out.runs = st.runs;
 	out.migrations = st.migrations;
 	out.wakeups = st.wakeups;
-	for (unsigned r = 0; r < EXIT_REASON_MAX; r++)
+	for (unsigned r = 0; r < HW_EXIT_REASONS; r++)
 		out.exits += READ_ONCE(t->exit_count[r]);
 	out.pcpu_mask = READ_ONCE(t->pcpu_mask);
 	out.state = (uint32_t)st.state;
@@ -169,8 +171,7 @@ static const struct hc_entry hc_table[HC_NR_CALLS] = {
 
 enum vcpu_action guest_hypercall(struct vcpu *v)
 {
-	const struct guest_regs *r = &v->vmx.regs;
-	uint64_t nr = r->rax;
+	uint64_t nr = vcpu_gpr(v, GPR_RAX);
 	const struct hc_entry *e;
 	struct hc_args args;
 	int64_t ret;
@@ -185,11 +186,19 @@ enum vcpu_action guest_hypercall(struct vcpu *v)
 		ret = HV_EPERM;
 		goto out;
 	}
-	args.r = r;
+	args.v = v;
+	args.nargs = e->nargs;
+	if (nr < ARRAY_SIZE(v->hc_count))
+		v->hc_count[nr]++;
 	ret = e->fn(v, &args);
 	if (vm_is_over(v->vm))
 		return ACT_KILL_VM;
 out:
-	v->vmx.regs.rax = (uint64_t)ret;
+	vcpu_set_gpr(v, GPR_RAX, (uint64_t)ret);
 	return ACT_RESUME_ADVANCE;
+}
+
+const char *hypercall_name(unsigned nr)
+{
+	return nr < HC_NR_CALLS && hc_table[nr].name ? hc_table[nr].name : NULL;
 }

@@ -1,7 +1,6 @@
 /* HLT, XSETBV and accesses outside the VM's memory. */
 #include "guest/exit/emulate.h"
 #include "guest/vpc/vplat.h"
-#include "vmx/vcpu_regs.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 #include "lib/printk.h"

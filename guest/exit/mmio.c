@@ -6,8 +6,6 @@
  * would take on the guest's own memory is injected. */
 #include "guest/exit/mmio.h"
 #include "guest/x86emu/x86_emulate.h"
-#include "vmx/vcpu_regs.h"
-#include "vmx/vmcs_fields.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 #include "lib/printk.h"
@@ -32,46 +30,28 @@ static void op_write_gpr(void *c, unsigned reg, uint64_t val)
 
 static uint64_t op_get_rflags(void *c)
 {
-	(void)c;
-	return vmcs_readn(GUEST_RFLAGS);
+	return hw_rflags(((struct mmio_ctx *)c)->v->hw);
 }
 
 static void op_set_rflags(void *c, uint64_t val)
 {
-	(void)c;
-	vmcs_writen(GUEST_RFLAGS, val);
+	hw_set_rflags(((struct mmio_ctx *)c)->v->hw, val);
 }
 
 static uint64_t op_get_rip(void *c)
 {
-	(void)c;
-	return vmcs_readn(GUEST_RIP);
+	return hw_rip(((struct mmio_ctx *)c)->v->hw);
 }
 
 static void op_set_rip(void *c, uint64_t val)
 {
-	(void)c;
-	vmcs_writen(GUEST_RIP, val);
+	hw_set_rip(((struct mmio_ctx *)c)->v->hw, val);
 }
 
+/* enum x86_seg is in encoding order, as hw_seg_base() takes it. */
 static uint64_t op_seg_base(void *c, enum x86_seg seg)
 {
-	(void)c;
-	switch (seg) {
-	case X86_SEG_ES:
-		return vmcs_readn(GUEST_ES_BASE);
-	case X86_SEG_CS:
-		return vmcs_readn(GUEST_CS_BASE);
-	case X86_SEG_SS:
-		return vmcs_readn(GUEST_SS_BASE);
-	case X86_SEG_DS:
-		return vmcs_readn(GUEST_DS_BASE);
-	case X86_SEG_FS:
-		return vmcs_readn(GUEST_FS_BASE);
-	case X86_SEG_GS:
-		return vmcs_readn(GUEST_GS_BASE);
-	}
-	return 0;
+	return hw_seg_base(((struct mmio_ctx *)c)->v->hw, (unsigned)seg);
 }
 
 static bool pg_read_gpa(void *c, gpa_t gpa, void *buf, unsigned len)
@@ -156,7 +136,7 @@ static void inject_fault(struct vcpu *v, const struct x86_emu_fault *f,
 			 enum x86_emu_status st)
 {
 	if (st == X86_EMU_PAGE_FAULT) {
-		/* CR2 is live in the pCPU during the slice (vmx/run.c). */
+		/* CR2 is live in the pCPU during the slice (guest/vcpu_run.c). */
 		write_cr2(f->cr2);
 		vcpu_inject_exception(v, X86_EXC_PF, true, f->error_code);
 	} else {
@@ -183,8 +163,8 @@ enum vcpu_action mmio_emulate(struct vcpu *v, gpa_t gpa, bool write,
 			      const struct mmio_dev_ops *dev)
 {
 	struct mmio_ctx m = { .v = v, .dev = dev };
-	uint64_t cs_ar = vmcs_read32(GUEST_CS_AR);
-	uint64_t rip = vmcs_readn(GUEST_RIP), la;
+	uint64_t cs_ar = hw_seg_ar(v->hw, X86_SEG_CS);
+	uint64_t rip = vcpu_rip(v), la;
 	struct x86_emu_req req = { .gpa = gpa, .write = write };
 	struct x86_emu_fault f = { 0 };
 	enum x86_emu_status st;
@@ -200,7 +180,7 @@ enum vcpu_action mmio_emulate(struct vcpu *v, gpa_t gpa, bool write,
 	req.la57 = m.pg.cr4 & CR4_LA57;
 	mode = x86_mode_of(m.pg.cr0 & CR0_PE, vcpu_rflags(v) & RFLAGS_VM,
 			   m.pg.efer & EFER_LMA, cs_ar & SEG_AR_L, cs_ar & SEG_AR_DB);
-	la = vmcs_readn(GUEST_CS_BASE) + rip;
+	la = hw_seg_base(v->hw, X86_SEG_CS) + rip;
 	if (mode != X86_MODE_64)
 		la &= 0xffffffff;
 	/* Fetch what can be fetched: the instruction may end before a page

@@ -3,8 +3,6 @@
  * raise #GP like on a CPU that lacks them. */
 #include "guest/exit/emulate.h"
 #include "guest/vpc/vplat.h"
-#include "vmx/vcpu_regs.h"
-#include "vmx/vmx.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 
@@ -25,9 +23,9 @@ static const uint32_t passthrough[] = {
 void guest_msr_setup(struct vm *vm)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(passthrough); i++)
-		vmx_msr_intercept(vm, passthrough[i], false, false);
+		hw_vm_msr_intercept(vm->hw, passthrough[i], false, false);
 	/* Reading the TSC is harmless; writing it would skew the host. */
-	vmx_msr_intercept(vm, MSR_IA32_TSC, false, true);
+	hw_vm_msr_intercept(vm->hw, MSR_IA32_TSC, false, true);
 }
 
 /* PAT: each of the 8 entries must be a valid memory type (0,1,4,5,6,7). */

@@ -6,10 +6,11 @@
 #include "guest/config/config.h"
 #include "mm/ept.h"
 #include "mm/gmem.h"
-#include "vmx/vmx.h"
-#include "vmx/exit_reason.h"
+#include "arch-x86/hwvirt.h"
+#include "arch-x86/regs.h"
 #include "guest/vm/virq.h"
-#include "guest/vpc/passthru.h"
+#include "guest/include/hv_abi.h"
+#include "guest/vm/passthru_state.h"
 #include "sched/sched_core.h"
 #include "lib/spinlock.h"
 
@@ -40,16 +41,6 @@ enum vcpu_action {
 	ACT_KILL_VM,        /* the VM is stopped; vm->stop_reason says why */
 };
 
-/* One event waiting to be injected at the next VM entry. */
-struct pending_event {
-	bool valid;
-	uint8_t vector;
-	uint8_t type; /* enum intr_type */
-	bool has_error;
-	uint32_t error;
-	uint32_t insn_len; /* software interrupts/exceptions */
-};
-
 struct vm;
 struct vplat;
 
@@ -57,8 +48,8 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	enum vcpu_state state;
-	struct vmx_vcpu vmx;
-	struct pending_event event;
+	struct hw_vcpu *hw;          /* the backend's state (arch-x86/hwvirt.h) */
+	struct hw_event event;       /* delivered at the next entry */
 	struct virq_set virq;        /* virtual interrupts waiting */
 	struct sched_entity se;
 	char se_name[VM_NAME_MAX + 8]; /* "vm/n" for scheduler messages */
@@ -68,9 +59,14 @@ struct vcpu {
 	uint64_t msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kgs_base,
 		msr_tsc_aux;
 	uint64_t pcpu_mask;          /* pCPUs it ran on */
-	uint64_t exit_count[EXIT_REASON_MAX];
+	uint64_t exit_count[HW_EXIT_REASONS]; /* by the backend's reason */
+	uint64_t hc_count[HC_NR_CALLS];       /* hypercalls by number */
 	bool yield; /* leave the run loop after this exit (slice over) */
 	uint64_t slice_end; /* TSC at which the current slice ends */
+	uint64_t deadline;  /* the next exit timer: slice end or guest timer */
+	/* Without an exit timer: the host LAPIC timer is armed for a guest
+	 * timer due before the slice ends (guest/vcpu_run.c). */
+	bool lapic_for_guest;
 	/* Virtual platform (vm->plat) only: */
 	bool wait_sipi;      /* an AP before its start-up IPI */
 	bool init_pending;   /* INIT received, applied at the next entry */
@@ -98,12 +94,13 @@ struct vm {
 	struct gmem_map mem;
 	struct gmem_chunk ram_chunks[VM_MAX_RAM_CHUNKS];
 	unsigned nr_ram_chunks;
-	paddr_t msr_bitmap, io_bitmap_a, io_bitmap_b;
-	/* The virtual PC's LAPICs through APIC virtualization (vmx/apicv.c):
-	 * the APIC-access page, mapped at the LAPIC base, and the MSR bitmap
-	 * of vCPUs in x2APIC mode. */
+	struct hw_vm *hw;  /* the backend's state (arch-x86/hwvirt.h) */
+	/* The virtual PC's LAPICs go through APIC virtualization
+	 * (guest/vpc/apicv.c). */
 	bool apicv;
-	paddr_t apic_access_page, msr_bitmap_x2apic;
+	/* The end of the VM reaches the levels above through this hook
+	 * (guest/vm.c: release its devices, tell the scheduler). */
+	void (*ended)(struct vm *vm);
 
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	unsigned nr_vcpus;
@@ -160,6 +157,9 @@ enum vcpu_action vm_guest_poweroff(struct vcpu *v);
 void vm_console_put(struct vm *vm, char c);
 void vm_console_flush(struct vm *vm);
 
+/* " NAME=count" for each exit reason the vCPU met, into buf. */
+int vcpu_format_exits(const struct vcpu *v, char *buf, size_t size);
+
 /* Sum of the vCPUs' exit counters for one reason. */
 uint64_t vm_exit_count(const struct vm *vm, unsigned reason);
 
@@ -174,6 +174,32 @@ void vcpu_kick(struct vcpu *v);
 /* Queue an exception for injection at the next entry. */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 			   uint32_t error);
+
+/* Registers of a vCPU whose state is loaded (while its exits are
+ * handled), through the backend. */
+static inline uint64_t vcpu_gpr(struct vcpu *v, unsigned idx) { return hw_gpr(v->hw, idx); }
+static inline void vcpu_set_gpr(struct vcpu *v, unsigned idx, uint64_t val) { hw_set_gpr(v->hw, idx, val); }
+static inline uint64_t vcpu_rip(struct vcpu *v) { return hw_rip(v->hw); }
+static inline void vcpu_set_rip(struct vcpu *v, uint64_t rip) { hw_set_rip(v->hw, rip); }
+static inline uint64_t vcpu_rflags(struct vcpu *v) { return hw_rflags(v->hw); }
+static inline unsigned vcpu_cpl(struct vcpu *v) { return hw_cpl(v->hw); }
+static inline uint64_t vcpu_cr0(struct vcpu *v) { return hw_cr0(v->hw); }
+static inline uint64_t vcpu_cr3(struct vcpu *v) { return hw_cr3(v->hw); }
+static inline uint64_t vcpu_cr4(struct vcpu *v) { return hw_cr4(v->hw); }
+static inline uint64_t vcpu_efer(struct vcpu *v) { return hw_efer(v->hw); }
+static inline bool vcpu_long_mode(struct vcpu *v) { return hw_efer(v->hw) & EFER_LMA; }
+static inline void vcpu_set_cr0(struct vcpu *v, uint64_t val) { hw_set_cr0(v->hw, val); }
+static inline void vcpu_set_cr3(struct vcpu *v, uint64_t val) { hw_set_cr3(v->hw, val); }
+static inline void vcpu_set_cr4(struct vcpu *v, uint64_t val) { hw_set_cr4(v->hw, val); }
+static inline void vcpu_set_efer(struct vcpu *v, uint64_t val) { hw_set_efer(v->hw, val); }
+static inline uint64_t vcpu_pat(struct vcpu *v) { return hw_pat(v->hw); }
+static inline void vcpu_set_pat(struct vcpu *v, uint64_t val) { hw_set_pat(v->hw, val); }
+
+/* Make the vCPU look at its interrupts and timers at its next entry. */
+static inline void vcpu_recheck(struct vcpu *v)
+{
+	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+}
 static inline void vcpu_inject_gp(struct vcpu *v)
 {
 	vcpu_inject_exception(v, 13, true, 0);

@@ -3,7 +3,6 @@
 #include "guest/vm/vm.h"
 #include "guest/vpc/vplat.h"
 #include "drivers/devirq.h"
-#include "vmx/vmx.h"
 #include "lib/printk.h"
 #include "lib/spinlock.h"
 #include "lib/errno.h"
@@ -96,7 +95,7 @@ static void intercept_ports(struct vm *vm, bool trap)
 	for (unsigned i = 0; i < cfg->nioports; i++)
 		for (uint32_t port = cfg->ioports[i].first;
 		     port <= cfg->ioports[i].last; port++)
-			vmx_io_intercept(vm, (uint16_t)port, trap);
+			hw_vm_io_intercept(vm->hw, (uint16_t)port, trap);
 }
 
 /* ---- interrupts -------------------------------------------------------- */

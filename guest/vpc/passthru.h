@@ -32,33 +32,11 @@
 
 #include "lib/types.h"
 #include "guest/config/config.h"
+#include "guest/vm/passthru_state.h"
 
 #define PASSTHRU_HOST_RANGES 8
 
 struct vm;
-
-struct passthru_irq {
-	struct vm *vm;
-	uint16_t host;      /* as configured: ISA IRQ or GSI */
-	uint8_t line;       /* the VM's line */
-	int slot;           /* drivers/devirq.c slot, -1: not claimed */
-	uint32_t gsi;
-	uint8_t vector;     /* host vector */
-	bool level;
-	bool active_low;
-	bool active;        /* forwarding on (vplat lock) */
-	bool asserted;      /* level: line up, host pin masked until the EOI */
-	uint64_t taken;     /* host interrupts, over all attachments */
-	uint64_t forwarded; /* of those, delivered to the VM's line */
-};
-
-struct vm_passthru {
-	bool attached;
-	bool started;
-	bool resetting; /* detached for a guest reset */
-	unsigned nirqs;
-	struct passthru_irq irq[VM_MAX_IRQS];
-};
 
 /* Boot: host ports the hypervisor drives itself (its console, the ACPI
  * PM registers), which no VM may own. */

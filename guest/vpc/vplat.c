@@ -2,6 +2,7 @@
  * models to each other and to vCPUs, timers, and interrupt selection at
  * VM entry.  Port and MMIO dispatch live in guest/vpc/vplat_io.c. */
 #include "guest/vpc/vplat.h"
+#include "guest/vpc/passthru.h"
 #include "guest/load/loader.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/tsc.h"
@@ -495,15 +496,14 @@ void vplat_dump_all(void)
 			struct vlapic *l = &p->lapic[c];
 			uint64_t d = vplat_deadline(v);
 
-			pr_info("vmstats %s/%u: state %d%s, timer %s%ld us, exits hlt %lu ept %lu io %lu msr %lu/%lu preempt %lu win %lu ext %lu; lapic irr %d isr %d tpr %#x lvtt %#x\n",
+			char exits[256];
+
+			vcpu_format_exits(v, exits, sizeof(exits));
+			pr_info("vmstats %s/%u: state %d%s, timer %s%ld us, exits%s; lapic irr %d isr %d tpr %#x lvtt %#x\n",
 				p->vm->name, c, v->state, v->wait_sipi ? " (SIPI wait)" : "",
 				d == VPLAT_NO_DEADLINE ? "none " : "",
 				d == VPLAT_NO_DEADLINE ? 0L : (long)((int64_t)(d - now) / (int64_t)(p->tsc_hz / 1000000)),
-				v->exit_count[EXIT_HLT], v->exit_count[EXIT_EPT_VIOLATION],
-				v->exit_count[EXIT_IO], v->exit_count[EXIT_RDMSR],
-				v->exit_count[EXIT_WRMSR], v->exit_count[EXIT_PREEMPT_TIMER],
-				v->exit_count[EXIT_INTR_WINDOW], v->exit_count[EXIT_EXTERNAL_INTR],
-				highest_bit(l->irr), highest_bit(l->isr), l->tpr,
+				exits, highest_bit(l->irr), highest_bit(l->isr), l->tpr,
 				l->lvt[LVT_TIMER]);
 		}
 		pr_info("vmstats %s: pic irr %#x/%#x imr %#x/%#x; ioapic pin2 %#lx pin4 %#lx; uart ier %#x; input queued %u\n",

@@ -2,7 +2,6 @@
  * which access (docs/guest-platform.md has the map). */
 #include "guest/vpc/vplat.h"
 #include "guest/exit/mmio.h"
-#include "vmx/vcpu_regs.h"
 #include "arch-x86/cpu.h"
 #include "lib/printk.h"
 

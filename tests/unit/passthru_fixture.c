@@ -26,9 +26,15 @@ struct vm_config cfgs[NVMS];
 struct vplat plats[NVMS];
 bool trapped[NVMS][65536];
 
-void vmx_io_intercept(struct vm *vm, uint16_t port, bool trap)
+/* The backend's VM state, as far as these tests need it. */
+struct hw_vm {
+	unsigned id;
+};
+static struct hw_vm hws[NVMS];
+
+void hw_vm_io_intercept(struct hw_vm *hvm, uint16_t port, bool trap)
 {
-	trapped[vm->id][port] = trap;
+	trapped[hvm->id][port] = trap;
 }
 
 struct line_ev ev[MAX_EV];
@@ -82,6 +88,8 @@ struct vm *make_vm(unsigned i, const char *name)
 	memset(&cfgs[i], 0, sizeof(cfgs[i]));
 	memset(&plats[i], 0, sizeof(plats[i]));
 	vm->id = i;
+	hws[i].id = i;
+	vm->hw = &hws[i];
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
 	snprintf(cfgs[i].name, sizeof(cfgs[i].name), "%s", name);
 	cfgs[i].platform = true;

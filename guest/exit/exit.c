@@ -1,0 +1,264 @@
+/* What an exit means: one const table indexed by the vendor-neutral exit
+ * kind (arch-x86/hwvirt.h).  The backend has decoded the exit; handlers
+ * take the record and call the emulation in this room. */
+#include "guest/exit/exit.h"
+#include "guest/exit/emulate.h"
+#include "guest/vpc/vplat.h"
+#include "guest/vpc/apicv.h"
+#include "drivers/devirq.h"
+#include "arch-x86/cpu.h"
+#include "arch-x86/percpu.h"
+#include "arch-x86/regs.h"
+#include "sched/sched.h"
+#include "lib/printk.h"
+
+static enum vcpu_action handle_triple_fault(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	vm_stop(v->vm, "triple fault on vCPU %u at RIP %#lx", v->id, vcpu_rip(v));
+	return ACT_KILL_VM;
+}
+
+/* Acknowledge-on-exit is off: the interrupt is still pending in the
+ * LAPIC, and the host takes it through its IDT in this short window.  The
+ * handlers only set flags (a kick, the end of a LAPIC-timer slice, a
+ * device pin that fired); a VM's device interrupt is forwarded right
+ * after, outside the handler. */
+static enum vcpu_action handle_external_intr(struct vcpu *v, const struct hw_exit *e)
+{
+	struct percpu *pc = this_cpu();
+
+	(void)e;
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+	devirq_dispatch();
+	if (pc->slice_over) {
+		pc->slice_over = false;
+		if (v->lapic_for_guest) /* a guest timer, not the slice */
+			vcpu_recheck(v);
+		else
+			v->yield = true;
+	}
+	if (pc->need_resched) {
+		pc->need_resched = false;
+		/* Someone else waits here (a woken vCPU): let it run. */
+		if (sched_should_preempt(pc->cpu_id))
+			v->yield = true;
+	}
+	return ACT_RESUME;
+}
+
+/* The guest can take an interrupt now: the entry path injects it and
+ * closes the window. */
+static enum vcpu_action handle_intr_window(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	vcpu_recheck(v);
+	return ACT_RESUME;
+}
+
+/* The exception bitmap is empty, so no guest exception should exit. */
+static enum vcpu_action handle_exception(struct vcpu *v, const struct hw_exit *e)
+{
+	vm_stop(v->vm, "unexpected exception exit, vector %u", e->exc.vector);
+	return ACT_KILL_VM;
+}
+
+static enum vcpu_action handle_cpuid(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	return guest_cpuid(v);
+}
+
+static enum vcpu_action handle_hlt(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	return guest_hlt(v);
+}
+
+/* INVD/WBINVD: the guest's memory is write-back and coherent; nothing to
+ * do. */
+static enum vcpu_action handle_skip(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)v;
+	(void)e;
+	return ACT_RESUME_ADVANCE;
+}
+
+static enum vcpu_action handle_hypercall(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	return guest_hypercall(v);
+}
+
+/* Nested virtualization and MONITOR/MWAIT are not offered (CPUID hides
+ * them), so their instructions are undefined opcodes; so is GETSEC
+ * without SMX. */
+static enum vcpu_action handle_inject_ud(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	vcpu_inject_ud(v);
+	return ACT_RESUME;
+}
+
+static enum vcpu_action handle_cr(struct vcpu *v, const struct hw_exit *e)
+{
+	unsigned cr = e->cr.cr, gpr = e->cr.gpr;
+
+	switch (e->cr.access) {
+	case HW_CR_MOV_TO:
+		return guest_cr_write(v, cr, vcpu_gpr(v, gpr));
+	case HW_CR_MOV_FROM:
+		vcpu_set_gpr(v, gpr, guest_cr_read(v, cr));
+		return ACT_RESUME_ADVANCE;
+	case HW_CR_CLTS:
+		return guest_cr_write(v, 0, vcpu_cr0(v) & ~(uint64_t)CR0_TS);
+	default: /* LMSW: only the low four bits, and PE cannot be cleared */
+		return guest_cr_write(v, 0, (vcpu_cr0(v) & ~0xeULL) |
+					    (vcpu_cr0(v) & CR0_PE) |
+					    (e->cr.lmsw & 0xf));
+	}
+}
+
+static enum vcpu_action handle_io(struct vcpu *v, const struct hw_exit *e)
+{
+	unsigned size = e->io.size;
+	uint32_t val;
+	enum vcpu_action act;
+
+	if (e->io.string) {
+		vm_stop(v->vm, "string I/O (INS/OUTS) to port %#x is not emulated",
+			e->io.port);
+		return ACT_KILL_VM;
+	}
+	if (e->io.in) {
+		act = guest_io(v, e->io.port, size, true, &val);
+		if (act == ACT_RESUME_ADVANCE) {
+			uint64_t rax = vcpu_gpr(v, GPR_RAX);
+			uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+
+			/* A 32-bit IN zero-extends into RAX, narrower ones merge. */
+			rax = size == 4 ? val : (rax & ~mask) | (val & mask);
+			vcpu_set_gpr(v, GPR_RAX, rax);
+		}
+		return act;
+	}
+	val = (uint32_t)vcpu_gpr(v, GPR_RAX);
+	return guest_io(v, e->io.port, size, false, &val);
+}
+
+static enum vcpu_action handle_rdmsr(struct vcpu *v, const struct hw_exit *e)
+{
+	uint64_t val = 0;
+	enum vcpu_action act = guest_rdmsr(v, (uint32_t)vcpu_gpr(v, GPR_RCX), &val);
+
+	(void)e;
+	if (act == ACT_RESUME_ADVANCE) {
+		vcpu_set_gpr(v, GPR_RAX, (uint32_t)val);
+		vcpu_set_gpr(v, GPR_RDX, val >> 32);
+	}
+	return act;
+}
+
+static enum vcpu_action handle_wrmsr(struct vcpu *v, const struct hw_exit *e)
+{
+	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
+
+	(void)e;
+	return guest_wrmsr(v, (uint32_t)vcpu_gpr(v, GPR_RCX), val);
+}
+
+static enum vcpu_action handle_xsetbv(struct vcpu *v, const struct hw_exit *e)
+{
+	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
+
+	(void)e;
+	return guest_xsetbv(v, (uint32_t)vcpu_gpr(v, GPR_RCX), val);
+}
+
+static enum vcpu_action handle_npf(struct vcpu *v, const struct hw_exit *e)
+{
+	return guest_ept_violation(v, e->npf.gpa, e->npf.access, e->npf.gla,
+				   e->npf.gla_valid);
+}
+
+/* The deadline passed: the slice is over, or a guest timer is due. */
+static enum vcpu_action handle_timer(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	if (rdtsc() >= v->slice_end)
+		v->yield = true;
+	else /* a guest timer is due: the entry path fires it */
+		vcpu_recheck(v);
+	return ACT_RESUME;
+}
+
+static enum vcpu_action handle_apic_access(struct vcpu *v, const struct hw_exit *e)
+{
+	return apicv_access_exit(v, e);
+}
+
+static enum vcpu_action handle_apic_write(struct vcpu *v, const struct hw_exit *e)
+{
+	return apicv_write_exit(v, e);
+}
+
+static enum vcpu_action handle_apic_eoi(struct vcpu *v, const struct hw_exit *e)
+{
+	return apicv_eoi_exit(v, e);
+}
+
+/* A host NMI the backend passed on already: nothing left to do. */
+static enum vcpu_action handle_none(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)v;
+	(void)e;
+	return ACT_RESUME;
+}
+
+static const exit_handler_fn exit_table[HW_EXIT_KINDS] = {
+	[HW_EXIT_NONE] = handle_none,
+	[HW_EXIT_EXTINT] = handle_external_intr,
+	[HW_EXIT_EXCEPTION] = handle_exception,
+	[HW_EXIT_TRIPLE_FAULT] = handle_triple_fault,
+	[HW_EXIT_INTR_WINDOW] = handle_intr_window,
+	[HW_EXIT_TIMER] = handle_timer,
+	[HW_EXIT_CPUID] = handle_cpuid,
+	[HW_EXIT_HLT] = handle_hlt,
+	[HW_EXIT_CACHE_FLUSH] = handle_skip,
+	[HW_EXIT_HYPERCALL] = handle_hypercall,
+	[HW_EXIT_VIRT_INSN] = handle_inject_ud,
+	[HW_EXIT_MONITOR] = handle_inject_ud,
+	[HW_EXIT_GETSEC] = handle_inject_ud,
+	[HW_EXIT_CR] = handle_cr,
+	[HW_EXIT_IO] = handle_io,
+	[HW_EXIT_RDMSR] = handle_rdmsr,
+	[HW_EXIT_WRMSR] = handle_wrmsr,
+	[HW_EXIT_XSETBV] = handle_xsetbv,
+	[HW_EXIT_NPF] = handle_npf,
+	/* [APICv] guest/vpc/apicv.c */
+	[HW_EXIT_APIC_ACCESS] = handle_apic_access,
+	[HW_EXIT_APIC_WRITE] = handle_apic_write,
+	[HW_EXIT_APIC_EOI] = handle_apic_eoi,
+};
+
+/* Defined policy for exits without a handler (HW_EXIT_UNKNOWN, RDPMC
+ * today): the VM is stopped with a report; an unexpected exit is never
+ * resumed as if nothing happened. */
+static enum vcpu_action handle_unexpected(struct vcpu *v, const struct hw_exit *e)
+{
+	vm_stop(v->vm, "unexpected VM exit %u (%s) at RIP %#lx, qualification %#lx",
+		e->reason, hw_exit_reason_name(e->reason), vcpu_rip(v), e->qual);
+	return ACT_KILL_VM;
+}
+
+enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
+{
+	exit_handler_fn fn;
+
+	if (__builtin_expect(e->kind >= HW_EXIT_KINDS || !exit_table[e->kind], 0))
+		return handle_unexpected(v, e);
+	fn = exit_table[e->kind];
+	if (e->reason < HW_EXIT_REASONS)
+		v->exit_count[e->reason]++;
+	return fn(v, e);
+}
