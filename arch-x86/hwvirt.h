@@ -173,15 +173,17 @@ struct hw_exit {
 		} exc;
 		const char *fail;       /* HW_EXIT_ENTRY_FAIL: one line */
 	};
-	/* The event whose delivery the exit interrupted: to be delivered
-	 * again at the next entry (valid = false if none). */
+	/* With HW_EXIT_F_VECTORING: the event whose delivery the exit
+	 * interrupted, to be delivered again at the next entry. */
 	struct hw_event vectoring;
-	uint64_t qual;       /* the backend's raw qualification, for reports */
+	uint64_t qual;       /* HW_EXIT_UNKNOWN: the backend's raw qualification */
 };
 
 /* The vCPU has a virtual-APIC page the CPU wrote to while the guest ran:
  * read it back before anything looks at the LAPIC. */
 #define HW_EXIT_F_VAPIC BIT(0)
+/* 'vectoring' holds an interrupted event. */
+#define HW_EXIT_F_VECTORING BIT(1)
 
 /* ---- The backend --------------------------------------------------------- */
 
@@ -218,18 +220,19 @@ void hw_vcpu_put(struct hw_vcpu *hw);
 /* Load a whole new architectural state (INIT/SIPI, a restart); loaded. */
 void hw_vcpu_set_state(struct hw_vcpu *hw, const struct vcpu_init_state *st);
 
-/* Run the loaded vCPU until its next exit and decode it into *exit.
- * 'ev' (may be NULL or not valid) is delivered at the entry; 'deadline'
- * (TSC; UINT64_MAX: none) ends the guest with HW_EXIT_TIMER where
- * hw_has_exit_timer(): the timer is armed when the deadline differs from
- * the last entry's (or at every entry where the hardware needs it).  Returns 0, or a negative value when the entry
- * failed (exit->kind == HW_EXIT_ENTRY_FAIL, exit->fail says why and the
- * details are printed). */
-int hw_vcpu_enter(struct hw_vcpu *hw, const struct hw_event *ev,
-		  uint64_t deadline, struct hw_exit *exit);
-/* The next entry arms the exit timer anew even for the same deadline
- * (time spent outside the guest has passed). */
-void hw_vcpu_rearm(struct hw_vcpu *hw);
+/* Deliver this event at the next entry (the vCPU is loaded). */
+void hw_vcpu_inject(struct hw_vcpu *hw, const struct hw_event *ev);
+/* End the guest with HW_EXIT_TIMER at 'deadline' (TSC; UINT64_MAX: none)
+ * where hw_has_exit_timer(); armed now, from the time of this call. */
+void hw_vcpu_set_deadline(struct hw_vcpu *hw, uint64_t deadline);
+/* Run the loaded vCPU until its next exit and decode it into *exit: the
+ * event given with hw_vcpu_inject() is delivered, the deadline given with
+ * hw_vcpu_set_deadline() is in force.  Returns 0, or a negative value
+ * when the entry failed (exit->kind == HW_EXIT_ENTRY_FAIL, exit->fail
+ * says why and the details are printed).  The event and the deadline are
+ * separate calls so that the common entry (nothing to deliver, the same
+ * deadline) pays nothing for them. */
+int hw_vcpu_enter(struct hw_vcpu *hw, struct hw_exit *exit);
 /* Skip the instruction that exited (and end an STI / MOV SS shadow). */
 void hw_vcpu_advance(struct hw_vcpu *hw, const struct hw_exit *exit);
 /* Exit at the next instruction boundary where the guest can take an

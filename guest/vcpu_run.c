@@ -32,7 +32,7 @@ static void arm_slice(struct vcpu *v)
 	}
 	v->deadline = end;
 	if (hw_has_exit_timer()) {
-		hw_vcpu_rearm(v->hw);
+		hw_vcpu_set_deadline(v->hw, end);
 		return;
 	}
 	if (end == UINT64_MAX) {
@@ -192,26 +192,32 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 							 __ATOMIC_SEQ_CST)))
 				break; /* INIT: the next run resets it */
 			inject_virq(v);
+			if (v->event.valid) {
+				hw_vcpu_inject(v->hw, &v->event);
+				v->event.valid = false;
+			}
 			if (vm->plat)
 				arm_slice(v);
 		}
-		if (__builtin_expect(hw_vcpu_enter(v->hw, &v->event, v->deadline, &e) < 0, 0)) {
+		if (__builtin_expect(hw_vcpu_enter(v->hw, &e) < 0, 0)) {
 			vm_stop(vm, "%s", e.fail);
 			break;
 		}
-		v->event.valid = false;
-		if (e.flags & HW_EXIT_F_VAPIC)
-			apicv_store(v); /* before any handler looks at the LAPIC */
-		if (__builtin_expect(e.vectoring.valid, 0))
-			v->event = e.vectoring;
+		if (__builtin_expect(e.flags, 0)) {
+			if (e.flags & HW_EXIT_F_VAPIC)
+				apicv_store(v); /* before a handler looks at the LAPIC */
+			if (e.flags & HW_EXIT_F_VECTORING)
+				v->event = e.vectoring;
+		}
 		act = exit_dispatch(v, &e);
-		if (__builtin_expect(act == ACT_RESUME_ADVANCE, 1)) {
-			hw_vcpu_advance(v->hw, &e);
-		} else if (act == ACT_BLOCK) {
-			hw_vcpu_advance(v->hw, &e);
-			v->state = VCPU_BLOCKED;
-			break;
-		} else if (act == ACT_KILL_VM) {
+		if (__builtin_expect(act <= ACT_BLOCK, 1)) {
+			if (act != ACT_RESUME)
+				hw_vcpu_advance(v->hw, &e);
+			if (__builtin_expect(act == ACT_BLOCK, 0)) {
+				v->state = VCPU_BLOCKED;
+				break;
+			}
+		} else { /* ACT_KILL_VM */
 			break;
 		}
 		if (__builtin_expect(v->yield, 0)) {

@@ -72,12 +72,13 @@ static void arm_timer(struct hw_vcpu *x, uint64_t deadline)
 	vmcs_write32(GUEST_PREEMPTION_TIMER, (uint32_t)ticks);
 }
 
-void hw_vcpu_rearm(struct hw_vcpu *x)
+void hw_vcpu_set_deadline(struct hw_vcpu *x, uint64_t deadline)
 {
-	x->timer_deadline = 0;
+	if (x->pin & PIN_PREEMPT_TIMER)
+		arm_timer(x, deadline);
 }
 
-static void inject(const struct hw_vcpu *x, const struct hw_event *e)
+void hw_vcpu_inject(struct hw_vcpu *x, const struct hw_event *e)
 {
 	uint32_t info = e->vector | ((uint32_t)e->type << 8) | INTR_INFO_VALID;
 
@@ -101,6 +102,7 @@ static void save_vectoring(struct hw_exit *e)
 
 	if (!(info & INTR_INFO_VALID))
 		return;
+	e->flags |= HW_EXIT_F_VECTORING;
 	v->valid = true;
 	v->vector = (uint8_t)INTR_INFO_VECTOR(info);
 	v->type = (uint8_t)INTR_INFO_TYPE(info);
@@ -163,10 +165,8 @@ static void decode_insn(struct hw_exit *e)
 	uint64_t q;
 
 	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	e->qual = 0;
 	if (e->kind == HW_EXIT_IO) {
 		q = vmcs_readn(EXIT_QUALIFICATION);
-		e->qual = q;
 		e->io.port = IOQ_PORT(q);
 		e->io.size = (uint8_t)IOQ_SIZE(q);
 		e->io.in = IOQ_IN(q);
@@ -174,7 +174,6 @@ static void decode_insn(struct hw_exit *e)
 		e->io.rep = IOQ_REP(q);
 	} else if (e->kind == HW_EXIT_CR) {
 		q = vmcs_readn(EXIT_QUALIFICATION);
-		e->qual = q;
 		e->cr.cr = (uint8_t)CRQ_CR(q);
 		e->cr.access = (uint8_t)CRQ_TYPE(q); /* same order as hw_cr_access */
 		e->cr.gpr = (uint8_t)CRQ_GPR(q);
@@ -217,7 +216,6 @@ static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 		return;
 	case EXIT_EPT_VIOLATION:
 		q = vmcs_readn(EXIT_QUALIFICATION);
-		e->qual = q;
 		e->kind = HW_EXIT_NPF;
 		e->npf.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 		e->npf.gla = vmcs_readn(GUEST_LINEAR_ADDRESS);
@@ -229,7 +227,6 @@ static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 		ept_misconfig(x);
 	case EXIT_APIC_ACCESS:
 		q = vmcs_readn(EXIT_QUALIFICATION);
-		e->qual = q;
 		e->kind = HW_EXIT_APIC_ACCESS;
 		e->apic.offset = APICQ_OFFSET(q);
 		e->apic.type = (uint8_t)APICQ_TYPE(q);
@@ -239,14 +236,12 @@ static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 		return;
 	case EXIT_APIC_WRITE:
 		q = vmcs_readn(EXIT_QUALIFICATION);
-		e->qual = q;
 		e->kind = HW_EXIT_APIC_WRITE;
 		e->apic.offset = APICQ_OFFSET(q);
 		e->apic.write = true;
 		return;
 	case EXIT_VIRTUALIZED_EOI:
 		q = vmcs_readn(EXIT_QUALIFICATION);
-		e->qual = q;
 		e->kind = HW_EXIT_APIC_EOI;
 		e->eoi.vector = EOIQ_VECTOR(q);
 		return;
@@ -259,21 +254,17 @@ static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 
 /* The exit path is measured in instructions (docs/PERFORMANCE.md): an
  * instruction exit takes one table look-up and no IDT-vectoring read. */
-int hw_vcpu_enter(struct hw_vcpu *x, const struct hw_event *ev,
-		  uint64_t deadline, struct hw_exit *e)
+int hw_vcpu_enter(struct hw_vcpu *x, struct hw_exit *e)
 {
 	uint32_t reason;
 	unsigned basic;
 	int r;
 
-	if (__builtin_expect(ev && ev->valid, 0))
-		inject(x, ev);
-	if ((x->pin & PIN_PREEMPT_TIMER) &&
-	    (deadline != x->timer_deadline || x->timer_each_entry))
-		arm_timer(x, deadline);
+	/* A timer whose value is not saved at exits starts over. */
+	if (__builtin_expect(x->timer_each_entry, 0))
+		arm_timer(x, x->timer_deadline);
 	r = run_guest(&x->regs, x->launched);
 	e->flags = 0;
-	e->vectoring.valid = false;
 	if (__builtin_expect(r != VMX_RUN_EXIT, 0)) {
 		if (r != VMX_RUN_EXIT_APICV) {
 			vmx_report_entry_failure(x, r, 0);

@@ -215,6 +215,17 @@ static enum vcpu_action handle_none(struct vcpu *v, const struct hw_exit *e)
 	return ACT_RESUME;
 }
 
+/* Defined policy for exits without a handler (HW_EXIT_UNKNOWN, RDPMC
+ * today): the VM is stopped with a report; an unexpected exit is never
+ * resumed as if nothing happened. */
+static enum vcpu_action handle_unexpected(struct vcpu *v, const struct hw_exit *e)
+{
+	vm_stop(v->vm, "unexpected VM exit %u (%s) at RIP %#lx, qualification %#lx",
+		e->reason, hw_exit_reason_name(e->reason), vcpu_rip(v),
+		e->kind == HW_EXIT_UNKNOWN ? e->qual : 0);
+	return ACT_KILL_VM;
+}
+
 static const exit_handler_fn exit_table[HW_EXIT_KINDS] = {
 	[HW_EXIT_NONE] = handle_none,
 	[HW_EXIT_EXTINT] = handle_external_intr,
@@ -239,26 +250,17 @@ static const exit_handler_fn exit_table[HW_EXIT_KINDS] = {
 	[HW_EXIT_APIC_ACCESS] = handle_apic_access,
 	[HW_EXIT_APIC_WRITE] = handle_apic_write,
 	[HW_EXIT_APIC_EOI] = handle_apic_eoi,
+	/* Every kind has an entry, so dispatch needs no check. */
+	[HW_EXIT_RDPMC] = handle_unexpected,
+	[HW_EXIT_UNKNOWN] = handle_unexpected,
+	[HW_EXIT_ENTRY_FAIL] = handle_unexpected,
 };
-
-/* Defined policy for exits without a handler (HW_EXIT_UNKNOWN, RDPMC
- * today): the VM is stopped with a report; an unexpected exit is never
- * resumed as if nothing happened. */
-static enum vcpu_action handle_unexpected(struct vcpu *v, const struct hw_exit *e)
-{
-	vm_stop(v->vm, "unexpected VM exit %u (%s) at RIP %#lx, qualification %#lx",
-		e->reason, hw_exit_reason_name(e->reason), vcpu_rip(v), e->qual);
-	return ACT_KILL_VM;
-}
+_Static_assert(HW_EXIT_ENTRY_FAIL + 1 == HW_EXIT_KINDS,
+	       "a new exit kind needs an entry in exit_table");
 
 enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
 {
-	exit_handler_fn fn;
-
-	if (__builtin_expect(e->kind >= HW_EXIT_KINDS || !exit_table[e->kind], 0))
-		return handle_unexpected(v, e);
-	fn = exit_table[e->kind];
-	if (e->reason < HW_EXIT_REASONS)
+	if (__builtin_expect(e->reason < HW_EXIT_REASONS, 1))
 		v->exit_count[e->reason]++;
-	return fn(v, e);
+	return exit_table[e->kind](v, e);
 }
