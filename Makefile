@@ -35,7 +35,7 @@ ASM_OFFSETS := $(HV_OFFSET_SRCS:%.c=$(BUILD)/gen/%.h)
 ISO     := $(BUILD)/hypervisor.iso
 
 .PHONY: all iso run run-kvm test unit-test boot-test coverage bench clean \
-	deps check guests test-smp4 test-linux run-linux
+	deps check guests test-smp4 test-linux run-linux layers layers-test
 all: $(HV_ELF)
 
 deps:
@@ -114,6 +114,17 @@ run-linux: deps
 		$(BUILD)/linux/vmlinuz $(BUILD)/linux/initrd.gz
 	bash scripts/bochs.sh $(LINUX_RUN_ISO) $(BUILD)/run-linux-serial.log --show \
 		--cpus 2 --model corei7_skylake_x --timeout 1800
+
+# Issue 10: every include and every symbol between folders points down
+# (lib <- mm <- arch-x86 <- drivers <- {vmx, sched} <- guest <- boot).
+# Prints one line per offending edge and fails if there is any;
+# LAYERS_FLAGS=--summary adds the folder-to-folder table.
+layers: all
+	python3 scripts/layers.py --objs $(BUILD)/hv $(LAYERS_FLAGS)
+
+# The check's own test: planted upward includes and symbols must be found.
+layers-test:
+	bash tests/layers/planted.sh $(BUILD)/layers-test
 
 check:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -I. -U__ASSEMBLER__ -DHV_VERSION=\"check\" --inline-suppr --enable=warning,portability \
