@@ -3,7 +3,6 @@
  * acpi_map_table()'s checks; every field and AML byte is read only within
  * the table's length. */
 #include "arch-x86/acpi_internal.h"
-#include "drivers/emu_exit.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 

@@ -3,6 +3,7 @@
 #include "arch-x86/exception.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/percpu.h"
+#include "arch-x86/smp.h"
 #include "lib/printk.h"
 
 static irq_handler_fn irq_handlers[NR_VECTORS];
@@ -86,8 +87,10 @@ void dump_backtrace(uint64_t rbp)
 	}
 }
 
-static void dump_frame(const struct exc_frame *f)
+static void dump_frame(const void *ctx)
 {
+	const struct exc_frame *f = ctx;
+
 	pr_err("hypervisor fault: vector %lu (%s) error %#lx on CPU %u\n",
 	       f->vector, exception_name((unsigned)f->vector), f->error,
 	       this_cpu() ? this_cpu()->cpu_id : 0);
@@ -112,8 +115,9 @@ void exception_dispatch(struct exc_frame *f)
 		irq_handlers[f->vector](f);
 		return;
 	}
-	printk_emergency();
-	dump_frame(f);
-	panic("unhandled %s in the hypervisor",
-	      exception_name((unsigned)f->vector));
+	/* Another CPU panics and stops this one. */
+	if (f->vector == EXC_NMI && smp_stop_requested())
+		smp_park();
+	panic_dump(dump_frame, f, "unhandled %s in the hypervisor",
+		   exception_name((unsigned)f->vector));
 }
