@@ -113,7 +113,10 @@ bool acpi_checksum_ok(const void *p, size_t len);
 /* Power-off parameters for drivers/emu_exit (emu_exit_set_s5()).  Returns
  * false, with s5->pm1a_cnt 0 ("unknown"), when the FADT's PM1a control
  * port or \_S5_ is missing. */
-struct acpi_s5;
+struct acpi_s5 {
+	uint16_t pm1a_cnt, pm1b_cnt;
+	uint16_t slp_typa, slp_typb;
+};
 bool acpi_get_s5(const struct acpi_info *ai, struct acpi_s5 *s5);
 
 /* Which memory the parser reads.  By default, only what the hypervisor's

@@ -3,7 +3,7 @@
  * acpi_map_table()'s checks; every field and AML byte is read only within
  * the table's length. */
 #include "arch-x86/acpi_internal.h"
-#include "drivers/emu_exit.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
@@ -224,7 +224,7 @@ static int aml_find_s5(const struct acpi_header *h, struct acpi_info *out)
 		if (why) {
 			pr_warn("acpi: %s: \\_S5_ at offset 0x%x: %s; S5 unknown\n",
 				sig, op, why);
-			return -1;
+			return -EINVAL;
 		}
 		out->has_s5 = true;
 		out->slp_typa = typ[0];

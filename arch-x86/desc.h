@@ -48,7 +48,6 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
 
 #define IDT_TYPE_INTR_GATE 0x8e /* P=1, DPL=0, 64-bit interrupt gate */
 #define NR_VECTORS 256
-#define NR_EXCEPTIONS 32
 
 struct percpu;
 void gdt_init_cpu(struct percpu *pc);

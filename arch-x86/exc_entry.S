@@ -2,6 +2,7 @@
  * the CPU does not (SDM vol. 3 §6.13), then its vector, then joins the
  * common path that saves the GPRs as a struct exc_frame. */
 #include "arch-x86/asm-offsets.h"
+#include "lib/x86_vectors.h"
 
 	.text
 	.balign 16
@@ -10,8 +11,10 @@ exc_stub_table:
 vec = 0
 	.rept 256
 	.balign 16
-	/* Vectors 8, 10-14, 17, 21, 29, 30 come with an error code. */
-	.if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	/* These come with an error code (x86_exc_has_error_code()). */
+	.if (vec == X86_EXC_DF) || (vec >= X86_EXC_TS && vec <= X86_EXC_PF) || \
+	    (vec == X86_EXC_AC) || (vec == X86_EXC_CP) || (vec == X86_EXC_VC) || \
+	    (vec == X86_EXC_SX)
 	.else
 	pushq	$0
 	.endif

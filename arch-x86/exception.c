@@ -3,50 +3,14 @@
 #include "arch-x86/exception.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/percpu.h"
+#include "arch-x86/smp.h"
 #include "lib/printk.h"
 
 static irq_handler_fn irq_handlers[NR_VECTORS];
 
-static const char *const exc_names[NR_EXCEPTIONS] = {
-	[EXC_DE] = "#DE divide error",
-	[EXC_DB] = "#DB debug",
-	[EXC_NMI] = "NMI",
-	[EXC_BP] = "#BP breakpoint",
-	[EXC_OF] = "#OF overflow",
-	[EXC_BR] = "#BR bound range",
-	[EXC_UD] = "#UD invalid opcode",
-	[EXC_NM] = "#NM device not available",
-	[EXC_DF] = "#DF double fault",
-	[EXC_TS] = "#TS invalid TSS",
-	[EXC_NP] = "#NP segment not present",
-	[EXC_SS] = "#SS stack fault",
-	[EXC_GP] = "#GP general protection",
-	[EXC_PF] = "#PF page fault",
-	[EXC_MF] = "#MF x87 error",
-	[EXC_AC] = "#AC alignment check",
-	[EXC_MC] = "#MC machine check",
-	[EXC_XM] = "#XM SIMD exception",
-	[EXC_VE] = "#VE virtualization exception",
-	[EXC_CP] = "#CP control protection",
-};
-
-const char *exception_name(unsigned vector)
-{
-	if (vector < NR_EXCEPTIONS && exc_names[vector])
-		return exc_names[vector];
-	return vector < NR_EXCEPTIONS ? "reserved exception" : "interrupt";
-}
-
-bool exception_has_error_code(unsigned vector)
-{
-	return vector == EXC_DF || (vector >= EXC_TS && vector <= EXC_PF) ||
-	       vector == EXC_AC || vector == EXC_CP || vector == 29 ||
-	       vector == 30;
-}
-
 void irq_register(unsigned vector, irq_handler_fn fn)
 {
-	if (vector >= NR_EXCEPTIONS && vector < NR_VECTORS)
+	if (vector >= X86_NR_EXCEPTIONS && vector < NR_VECTORS)
 		irq_handlers[vector] = fn;
 }
 
@@ -86,10 +50,12 @@ void dump_backtrace(uint64_t rbp)
 	}
 }
 
-static void dump_frame(const struct exc_frame *f)
+static void dump_frame(const void *ctx)
 {
+	const struct exc_frame *f = ctx;
+
 	pr_err("hypervisor fault: vector %lu (%s) error %#lx on CPU %u\n",
-	       f->vector, exception_name((unsigned)f->vector), f->error,
+	       f->vector, x86_exc_name((unsigned)f->vector), f->error,
 	       this_cpu() ? this_cpu()->cpu_id : 0);
 	pr_err("  RIP %04lx:%016lx RFLAGS %016lx CR2 %016lx\n", f->cs, f->rip,
 	       f->rflags, read_cr2());
@@ -107,13 +73,14 @@ static void dump_frame(const struct exc_frame *f)
 
 void exception_dispatch(struct exc_frame *f)
 {
-	if (f->vector >= NR_EXCEPTIONS && f->vector < NR_VECTORS &&
+	if (f->vector >= X86_NR_EXCEPTIONS && f->vector < NR_VECTORS &&
 	    irq_handlers[f->vector]) {
 		irq_handlers[f->vector](f);
 		return;
 	}
-	printk_emergency();
-	dump_frame(f);
-	panic("unhandled %s in the hypervisor",
-	      exception_name((unsigned)f->vector));
+	/* Another CPU panics and stops this one. */
+	if (f->vector == X86_EXC_NMI && smp_stop_requested())
+		smp_park();
+	panic_dump(dump_frame, f, "unhandled %s in the hypervisor",
+		   x86_exc_name((unsigned)f->vector));
 }

@@ -28,11 +28,11 @@ void idt_init(void)
 
 		/* Separate known-good stacks for the events that can hit
 		 * with a broken stack or at any instruction boundary. */
-		if (v == EXC_DF)
+		if (v == X86_EXC_DF)
 			ist = IST_DF;
-		else if (v == EXC_NMI)
+		else if (v == X86_EXC_NMI)
 			ist = IST_NMI;
-		else if (v == EXC_MC)
+		else if (v == X86_EXC_MC)
 			ist = IST_MC;
 		idt_set_handler(v, (void (*)(void))(exc_stub_table +
 						    v * EXC_STUB_STRIDE), ist);

@@ -27,6 +27,7 @@
 #define APIC_BASE_EN BIT(11)
 #define SVR_ENABLE BIT(8)
 #define LVT_MASKED BIT(16)
+#define ICR_DELIVERY_NMI (4u << 8)
 #define ICR_DELIVERY_INIT (5u << 8)
 #define ICR_DELIVERY_STARTUP (6u << 8)
 #define ICR_PENDING BIT(12)
@@ -116,6 +117,11 @@ static void send_icr(uint32_t apic_id, uint32_t low)
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 {
 	send_icr(apic_id, vector);
+}
+
+void lapic_send_nmi(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_DELIVERY_NMI);
 }
 
 void lapic_send_init(uint32_t apic_id)

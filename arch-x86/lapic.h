@@ -18,6 +18,8 @@ bool lapic_x2apic(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+/* An NMI (delivery mode NMI; the vector field is ignored). */
+void lapic_send_nmi(uint32_t apic_id);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t page);
 /* Busy-wait for the ICR to be idle (xAPIC); true when delivered. */

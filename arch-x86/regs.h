@@ -63,17 +63,8 @@
 #define RFLAGS_IOPL (3UL << 12)
 #define RFLAGS_VM _BITUL(17)
 
-/* Page-table entry bits (host paging, 4-level). */
-#define PTE_P _BITUL(0)
-#define PTE_RW _BITUL(1)
-#define PTE_US _BITUL(2)
-#define PTE_PWT _BITUL(3)
-#define PTE_PCD _BITUL(4)
-#define PTE_A _BITUL(5)
-#define PTE_D _BITUL(6)
-#define PTE_PS _BITUL(7)
-#define PTE_G _BITUL(8)
-#define PTE_NX _BITULL(63)
+/* Page-table entry bits (host paging, 4-level): PTE_P ... PTE_NX. */
+#include "mm/pte.h"
 
 /* GDT descriptors: 64-bit code (L=1, P, DPL0, type code/read) and data. */
 #define GDT_CODE64 0x00af9a000000ffff

@@ -1,6 +1,7 @@
 /* Boot self-tests for the fault paths of the hypervisor itself. */
 #include "arch-x86/selftest.h"
 #include "arch-x86/cpu.h"
+#include "arch-x86/smp.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
@@ -27,27 +28,39 @@ static void test_breakpoint(void)
 	__asm__ volatile("int3");
 }
 
+/* With the APs online: panic() must stop them before it prints. */
+static void test_panic_smp(void)
+{
+	panic("self-test panic with %u CPU(s) online", smp_cpus_online());
+}
+
 struct selftest {
 	const char *name;
 	void (*fn)(void);
+	bool smp; /* runs once the APs are online */
 };
 
 static const struct selftest tests[] = {
-	{ "ud", test_ud },
-	{ "pf", test_pf },
-	{ "panic", test_panic },
-	{ "int3", test_breakpoint },
+	{ "ud", test_ud, false },
+	{ "pf", test_pf, false },
+	{ "panic", test_panic, false },
+	{ "int3", test_breakpoint, false },
+	{ "panic-smp", test_panic_smp, true },
 };
 
-void selftest_run(const char *name)
+void selftest_run(const char *name, bool smp)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) {
-		if (!strcmp(name, tests[i].name)) {
-			pr_info("selftest: %s\n", name);
-			tests[i].fn();
-			pr_err("selftest: %s returned, which it must not\n", name);
+		if (strcmp(name, tests[i].name))
+			continue;
+		if (tests[i].smp != smp)
 			return;
-		}
+		pr_info("selftest: %s\n", name);
+		tests[i].fn();
+		pr_err("selftest: %s returned, which it must not\n", name);
+		return;
 	}
-	pr_err("selftest: unknown test '%s' (ud, pf, panic, int3)\n", name);
+	if (!smp)
+		pr_err("selftest: unknown test '%s' (ud, pf, panic, int3, panic-smp)\n",
+		       name);
 }

@@ -15,12 +15,15 @@
 #define INIT_DELAY_US 10000
 #define SIPI_DELAY_US 200
 #define ONLINE_TIMEOUT_US 200000
+#define STOP_TIMEOUT_US 100000
 
 static unsigned ncpus = 1;
 static uint32_t apic_of[MAX_CPUS];
 static ap_init_fn ap_init;
 static ap_main_fn ap_main;
 static volatile int ap_result;
+static volatile int stop_requested;
+static volatile bool parked[MAX_CPUS];
 
 static void udelay(uint64_t us)
 {
@@ -44,6 +47,50 @@ void smp_kick(unsigned cpu)
 {
 	if (cpu < ncpus && cpu != this_cpu()->cpu_id)
 		lapic_send_ipi(apic_of[cpu], VEC_RESCHED);
+}
+
+bool smp_stop_requested(void)
+{
+	return __atomic_load_n(&stop_requested, __ATOMIC_ACQUIRE);
+}
+
+void smp_park(void)
+{
+	struct percpu *pc = this_cpu();
+
+	irq_disable();
+	if (pc && pc->cpu_id < MAX_CPUS)
+		__atomic_store_n(&parked[pc->cpu_id], true, __ATOMIC_RELEASE);
+	cpu_halt_forever();
+}
+
+static unsigned cpus_running(unsigned self)
+{
+	unsigned n = 0;
+
+	for (unsigned cpu = 0; cpu < ncpus; cpu++)
+		if (cpu != self && !__atomic_load_n(&parked[cpu], __ATOMIC_ACQUIRE))
+			n++;
+	return n;
+}
+
+/* An NMI reaches a CPU whatever it does: interrupts off, spinning on a
+ * lock, or running a guest (NMI exiting hands it to the host handler). */
+unsigned smp_stop_others(void)
+{
+	struct percpu *pc = this_cpu();
+	unsigned self = pc ? pc->cpu_id : 0, left;
+	uint64_t waited = 0;
+
+	__atomic_store_n(&stop_requested, 1, __ATOMIC_SEQ_CST);
+	for (unsigned cpu = 0; cpu < ncpus; cpu++)
+		if (cpu != self && !__atomic_load_n(&parked[cpu], __ATOMIC_ACQUIRE))
+			lapic_send_nmi(apic_of[cpu]);
+	while ((left = cpus_running(self)) && waited < STOP_TIMEOUT_US) {
+		udelay(100);
+		waited += 100;
+	}
+	return left;
 }
 
 /* First C code on an AP: the trampoline left us on the BSP's page tables

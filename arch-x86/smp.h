@@ -19,6 +19,14 @@ unsigned smp_boot_aps(const uint32_t *apic_ids, unsigned n, unsigned maxcpus,
 		      ap_init_fn init, ap_main_fn main);
 unsigned smp_cpus_online(void);
 uint32_t smp_apic_id(unsigned cpu);
+/* Stop every other online CPU: each gets an NMI and parks (smp_park from
+ * its NMI handler); wait up to 100 ms for them.  Returns how many did not
+ * park in time. */
+unsigned smp_stop_others(void);
+/* Whether smp_stop_others() was called: the NMI handler then parks. */
+bool smp_stop_requested(void);
+/* Interrupts off, mark this CPU parked, halt for good. */
+__noreturn void smp_park(void);
 /* Make 'cpu' look at its run queue (a reschedule IPI). */
 void smp_kick(unsigned cpu);
 

@@ -18,6 +18,7 @@
 #include "drivers/emu_exit.h"
 #include "drivers/ioapic.h"
 #include "drivers/uart.h"
+#include "lib/panic.h"
 #include "lib/printk.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
@@ -55,6 +56,34 @@ static void early_cpu_setup(void)
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
 }
+
+/* panic()'s machine steps (lib/panic.h): NMIs park the other CPUs, the
+ * console drains, the run ends as any failed run does. */
+static void panic_irq_off(void)
+{
+	irq_disable();
+}
+
+static void panic_backtrace(uintptr_t fp)
+{
+	dump_backtrace(fp);
+}
+
+static __noreturn void panic_finish(void)
+{
+	uart_drain();
+	if (machine_exit_on_finish())
+		machine_exit(false);
+	cpu_halt_forever();
+}
+
+static const struct panic_hooks panic_hooks = {
+	.irq_off = panic_irq_off,
+	.stop_others = smp_stop_others,
+	.backtrace = panic_backtrace,
+	.park = smp_park,
+	.finish = panic_finish,
+};
 
 static void report_option(void *ctx, const char *msg)
 {
@@ -255,6 +284,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	early_cpu_setup();
 	uart_init(HV_DEFAULT_CONSOLE_PORT, HV_DEFAULT_BAUD);
 	console_register(uart_write);
+	panic_set_hooks(&panic_hooks);
 	cpuinfo_init();
 	hv_options_default(&opts);
 
@@ -274,7 +304,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	setup_platform();
 
 	if (opts.test[0])
-		selftest_run(opts.test);
+		selftest_run(opts.test, false);
 
 	vmx_caps_read(&vmx_caps);
 	vmx_caps_print(&vmx_caps);
@@ -291,6 +321,8 @@ void hv_main(uint32_t magic, uint64_t info)
 	pr_info("vmx: CPU 0 in VMX root operation\n");
 	sched_irq_init();
 	ncpus = start_aps();
+	if (opts.test[0])
+		selftest_run(opts.test, true);
 	vmx_use_lapic_timer(opts.preempt_lapic);
 	vmx_use_apicv(opts.apicv);
 	sched_set_vmstats(opts.vmstats_s * tsc_hz());

@@ -2,7 +2,9 @@
  * checked here, once, against the block's own size, so that nothing after
  * boot ever dereferences a loader-supplied length. */
 #include "boot/multiboot2.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
+#include "lib/report.h"
 #include "lib/string.h"
 
 struct mb2_parser {
@@ -25,14 +27,12 @@ static char err_buf[192];
 static int __printf(2, 3) fail(struct mb2_parser *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	n = snprintf(err_buf, sizeof(err_buf), "multiboot2: ");
 	va_start(ap, fmt);
-	vsnprintf(err_buf + n, sizeof(err_buf) - (size_t)n, fmt, ap);
+	report_vfail(err_buf, sizeof(err_buf), -EINVAL, "multiboot2: ", fmt, ap);
 	va_end(ap);
 	p->err = err_buf;
-	return -1;
+	return -EINVAL;
 }
 
 static uint32_t rd32(const struct mb2_parser *p, uint32_t off)
@@ -103,10 +103,10 @@ static int parse_module(struct mb2_parser *p, const struct mb2_tag *t,
 	const char *cmdline = NULL;
 
 	if (need_size(p, t, off, sizeof(m) + 1))
-		return -1;
+		return -EINVAL;
 	memcpy(&m, p->base + off, sizeof(m));
 	if (tag_string(p, t, off, sizeof(m), &cmdline))
-		return -1;
+		return -EINVAL;
 	if (m.mod_start > m.mod_end)
 		return fail(p, "module tag at offset 0x%x: start 0x%x > end 0x%x",
 			    off, m.mod_start, m.mod_end);
@@ -145,7 +145,7 @@ static int parse_mmap(struct mb2_parser *p, const struct mb2_tag *t,
 	uint32_t bytes, n;
 
 	if (need_size(p, t, off, sizeof(hdr)))
-		return -1;
+		return -EINVAL;
 	memcpy(&hdr, p->base + off, sizeof(hdr));
 	/* Spec 3.6.8: entry_size is a multiple of 8 and entries may grow in
 	 * later versions, so we step by entry_size and read only our part. */
@@ -198,7 +198,7 @@ static int parse_framebuffer(struct mb2_parser *p, const struct mb2_tag *t,
 	struct mb2_tag_framebuffer fb;
 
 	if (need_size(p, t, off, MB2_FB_TAG_MIN_SIZE))
-		return -1;
+		return -EINVAL;
 	memset(&fb, 0, sizeof(fb));
 	memcpy(&fb, p->base + off, MB2_FB_TAG_MIN_SIZE);
 	bi->fb_addr = fb.addr;
@@ -220,7 +220,7 @@ static int parse_rsdp(struct mb2_parser *p, const struct mb2_tag *t,
 	size_t need = sizeof(*t) + (v2 ? 36 : 20);
 
 	if (need_size(p, t, off, need))
-		return -1;
+		return -EINVAL;
 	if (memcmp(p->base + off + sizeof(*t), sig, sizeof(sig)))
 		return fail(p, "ACPI tag type %u at offset 0x%x: no \"RSD PTR \" signature",
 			    t->type, off);
@@ -243,7 +243,7 @@ static int tag_addr(struct mb2_parser *p, const struct mb2_tag *t,
 
 	if (once(p, t, off) ||
 	    need_size(p, t, off, sizeof(*t) + (wide ? 8 : 4)))
-		return -1;
+		return -EINVAL;
 	*out = wide ? rd64(p, payload) : rd32(p, payload);
 	return 0;
 }
@@ -256,26 +256,26 @@ static int parse_tag(struct mb2_parser *p, const struct mb2_tag *t,
 	switch (t->type) {
 	case MB2_TAG_CMDLINE:
 		if (once(p, t, off))
-			return -1;
+			return -EINVAL;
 		return tag_string(p, t, off, sizeof(*t), &bi->cmdline);
 	case MB2_TAG_LOADER_NAME:
 		if (once(p, t, off))
-			return -1;
+			return -EINVAL;
 		return tag_string(p, t, off, sizeof(*t), &bi->loader_name);
 	case MB2_TAG_MODULE:
 		return parse_module(p, t, off);
 	case MB2_TAG_MMAP:
 		if (once(p, t, off))
-			return -1;
+			return -EINVAL;
 		return parse_mmap(p, t, off);
 	case MB2_TAG_FRAMEBUFFER:
 		if (once(p, t, off))
-			return -1;
+			return -EINVAL;
 		return parse_framebuffer(p, t, off);
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 		if (once(p, t, off))
-			return -1;
+			return -EINVAL;
 		return parse_rsdp(p, t, off, t->type == MB2_TAG_ACPI_NEW);
 	case MB2_TAG_EFI32:
 		return tag_addr(p, t, off, false, &p->efi32_systab);
@@ -358,7 +358,7 @@ static int walk_tags(struct mb2_parser *p)
 			return 0;
 		}
 		if (parse_tag(p, &t, off))
-			return -1;
+			return -EINVAL;
 		off += ALIGN_UP(t.size, 8u);
 		if (off > p->total)
 			return fail(p, "no end tag: padding after tag type %u runs past total_size 0x%x",
@@ -402,5 +402,5 @@ int mb2_parse(const void *info, paddr_t info_pa, uint32_t magic,
 
 failed:
 	*err = p.err;
-	return -1;
+	return -EINVAL;
 }

@@ -12,7 +12,7 @@
  * under the boot identity map; host tests keep them apart so physical
  * addresses in the result are predictable.
  *
- * On success returns 0 and fills *out completely.  On failure returns -1,
+ * On success returns 0 and fills *out completely.  On failure returns -EINVAL,
  * sets *err to a one-line message naming the problem and the offset/type of
  * the offending tag (valid until the next call), and leaves *out partially
  * filled, not to be used.

@@ -4,6 +4,7 @@
 #define DRIVERS_EMU_EXIT_H
 
 #include "lib/types.h"
+#include "arch-x86/acpi.h"
 
 /* QEMU isa-debug-exit (iobase 0xf4): exit status is (value << 1) | 1. */
 #define QEMU_EXIT_PORT 0xf4
@@ -16,12 +17,7 @@
 #define BOCHS_IODEBUG_QUIT 0x8ae0
 #define BOCHS_SHUTDOWN_PORT 0x8900
 
-/* ACPI S5 parameters, filled in by the ACPI parser when it finds a FADT
- * (pm1a_cnt 0 = unknown). */
-struct acpi_s5 {
-	uint16_t pm1a_cnt, pm1b_cnt;
-	uint16_t slp_typa, slp_typb;
-};
+/* ACPI S5 parameters (struct acpi_s5, arch-x86/acpi.h) for powering off. */
 void emu_exit_set_s5(const struct acpi_s5 *s5);
 
 /* Print the result line, drain the console, then try every exit path:

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include "lib/types.h"
+#include "lib/panic.h" /* panic() and BUG_ON, used with printing */
 
 enum log_level {
 	LOG_ERR = 0,
@@ -34,15 +35,5 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap);
 #define pr_warn(...) printk(LOG_WARN, __VA_ARGS__)
 #define pr_info(...) printk(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
-
-/* Hypervisor bug or unusable machine: print, dump, stop the machine.
- * Implemented by arch-x86 (host tests supply a fake). */
-__noreturn void panic(const char *fmt, ...) __printf(1, 2);
-
-#define BUG_ON(c)                                                         \
-	do {                                                              \
-		if (c)                                                    \
-			panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__); \
-	} while (0)
 
 #endif

@@ -1,8 +1,8 @@
 /* Host page tables and the direct map (see mm/paging.h). */
 #include "mm/paging.h"
-#include "arch-x86/regs.h"
 #include "lib/errno.h"
 #include "mm/frame.h"
+#include "mm/pte.h"
 #include "mm/range.h"
 
 /* --- IA-32e entry format (SDM vol. 3 4.5, tables 4-15 to 4-20) --------- */

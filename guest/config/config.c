@@ -15,6 +15,7 @@
 #include "guest/config/config_internal.h"
 #include "guest/config/config_syntax.h"
 #include "lib/printk.h"
+#include "lib/report.h"
 #include "lib/string.h"
 
 #define MSG_BUF 192
@@ -25,15 +26,15 @@ static void emitv(config_report_fn fn, void *ctx, unsigned line,
 		  const char *fmt, va_list ap)
 {
 	char msg[MSG_BUF];
-	int n;
+	struct report r = report_into(msg, sizeof(msg));
 
 	if (!fn)
 		return;
 	if (line)
-		n = snprintf(msg, sizeof(msg), "config:%u: ", line);
+		report_add(&r, "config:%u: ", line);
 	else
-		n = snprintf(msg, sizeof(msg), "config: ");
-	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+		report_add(&r, "config: ");
+	report_vadd(&r, fmt, ap);
 	fn(ctx, msg);
 }
 

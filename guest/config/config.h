@@ -157,8 +157,8 @@ unsigned vm_config_parse(const char *text, size_t len,
 			 void *ctx);
 
 /* Checks that every CPU named in vm's affinity exists (CPUs 0..ncpus-1) and
- * fills affinities that were not given with all of them.  Returns 0, or -1
- * after reporting. */
+ * fills affinities that were not given with all of them.  Returns 0, or
+ * -EINVAL after reporting. */
 int vm_config_validate_cpus(struct vm_config *vm, unsigned ncpus,
 			    config_report_fn report, void *ctx);
 

@@ -5,6 +5,7 @@
  * needs the machine's CPU count, made when VMs are built. */
 #include "guest/config/config_internal.h"
 #include "guest/config/config_syntax.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 _Static_assert(VM_LOAD_DEFAULT_REAL < VM_REAL_ENTRY_LIMIT &&
@@ -123,13 +124,13 @@ int vm_config_validate_cpus(struct vm_config *vm, unsigned ncpus,
 			cfg_emit(report, ctx, vm->line,
 				 "[vm %s] vCPU %u affinity names CPU %d, but this machine has %u CPU(s)",
 				 vm->name, i, __builtin_ctzll(extra), ncpus);
-			ret = -1;
+			ret = -EINVAL;
 		}
 	}
 	if (!present) {
 		cfg_emit(report, ctx, vm->line, "[vm %s] has no CPU to run on",
 			 vm->name);
-		ret = -1;
+		ret = -EINVAL;
 	}
 	return ret;
 }

@@ -4,7 +4,9 @@
  * run on the result. */
 #include "guest/load/acpi_build.h"
 #include "arch-x86/acpi_tables.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
+#include "lib/report.h"
 #include "lib/string.h"
 
 #define OEM_ID "UHV   "
@@ -248,42 +250,32 @@ static uint32_t build_madt(uint8_t *buf, const struct acpi_build_cfg *cfg)
 	return off;
 }
 
-static int __printf(3, 4) fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int check_cfg(const struct acpi_build_cfg *cfg, uint64_t need,
 		     char *err, size_t errlen)
 {
 	if (cfg->ncpus < 1 || cfg->ncpus > ACPI_BUILD_MAX_CPUS)
-		return fail(err, errlen, "acpi: %u CPUs (1 to %u supported)",
+		return report_fail(err, errlen, -EINVAL, "acpi: %u CPUs (1 to %u supported)",
 			    cfg->ncpus, ACPI_BUILD_MAX_CPUS);
 	if (!IS_ALIGNED(cfg->base, (uint64_t)TABLE_ALIGN) || !cfg->base ||
 	    cfg->base >= GUEST_4G || cfg->size > GUEST_4G - cfg->base)
-		return fail(err, errlen,
+		return report_fail(err, errlen, -EINVAL,
 			    "acpi: area [0x%llx, +0x%llx) is not 64-byte aligned below 4 GiB",
 			    (unsigned long long)cfg->base,
 			    (unsigned long long)cfg->size);
 	if (cfg->size < need)
-		return fail(err, errlen,
+		return report_fail(err, errlen, -EINVAL,
 			    "acpi: area of 0x%llx bytes is too small; %u CPUs need 0x%llx",
 			    (unsigned long long)cfg->size, cfg->ncpus,
 			    (unsigned long long)need);
 	if (cfg->rsdp_copy &&
 	    (!IS_ALIGNED(cfg->rsdp_copy, 16) || cfg->rsdp_copy < BIOS_AREA_START ||
 	     cfg->rsdp_copy > BIOS_AREA_END - ACPI_RSDP_V2_LEN))
-		return fail(err, errlen,
+		return report_fail(err, errlen, -EINVAL,
 			    "acpi: RSDP copy at 0x%llx is not 16-byte aligned in [0xe0000, 0x100000)",
 			    (unsigned long long)cfg->rsdp_copy);
 	if ((uint32_t)(cfg->pm_base ? cfg->pm_base : GUEST_PM_BASE_DEFAULT) +
 		    GUEST_PM_BLOCK_LEN > 0x10000u)
-		return fail(err, errlen, "acpi: PM block at port 0x%x runs past port 0xffff",
+		return report_fail(err, errlen, -EINVAL, "acpi: PM block at port 0x%x runs past port 0xffff",
 			    cfg->pm_base);
 	return 0;
 }
@@ -292,7 +284,7 @@ static int put(const struct guest_mem_ops *mem, uint64_t gpa, const void *p,
 	       size_t len, char *err, size_t errlen)
 {
 	if (mem->write(mem->ctx, gpa, p, len) < 0)
-		return fail(err, errlen, "acpi: cannot write guest RAM at 0x%llx (+0x%zx)",
+		return report_fail(err, errlen, -EINVAL, "acpi: cannot write guest RAM at 0x%llx (+0x%zx)",
 			    (unsigned long long)gpa, len);
 	return 0;
 }
@@ -315,7 +307,7 @@ static int put_roots(const struct guest_mem_ops *mem,
 	seal(xsdt, "XSDT", sizeof(xsdt), XSDT_REV);
 	if (put(mem, o->rsdt, rsdt, sizeof(rsdt), err, errlen) ||
 	    put(mem, o->xsdt, xsdt, sizeof(xsdt), err, errlen))
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 
@@ -339,7 +331,7 @@ static int put_tables(const struct guest_mem_ops *mem,
 	mlen = build_madt(madt, cfg);
 
 	if (guest_mem_zero(mem, cfg->base, o->end - cfg->base) < 0)
-		return fail(err, errlen, "acpi: cannot write guest RAM at 0x%llx",
+		return report_fail(err, errlen, -EINVAL, "acpi: cannot write guest RAM at 0x%llx",
 			    (unsigned long long)cfg->base);
 	if (put(mem, o->rsdp, &rsdp, sizeof(rsdp), err, errlen) ||
 	    put_roots(mem, o, err, errlen) ||
@@ -347,7 +339,7 @@ static int put_tables(const struct guest_mem_ops *mem,
 	    put(mem, o->fadt, &fadt, sizeof(fadt), err, errlen) ||
 	    put(mem, o->dsdt, dsdt, sizeof(dsdt), err, errlen) ||
 	    put(mem, o->madt, madt, mlen, err, errlen))
-		return -1;
+		return -EINVAL;
 	if (cfg->rsdp_copy)
 		return put(mem, cfg->rsdp_copy, &rsdp, sizeof(rsdp), err, errlen);
 	return 0;
@@ -360,7 +352,7 @@ int acpi_build(const struct guest_mem_ops *mem, const struct acpi_build_cfg *cfg
 
 	make_plan(cfg->ncpus, &p);
 	if (check_cfg(cfg, p.end, err, errlen))
-		return -1;
+		return -EINVAL;
 	*out = (struct acpi_build_out){
 		.rsdp = cfg->base + p.rsdp, .rsdt = cfg->base + p.rsdt,
 		.xsdt = cfg->base + p.xsdt, .facs = cfg->base + p.facs,

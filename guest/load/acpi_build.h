@@ -59,7 +59,7 @@ struct acpi_build_out {
 /* Bytes the tables take for 'ncpus' CPUs (what cfg->size must hold). */
 uint64_t acpi_build_size(unsigned ncpus);
 
-/* Build and store the tables.  0, or -1 with a message in err; a refused
+/* Build and store the tables.  0, or -EINVAL with a message in err; a refused
  * configuration writes nothing (a write callback failing part way may
  * leave part of the tables written). */
 int acpi_build(const struct guest_mem_ops *mem, const struct acpi_build_cfg *cfg,

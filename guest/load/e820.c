@@ -1,22 +1,14 @@
 /* A guest's E820 memory map and the block allocator the loaders place
  * things with; see e820.h. */
 #include "guest/load/e820.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
+#include "lib/report.h"
 #include "lib/string.h"
 
 /* A bound for ram_size that keeps every sum below 2^64 with room to spare
  * (the VM description allows 64 GiB). */
 #define GUEST_RAM_MAX (1ull << 46)
-
-static int __printf(3, 4) fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static uint64_t entry_end(const struct e820_entry *e)
 {
@@ -47,12 +39,12 @@ static int check_layout(const struct guest_layout *l, uint64_t low_max,
 {
 	if (l->ram_size < GUEST_BIOS_END || l->ram_size > GUEST_RAM_MAX ||
 	    !IS_ALIGNED(l->ram_size, PAGE_SIZE))
-		return fail(err, errlen,
+		return report_fail(err, errlen, -EINVAL,
 			    "e820: RAM size 0x%llx is not a multiple of 4 KiB from 1 MiB to 64 TiB",
 			    (unsigned long long)l->ram_size);
 	if (low_max < GUEST_BIOS_END || low_max > GUEST_MMIO_HOLE ||
 	    !IS_ALIGNED(low_max, PAGE_SIZE))
-		return fail(err, errlen,
+		return report_fail(err, errlen, -EINVAL,
 			    "e820: low RAM limit 0x%llx is not a page boundary from 1 MiB to 0x%llx",
 			    (unsigned long long)low_max, GUEST_MMIO_HOLE);
 	return 0;
@@ -66,7 +58,7 @@ static int check_acpi(const struct guest_layout *l, uint64_t low_end,
 	if (!IS_ALIGNED(l->acpi_base, PAGE_SIZE) ||
 	    !IS_ALIGNED(l->acpi_size, PAGE_SIZE) || l->acpi_base < GUEST_BIOS_END ||
 	    l->acpi_base >= low_end || l->acpi_size > low_end - l->acpi_base)
-		return fail(err, errlen,
+		return report_fail(err, errlen, -EINVAL,
 			    "e820: ACPI area [0x%llx, +0x%llx) is not page-aligned inside low RAM [1 MiB, 0x%llx)",
 			    (unsigned long long)l->acpi_base,
 			    (unsigned long long)l->acpi_size,
@@ -82,11 +74,11 @@ int e820_build(const struct guest_layout *l, struct e820_map *m, char *err,
 
 	memset(m, 0, sizeof(*m));
 	if (check_layout(l, low_max, err, errlen))
-		return -1;
+		return -EINVAL;
 	low_end = MIN(l->ram_size, low_max);
 	high = l->ram_size - low_end;
 	if (check_acpi(l, low_end, err, errlen))
-		return -1;
+		return -EINVAL;
 
 	add(m, 0, GUEST_CONV_END, E820_RAM);
 	add(m, GUEST_CONV_END, GUEST_BIOS_END - GUEST_CONV_END, E820_RESERVED);
@@ -109,21 +101,21 @@ int e820_build(const struct guest_layout *l, struct e820_map *m, char *err,
 int e820_check(const struct e820_map *m, char *err, size_t errlen)
 {
 	if (m->n == 0 || m->n > E820_MAX_ENTRIES)
-		return fail(err, errlen, "e820: %u entries (1 to %u allowed)",
+		return report_fail(err, errlen, -EINVAL, "e820: %u entries (1 to %u allowed)",
 			    m->n, E820_MAX_ENTRIES);
 	for (unsigned i = 0; i < m->n; i++) {
 		const struct e820_entry *e = &m->e[i];
 
 		if (!e->size || e->size > UINT64_MAX - e->addr)
-			return fail(err, errlen,
+			return report_fail(err, errlen, -EINVAL,
 				    "e820: entry %u [0x%llx, +0x%llx) is empty or wraps",
 				    i, (unsigned long long)e->addr,
 				    (unsigned long long)e->size);
 		if (e->type < E820_RAM || e->type > E820_UNUSABLE)
-			return fail(err, errlen, "e820: entry %u has unknown type %u",
+			return report_fail(err, errlen, -EINVAL, "e820: entry %u has unknown type %u",
 				    i, e->type);
 		if (i && e->addr < entry_end(&m->e[i - 1]))
-			return fail(err, errlen,
+			return report_fail(err, errlen, -EINVAL,
 				    "e820: entry %u at 0x%llx overlaps or precedes entry %u",
 				    i, (unsigned long long)e->addr, i - 1);
 	}
@@ -237,9 +229,10 @@ int guest_mem_zero(const struct guest_mem_ops *ops, uint64_t gpa, uint64_t len)
 
 	while (len) {
 		size_t n = (size_t)MIN(len, (uint64_t)sizeof(zeros));
+		int r = ops->write(ops->ctx, gpa, zeros, n);
 
-		if (ops->write(ops->ctx, gpa, zeros, n) < 0)
-			return -1;
+		if (r < 0)
+			return r;
 		gpa += n;
 		len -= n;
 	}

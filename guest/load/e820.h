@@ -63,13 +63,13 @@ struct guest_layout {
  * low RAM (none when low RAM ends below 1 MiB + that size). */
 void guest_layout_default(struct guest_layout *l, uint64_t ram_size);
 
-/* The map for a layout.  0, or -1 with a message in err (nothing else
+/* The map for a layout.  0, or -EINVAL with a message in err (nothing else
  * promised about *m). */
 int e820_build(const struct guest_layout *l, struct e820_map *m, char *err,
 	       size_t errlen);
 
 /* Is the map well formed (sorted, non-overlapping, non-empty entries, no
- * wrap, at most E820_MAX_ENTRIES)?  0, or -1 with the reason in err. */
+ * wrap, at most E820_MAX_ENTRIES)?  0, or -EINVAL with the reason in err. */
 int e820_check(const struct e820_map *m, char *err, size_t errlen);
 
 /* [addr, addr + len) lies inside one E820_RAM entry (len 0: false). */

@@ -2,7 +2,9 @@
  * kernel's boot protocol documentation (boot.rst, zero-page.rst). */
 #include "guest/load/linux_boot.h"
 #include "arch-x86/regs.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
+#include "lib/report.h"
 #include "lib/string.h"
 
 /* The setup header as it sits in the image at LINUX_HDR_START and in
@@ -118,13 +120,11 @@ _Static_assert(LINUX_BOOT_CS == 2 * 8 && LINUX_BOOT_DS == 3 * 8, "selectors");
 static int __printf(3, 4) fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(err, errlen, "linux: ");
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < errlen)
-		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	report_vfail(err, errlen, -EINVAL, "linux: ", fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
 static unsigned major(uint16_t v)
@@ -240,7 +240,7 @@ int linux_parse(const void *image, size_t size, struct linux_image *li,
 			    "image of 0x%zx bytes ends inside the setup header", size);
 	if (check_version(&h, img, size, err, errlen) ||
 	    check_fields(&h, size, li, err, errlen))
-		return -1;
+		return -EINVAL;
 	li->hdr_end = HDR_JUMP_END + img[HDR_JUMP_DISP];
 	return 0;
 }
@@ -341,7 +341,7 @@ static int put_e820(const struct writer *w, const struct e820_map *map)
 
 		if (put(w, LINUX_BOOT_PARAMS_GPA + BP_E820_TABLE + i * sizeof(e),
 			&e, sizeof(e)))
-			return -1;
+			return -EINVAL;
 	}
 	return put(w, LINUX_BOOT_PARAMS_GPA + BP_E820_ENTRIES, &n, 1);
 }
@@ -379,7 +379,7 @@ static int put_boot_params(const struct writer *w, const uint8_t *img,
 	    put32(w, bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(b->initrd_size >> 32)) ||
 	    put32(w, bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(b->cmdline_gpa >> 32)) ||
 	    put(w, bp + BP_ACPI_RSDP_ADDR, &p->rsdp_gpa, sizeof(p->rsdp_gpa)))
-		return -1;
+		return -EINVAL;
 	return put_e820(w, p->map);
 }
 
@@ -402,16 +402,16 @@ static int put_page_tables(const struct writer *w)
 			    LINUX_PML4_GPA);
 	chunk[0] = PDPT_GPA | BOOT_PTE;
 	if (put(w, LINUX_PML4_GPA, chunk, sizeof(chunk[0])))
-		return -1;
+		return -EINVAL;
 	for (unsigned i = 0; i < PD_COUNT; i++)
 		chunk[i] = (PD_GPA + i * PAGE_SIZE) | BOOT_PTE;
 	if (put(w, PDPT_GPA, chunk, PD_COUNT * sizeof(chunk[0])))
-		return -1;
+		return -EINVAL;
 	for (unsigned i = 0; i < PD_COUNT * PT_ENTRIES; i += PT_CHUNK) {
 		for (unsigned k = 0; k < PT_CHUNK; k++)
 			chunk[k] = ((uint64_t)(i + k) << 21) | BOOT_PTE | PTE_PS;
 		if (put(w, PD_GPA + i * sizeof(uint64_t), chunk, sizeof(chunk)))
-			return -1;
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -427,7 +427,7 @@ static int put_all(const struct writer *w, const struct linux_load_params *p,
 	    put(w, b->cmdline_gpa, cmdline, cmdline_len) ||
 	    put(w, b->cmdline_gpa + cmdline_len, "", 1) ||
 	    put_boot_params(w, img, p, b) || put_gdt(w) || put_page_tables(w))
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 
@@ -438,7 +438,7 @@ static int check_inputs(const struct linux_load_params *p,
 	size_t len = p->cmdline ? strnlen(p->cmdline, LINUX_CMDLINE_MAX) : 0;
 
 	if (e820_check(p->map, err, errlen) < 0)
-		return -1;
+		return -EINVAL;
 	if (len >= LINUX_CMDLINE_MAX)
 		return fail(err, errlen, "command line is longer than %u bytes",
 			    LINUX_CMDLINE_MAX - 1);
@@ -468,14 +468,14 @@ int linux_load(const struct linux_load_params *p, struct linux_boot *out,
 	if (linux_parse(p->kernel, p->kernel_size, &b.img, err, errlen) ||
 	    check_inputs(p, &b.img, &cmdline_len, err, errlen) ||
 	    place_kernel(&b.img, p->map, &b.kernel_gpa, &need, err, errlen))
-		return -1;
+		return -EINVAL;
 	b.kernel_end = b.kernel_gpa + need;
 	kernel = (struct e820_range){ b.kernel_gpa, b.kernel_end };
 	b.ident_needed = MAX(b.kernel_end, (uint64_t)LINUX_BOOT_AREA_END);
 	if (p->initrd && p->initrd_size) {
 		if (place_initrd(&b.img, p->map, p->initrd_size, &kernel,
 				 &b.initrd_gpa, err, errlen))
-			return -1;
+			return -EINVAL;
 		b.initrd_size = p->initrd_size;
 		b.ident_needed = MAX(b.ident_needed, b.initrd_gpa + b.initrd_size);
 	}
@@ -491,7 +491,7 @@ int linux_load(const struct linux_load_params *p, struct linux_boot *out,
 	b.ds = LINUX_BOOT_DS;
 	b.ident_map_end = LINUX_IDENT_MAP_END;
 	if (put_all(&w, p, &b, cmdline_len))
-		return -1;
+		return -EINVAL;
 	*out = b;
 	return 0;
 }

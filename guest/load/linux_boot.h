@@ -77,7 +77,7 @@ struct linux_image {
 	uint32_t init_size;
 };
 
-/* Check the bzImage [image, image + size).  0, or -1 with the reason in
+/* Check the bzImage [image, image + size).  0, or -EINVAL with the reason in
  * err.  Never reads outside the image. */
 int linux_parse(const void *image, size_t size, struct linux_image *li,
 		char *err, size_t errlen);
@@ -111,7 +111,7 @@ struct linux_boot {
 	uint64_t ident_needed;	/* the protocol needs [0, this) at least */
 };
 
-/* Load the kernel.  0, or -1 with the reason in err and nothing written
+/* Load the kernel.  0, or -EINVAL with the reason in err and nothing written
  * (unless a write callback fails part way, which a correct map rules
  * out). */
 int linux_load(const struct linux_load_params *p, struct linux_boot *out,

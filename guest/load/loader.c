@@ -4,6 +4,7 @@
 #include "guest/include/hv_abi.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
@@ -23,7 +24,7 @@ static int put(struct vm *vm, gpa_t gpa, const void *src, size_t len)
 	if (gmem_copy_to_guest(&vm->mem, gpa, src, len) < 0) {
 		pr_err("vm %s: loader: [%#lx, %#lx) is outside guest RAM\n",
 		       vm->name, gpa, gpa + len);
-		return -1;
+		return -EFAULT;
 	}
 	return 0;
 }
@@ -34,16 +35,16 @@ static int build_page_tables(struct vm *vm)
 
 	e = BOOT_PDPT | GUEST_PTE;
 	if (put(vm, HV_BOOT_PML4, &e, sizeof(e)) < 0)
-		return -1;
+		return -EFAULT;
 	for (unsigned i = 0; i < BOOT_PD_COUNT; i++) {
 		e = (BOOT_PD + i * PAGE_SIZE) | GUEST_PTE;
 		if (put(vm, BOOT_PDPT + i * 8, &e, sizeof(e)) < 0)
-			return -1;
+			return -EFAULT;
 	}
 	for (unsigned i = 0; i < BOOT_PD_COUNT * 512; i++) {
 		e = ((uint64_t)i << 21) | GUEST_PTE | PTE_PS;
 		if (put(vm, BOOT_PD + i * 8, &e, sizeof(e)) < 0)
-			return -1;
+			return -EFAULT;
 	}
 	return 0;
 }
@@ -77,7 +78,7 @@ static int build_start_info(struct vm *vm)
 	};
 
 	if (put(vm, HV_BOOT_INFO, &si, sizeof(si)) < 0)
-		return -1;
+		return -EFAULT;
 	return put(vm, HV_BOOT_CMDLINE, cfg->cmdline, strlen(cfg->cmdline) + 1);
 }
 
@@ -91,22 +92,22 @@ int loader_load(struct vm *vm, const void *image, size_t size)
 
 	if (!size) {
 		pr_err("vm %s: image '%s' is empty\n", vm->name, cfg->image);
-		return -1;
+		return -EINVAL;
 	}
 	if (load > cfg->mem_size || size > cfg->mem_size - load) {
 		pr_err("vm %s: image '%s' (%zu bytes at %#lx) does not fit in %lu KiB of RAM\n",
 		       vm->name, cfg->image, size, load, cfg->mem_size >> 10);
-		return -1;
+		return -EINVAL;
 	}
 	if (cfg->entry == ENTRY_LONG64) {
 		if (load < BOOT_AREA_END && load + size > HV_BOOT_PML4) {
 			pr_err("vm %s: image at %#lx overlaps the boot area [%#x, %#x)\n",
 			       vm->name, load, HV_BOOT_PML4, BOOT_AREA_END);
-			return -1;
+			return -EINVAL;
 		}
 		if (build_page_tables(vm) < 0 || build_gdt(vm) < 0 ||
 		    build_start_info(vm) < 0)
-			return -1;
+			return -EFAULT;
 	}
 	return put(vm, load, image, size);
 }

@@ -85,11 +85,11 @@ int mb1_put_info(const struct ctx *c, const struct mb_boot *b)
 
 	info.cmdline = (uint32_t)str;
 	if (put(c, str, str_or_empty(p->cmdline), str_size(p->cmdline)))
-		return -1;
+		return -EINVAL;
 	str += str_size(p->cmdline);
 	info.boot_loader_name = (uint32_t)str;
 	if (put(c, str, MB_LOADER_NAME, sizeof(MB_LOADER_NAME)))
-		return -1;
+		return -EINVAL;
 	str += sizeof(MB_LOADER_NAME);
 	for (unsigned i = 0; i < p->nmods; i++) {
 		struct mb1_module m = {
@@ -101,7 +101,7 @@ int mb1_put_info(const struct ctx *c, const struct mb_boot *b)
 		if (put(c, str, str_or_empty(p->mods[i].cmdline),
 			str_size(p->mods[i].cmdline)) ||
 		    put(c, mods + i * sizeof(m), &m, sizeof(m)))
-			return -1;
+			return -EINVAL;
 		str += str_size(p->mods[i].cmdline);
 	}
 	for (unsigned i = 0; i < p->map->n; i++) {
@@ -112,7 +112,7 @@ int mb1_put_info(const struct ctx *c, const struct mb_boot *b)
 		};
 
 		if (put(c, mmap + i * sizeof(e), &e, sizeof(e)))
-			return -1;
+			return -EINVAL;
 	}
 	return put(c, base, &info, sizeof(info));
 }

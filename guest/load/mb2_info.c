@@ -91,7 +91,7 @@ static int put_tag(struct tagw *t, uint32_t type, const void *a, size_t alen,
 
 	if (tag_begin(t, type, alen + blen, &at) || put(t->c, at, a, alen) ||
 	    put(t->c, at + alen, b, blen))
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 
@@ -104,13 +104,13 @@ static int mb2_put_mmap(struct tagw *t)
 	if (tag_begin(t, MB2_TAG_MMAP, sizeof(hdr) + m->n * sizeof(struct mb2_mmap_entry),
 		      &at) ||
 	    put(t->c, at, hdr, sizeof(hdr)))
-		return -1;
+		return -EINVAL;
 	at += sizeof(hdr);
 	for (unsigned i = 0; i < m->n; i++) {
 		struct mb2_mmap_entry e = { m->e[i].addr, m->e[i].size, m->e[i].type, 0 };
 
 		if (put(t->c, at + i * sizeof(e), &e, sizeof(e)))
-			return -1;
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -132,7 +132,7 @@ int mb2_put_info(const struct ctx *c, const struct mb_boot *b,
 		    sizeof(MB_LOADER_NAME), NULL, 0) ||
 	    put_tag(&t, MB2_TAG_BASIC_MEMINFO, meminfo, sizeof(meminfo), NULL, 0) ||
 	    mb2_put_mmap(&t))
-		return -1;
+		return -EINVAL;
 	for (unsigned i = 0; i < p->nmods; i++) {
 		const uint32_t range[2] = {
 			(uint32_t)b->mod_gpa[i],
@@ -142,15 +142,15 @@ int mb2_put_info(const struct ctx *c, const struct mb_boot *b,
 		if (put_tag(&t, MB2_TAG_MODULE, range, sizeof(range),
 			    str_or_empty(p->mods[i].cmdline),
 			    str_size(p->mods[i].cmdline)))
-			return -1;
+			return -EINVAL;
 	}
 	if (r->len && put_tag(&t, MB2_TAG_ACPI_OLD, r->bytes, ACPI_RSDP_V1_LEN,
 			      NULL, 0))
-		return -1;
+		return -EINVAL;
 	if (r->len == ACPI_RSDP_V2_LEN &&
 	    put_tag(&t, MB2_TAG_ACPI_NEW, r->bytes, ACPI_RSDP_V2_LEN, NULL, 0))
-		return -1;
+		return -EINVAL;
 	if (put_tag(&t, MB2_TAG_END, NULL, 0, NULL, 0))
-		return -1;
+		return -EINVAL;
 	return put(c, b->info_gpa, &ih, sizeof(ih));
 }

@@ -2,6 +2,7 @@
  * mb_elf.h).  Facts from the ELF format (System V ABI, x86 and x86-64
  * supplements) and the Multiboot 0.6.96 and Multiboot2 2.0 specifications. */
 #include "guest/load/mb_elf.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 /* ---- ELF (System V ABI, x86 and x86-64 supplements) --------------------- */
@@ -150,7 +151,7 @@ int mb_elf_load_info(const struct ctx *c, struct kimage *k)
 	bool entry_found = false;
 
 	if (elf_header(c, &e))
-		return -1;
+		return -EINVAL;
 	phsize = e.class == ELFCLASS64 ? sizeof(struct elf64_phdr) :
 					 sizeof(struct elf32_phdr);
 	if (!e.phnum || e.phentsize < phsize)
@@ -166,7 +167,7 @@ int mb_elf_load_info(const struct ctx *c, struct kimage *k)
 		if (ph.type != PT_LOAD)
 			continue;
 		if (add_seg(c, k, ph.offset, ph.filesz, ph.paddr, ph.memsz))
-			return -1;
+			return -EINVAL;
 		if (!entry_found && ph.memsz && e.entry >= ph.vaddr &&
 		    e.entry - ph.vaddr < ph.memsz) {
 			entry = e.entry - ph.vaddr + ph.paddr;

@@ -7,6 +7,7 @@
 
 #include "guest/load/mb_loader.h"
 #include "arch-x86/acpi_tables.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 #define MB2_TAG_ALIGN 8		/* header and information tags alike */
@@ -33,7 +34,7 @@ struct ctx {
 	size_t errlen;
 };
 
-/* Formats "multiboot: ..." or "multiboot2: ..." into c->err; returns -1. */
+/* Formats "multiboot: ..." or "multiboot2: ..." into c->err; returns -EINVAL. */
 int __printf(2, 3) mb_fail(const struct ctx *c, const char *fmt, ...);
 
 /* [off, off + len) lies in the image. */
@@ -74,7 +75,7 @@ static inline uint32_t ram_kib(const struct e820_map *m, uint64_t addr,
 
 /* Everything after the header, for both versions: the kernel image 'k'
  * checked, placed and written with the modules and the information block;
- * *out filled in.  0, or -1 via mb_fail(). */
+ * *out filled in.  0, or -EINVAL via mb_fail(). */
 int mb_finish(const struct ctx *c, const struct kimage *k, struct mb_boot *out);
 
 /* ---- mb1_info.c ---------------------------------------------------------- */

@@ -7,8 +7,10 @@
  * Multiboot 0.6.96 and Multiboot2 2.0 specifications. */
 #include "guest/load/mb_loader.h"
 #include "guest/load/mb_elf.h"
+#include "lib/errno.h"
 #include "lib/multiboot2.h"
 #include "lib/printk.h"
+#include "lib/report.h"
 #include "lib/string.h"
 
 /* ---- Multiboot v1 header (spec 3.1.1) ----------------------------------- */
@@ -68,14 +70,12 @@ _Static_assert(sizeof(struct mb2_htag_address) == 24, "address tag");
 int mb_fail(const struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(c->err, c->errlen, "multiboot%s: ",
-			 c->version == 2 ? "2" : "");
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < c->errlen)
-		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	report_vfail(c->err, c->errlen, -EINVAL,
+		     c->version == 2 ? "multiboot2: " : "multiboot: ", fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
 static uint32_t rd32(const uint8_t *p)
@@ -130,7 +130,7 @@ int mb1_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	unsigned need = MB1_HDR_MIN;
 
 	if (init_ctx(&c, p, 1, err, errlen))
-		return -1;
+		return -EINVAL;
 	off = find_header(&c, MB1_HEADER_MAGIC, MB1_HDR_ALIGN, MB1_SEARCH_LEN,
 			  MB1_HDR_MIN, &bad_sum);
 	if (off < 0)
@@ -153,9 +153,9 @@ int mb1_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 		k.entry = h.entry_addr;
 		if (mb_aout_load_info(&c, &k, (uint64_t)off, h.header_addr, h.load_addr,
 				      h.load_end_addr, h.bss_end_addr))
-			return -1;
+			return -EINVAL;
 	} else if (mb_elf_load_info(&c, &k)) {
-		return -1;
+		return -EINVAL;
 	}
 	return mb_finish(&c, &k, out);
 }
@@ -245,7 +245,7 @@ static int mb2_tags(const struct ctx *c, uint64_t hoff, uint32_t hlen,
 		if (h.type == MB2_HDR_TAG_END)
 			return 0;
 		if (mb2_tag(c, c->img + off, &h, off, q))
-			return -1;
+			return -EINVAL;
 		off += ALIGN_UP((uint64_t)h.size, (uint64_t)MB2_TAG_ALIGN);
 	}
 	return mb_fail(c, "header at 0x%llx has no end tag", (unsigned long long)hoff);
@@ -262,7 +262,7 @@ int mb2_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	int64_t off;
 
 	if (init_ctx(&c, p, 2, err, errlen))
-		return -1;
+		return -EINVAL;
 	off = find_header(&c, MB2_HEADER_MAGIC, MB2_HDR_ALIGN, MB2_SEARCH_LEN,
 			  sizeof(h), &bad_sum);
 	if (off < 0)
@@ -277,7 +277,7 @@ int mb2_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 		return mb_fail(&c, "header at 0x%llx: header_length %u is too small or runs past the image end",
 			       (unsigned long long)off, h.header_length);
 	if (mb2_tags(&c, (uint64_t)off, h.header_length, &q))
-		return -1;
+		return -EINVAL;
 	k.has_entry = q.has_entry;
 	k.entry = q.entry;
 	if (q.addr) {
@@ -293,9 +293,9 @@ int mb2_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 		}
 		if (mb_aout_load_info(&c, &k, (uint64_t)off, q.addr->header_addr, load,
 				      q.addr->load_end_addr, q.addr->bss_end_addr))
-			return -1;
+			return -EINVAL;
 	} else if (mb_elf_load_info(&c, &k)) {
-		return -1;
+		return -EINVAL;
 	}
 	return mb_finish(&c, &k, out);
 }
@@ -307,7 +307,7 @@ int mb_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	bool bad_sum;
 
 	if (init_ctx(&c, p, 1, err, errlen))
-		return -1;
+		return -EINVAL;
 	if (find_header(&c, MB2_HEADER_MAGIC, MB2_HDR_ALIGN, MB2_SEARCH_LEN,
 			sizeof(struct mb2_header), &bad_sum) >= 0)
 		return mb2_load(p, out, err, errlen);

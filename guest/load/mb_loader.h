@@ -70,7 +70,7 @@ struct mb_boot {
 };
 
 /* A Multiboot2 header if the image has a valid one, else a Multiboot
- * one.  0, or -1 with the reason in err. */
+ * one.  0, or -EINVAL with the reason in err. */
 int mb_load(const struct mb_load_params *p, struct mb_boot *out, char *err,
 	    size_t errlen);
 /* One version only. */

@@ -147,11 +147,11 @@ static int put_kernel_and_modules(const struct ctx *c, const struct kimage *k,
 
 		if (put(c, s->paddr, c->img + s->off, s->filesz) ||
 		    zero(c, s->paddr + s->filesz, s->memsz - s->filesz))
-			return -1;
+			return -EINVAL;
 	}
 	for (unsigned i = 0; i < p->nmods; i++)
 		if (put(c, b->mod_gpa[i], p->mods[i].data, p->mods[i].size))
-			return -1;
+			return -EINVAL;
 	return zero(c, b->info_gpa, b->info_size);
 }
 
@@ -168,13 +168,13 @@ int mb_finish(const struct ctx *c, const struct kimage *k, struct mb_boot *out)
 
 	if (check_segments(c, k) || check_strings(c) ||
 	    (c->version == 2 && mb2_read_rsdp(c, &rsdp)))
-		return -1;
+		return -EINVAL;
 	placer_init(&pl, c, k, &b.kernel_start, &b.kernel_end);
 	info_size = c->version == 2 ? mb2_info_size(c, &rsdp) : mb1_info_size(c);
 	if (place_all(c, &pl, info_size, &b) || put_kernel_and_modules(c, k, &b))
-		return -1;
+		return -EINVAL;
 	if (c->version == 2 ? mb2_put_info(c, &b, &rsdp) : mb1_put_info(c, &b))
-		return -1;
+		return -EINVAL;
 	b.eax = c->version == 2 ? MB2_BOOTLOADER_MAGIC : MB1_BOOTLOADER_MAGIC;
 	b.ebx = (uint32_t)b.info_gpa;
 	b.eip = (uint32_t)k->entry;

@@ -7,6 +7,7 @@
 #include "guest/load/linux_boot.h"
 #include "guest/load/mb_loader.h"
 #include "arch-x86/regs.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
@@ -102,7 +103,7 @@ int pc_boot_load(struct vm *vm)
 	pc_layout(cfg, &layout);
 	if (e820_build(&layout, &map, err, sizeof(err)) < 0) {
 		pr_err("vm %s: memory map: %s\n", vm->name, err);
-		return -1;
+		return -EINVAL;
 	}
 	acfg = (struct acpi_build_cfg){ .base = layout.acpi_base,
 					.size = layout.acpi_size,
@@ -111,7 +112,7 @@ int pc_boot_load(struct vm *vm)
 					.rsdp_copy = RSDP_COPY_GPA };
 	if (acpi_build(&mem, &acfg, &aout, err, sizeof(err)) < 0) {
 		pr_err("vm %s: ACPI tables: %s\n", vm->name, err);
-		return -1;
+		return -EINVAL;
 	}
 	if (cfg->entry == ENTRY_LINUX) {
 		struct linux_load_params lp = {
@@ -124,7 +125,7 @@ int pc_boot_load(struct vm *vm)
 
 		if (linux_load(&lp, &b, err, sizeof(err)) < 0) {
 			pr_err("vm %s: Linux image '%s': %s\n", vm->name, cfg->image, err);
-			return -1;
+			return -EINVAL;
 		}
 		linux_state(&b, &vm->boot_state);
 		pr_info("vm %s: Linux boot protocol %u.%02u, kernel at %#lx, initrd %lu bytes at %#lx, ACPI RSDP %#lx\n",
@@ -142,7 +143,7 @@ int pc_boot_load(struct vm *vm)
 
 		if (mb_load(&mp, &b, err, sizeof(err)) < 0) {
 			pr_err("vm %s: Multiboot image '%s': %s\n", vm->name, cfg->image, err);
-			return -1;
+			return -EINVAL;
 		}
 		mb_state(&b, &vm->boot_state);
 		pr_info("vm %s: Multiboot%s kernel [%#lx, %#lx), entry %#x, info at %#lx\n",

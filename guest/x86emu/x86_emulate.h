@@ -16,6 +16,7 @@
 #define GUEST_X86_EMULATE_H
 
 #include "guest/x86emu/x86_decode.h"
+#include "lib/x86_vectors.h" /* X86_EXC_SS, _GP, _PF in faults */
 
 /* RFLAGS bits the emulated instructions read or write. */
 #define FL_CF BIT(0)
@@ -37,11 +38,6 @@ enum x86_emu_status {
 	X86_EMU_MMIO_ERROR,  /* the device or guest memory failed an access
 			      * (fault.reason): stop the VM */
 };
-
-/* Exception vectors the emulator and the walker report. */
-#define X86_EXC_SS 12
-#define X86_EXC_GP 13
-#define X86_EXC_PF 14
 
 /* #PF error code bits (SDM vol. 3 §4.7). */
 #define X86_PF_P BIT(0)    /* protection violation (0: not present) */

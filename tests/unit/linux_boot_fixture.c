@@ -1,6 +1,7 @@
 /* Shared fixture of the Linux boot loader tests; see linux_boot_fixture.h. */
 #include <stdlib.h>
 
+#include "lib/errno.h"
 #include "tests/unit/fake_guest_mem.h"
 #include "tests/unit/linux_boot_fixture.h"
 
@@ -149,7 +150,7 @@ void load_refused(const uint8_t *img, size_t size, const void *initrd,
 			 size_t initrd_size, const char *cmdline, const char *why)
 {
 	writes = 0;
-	assert_int_equal(load(img, size, initrd, initrd_size, cmdline, 0), -1);
+	assert_int_equal(load(img, size, initrd, initrd_size, cmdline, 0), -EINVAL);
 	if (!strstr(err, why))
 		fail_msg("error \"%s\" lacks \"%s\"", err, why);
 	assert_int_equal(writes, 0);

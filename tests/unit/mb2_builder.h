@@ -6,6 +6,7 @@
 #define TESTS_UNIT_MB2_BUILDER_H
 
 #include "boot/multiboot2.h"
+#include "lib/errno.h"
 #include "lib/printk.h"
 #include "tests/unit/fakes.h"
 
@@ -50,7 +51,7 @@ int mb_free_copy(void **state);
 /* The parse must fail and the message must name the problem. */
 #define assert_parse_error(substr)                                           \
 	do {                                                                 \
-		assert_int_equal(mb_parse(), -1);                            \
+		assert_int_equal(mb_parse(), -EINVAL);                       \
 		assert_non_null(err);                                        \
 		if (!strstr(err, (substr)))                                  \
 			fail_msg("error \"%s\" lacks \"%s\"", err, (substr)); \

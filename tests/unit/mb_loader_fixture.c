@@ -1,4 +1,5 @@
 /* Shared fixture of the Multiboot loader tests; see mb_loader_fixture.h. */
+#include "lib/errno.h"
 #include "tests/unit/mb_loader_fixture.h"
 #include "guest/load/acpi_build.h"
 
@@ -230,7 +231,7 @@ void load_ok(enum which w)
 static void refused_n(enum which w, size_t len, const char *why)
 {
 	writes = 0;
-	assert_int_equal(load_n(w, len), -1);
+	assert_int_equal(load_n(w, len), -EINVAL);
 	if (!strstr(err, why))
 		fail_msg("error \"%s\" lacks \"%s\"", err, why);
 	assert_int_equal(strncmp(err, "multiboot", 9), 0);

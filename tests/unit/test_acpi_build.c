@@ -4,6 +4,7 @@
  * and checked by that parser (CPUs, IOAPIC, override, PM ports, reset,
  * \_S5_) and byte by byte (checksums, lengths, the AML).  Bad
  * configurations must be refused with nothing written. */
+#include "lib/errno.h"
 #include "guest/load/acpi_build.h"
 #include "arch-x86/acpi.h"
 #include "drivers/emu_exit.h"
@@ -339,7 +340,7 @@ static void test_exact_fit(void **state)
 	assert_int_equal(out.end, cfg.base + cfg.size);
 	cfg.size--;
 	writes = 0;
-	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -1);
+	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "too small"));
 	assert_int_equal(writes, 0);
 }
@@ -348,7 +349,7 @@ static void expect_refused(struct acpi_build_cfg cfg, const char *why)
 {
 	writes = 0;
 	err[0] = '\0';
-	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -1);
+	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -EINVAL);
 	if (!strstr(err, why))
 		fail_msg("error \"%s\" lacks \"%s\"", err, why);
 	assert_int_equal(writes, 0);
@@ -398,13 +399,13 @@ static void test_write_failure(void **state)
 
 	(void)state;
 	fail_writes = true;
-	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -1);
+	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "cannot write guest RAM"));
 	/* Outside the fake RAM: the callback refuses it. */
 	fail_writes = false;
 	cfg.base = RAM + PAGE_SIZE;
 	cfg.size = PAGE_SIZE;
-	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -1);
+	assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "cannot write guest RAM"));
 }
 
@@ -423,7 +424,7 @@ static void test_write_failure_each_point(void **state)
 	for (unsigned k = 0; k < total; k++) {
 		writes = 0;
 		fail_after = k;
-		assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -1);
+		assert_int_equal(acpi_build(&mem, &cfg, &out, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "acpi: cannot write guest RAM"));
 		assert_int_equal(writes, k);
 	}

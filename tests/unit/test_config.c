@@ -8,6 +8,7 @@
  * test_config_dev.c. */
 #include <stdio.h>
 
+#include "lib/errno.h"
 #include "tests/unit/config_fixture.h"
 
 /* ---- valid input ------------------------------------------------------- */
@@ -298,12 +299,12 @@ static void test_validate_cpus(void **state)
 			       "affinity=0-3\naffinity.1=1\naffinity.2=0,5\n");
 	vm = set.vm[0];
 	nmsgs = 0;
-	assert_int_equal(vm_config_validate_cpus(&vm, 4, collect, NULL), -1);
+	assert_int_equal(vm_config_validate_cpus(&vm, 4, collect, NULL), -EINVAL);
 	assert_int_equal(nmsgs, 1);
 	assert_string_equal(msgs[0], "config:1: [vm a] vCPU 2 affinity names CPU 5, but this machine has 4 CPU(s)");
 	nmsgs = 0;
 	vm = set.vm[0];
-	assert_int_equal(vm_config_validate_cpus(&vm, 3, collect, NULL), -1);
+	assert_int_equal(vm_config_validate_cpus(&vm, 3, collect, NULL), -EINVAL);
 	expect_msg("vCPU 0 affinity names CPU 3, but this machine has 3 CPU(s)");
 	expect_msg("vCPU 2 affinity names CPU 5");
 	vm = set.vm[0];
@@ -321,7 +322,7 @@ static void test_validate_cpus(void **state)
 	assert_int_equal(vm.affinity[0], UINT64_MAX);
 	nmsgs = 0;
 	vm = set.vm[0];
-	assert_int_equal(vm_config_validate_cpus(&vm, 0, collect, NULL), -1);
+	assert_int_equal(vm_config_validate_cpus(&vm, 0, collect, NULL), -EINVAL);
 	expect_msg("config:1: [vm b] has no CPU to run on");
 }
 

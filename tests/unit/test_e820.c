@@ -2,6 +2,7 @@
 /* Guest memory maps: the layouts a VM can have (small, large with RAM
  * above 4 GiB, a PCI gap, the ACPI area anywhere in low RAM), refused
  * layouts, the map checker, and the block allocator the loaders use. */
+#include "lib/errno.h"
 #include "guest/load/e820.h"
 #include "tests/unit/fakes.h"
 
@@ -157,7 +158,7 @@ static void test_accounting(void **state)
 static void expect_bad(const char *why)
 {
 	err[0] = '\0';
-	assert_int_equal(e820_build(&l, &m, err, sizeof(err)), -1);
+	assert_int_equal(e820_build(&l, &m, err, sizeof(err)), -EINVAL);
 	if (!strstr(err, why))
 		fail_msg("error \"%s\" lacks \"%s\"", err, why);
 }
@@ -206,7 +207,7 @@ static void test_bad_layouts(void **state)
 static void expect_check_fails(const char *why)
 {
 	err[0] = '\0';
-	assert_int_equal(e820_check(&m, err, sizeof(err)), -1);
+	assert_int_equal(e820_check(&m, err, sizeof(err)), -EINVAL);
 	if (!strstr(err, why))
 		fail_msg("error \"%s\" lacks \"%s\"", err, why);
 }

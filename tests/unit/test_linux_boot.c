@@ -7,6 +7,7 @@
  * and the synthetic bzImages are in linux_boot_fixture.c. */
 #include <stdlib.h>
 
+#include "lib/errno.h"
 #include "arch-x86/regs.h"
 #include "tests/unit/linux_boot_fixture.h"
 
@@ -358,7 +359,7 @@ static void test_write_failure(void **state)
 
 	(void)state;
 	fail_writes = true;
-	assert_int_equal(load(img, n, NULL, 0, NULL, 0), -1);
+	assert_int_equal(load(img, n, NULL, 0, NULL, 0), -EINVAL);
 	assert_non_null(strstr(err, "cannot write guest RAM at 0x1000000"));
 	free(img);
 }
@@ -407,7 +408,7 @@ static void test_write_failure_each_point(void **state)
 	for (unsigned k = 0; k < total; k++) {
 		writes = 0;
 		fail_after = k;
-		assert_int_equal(load(img, n, initrd, sizeof(initrd), "ro", 0xe0000), -1);
+		assert_int_equal(load(img, n, initrd, sizeof(initrd), "ro", 0xe0000), -EINVAL);
 		assert_non_null(strstr(err, "linux: cannot write guest RAM at 0x"));
 		assert_int_equal(writes, k);
 	}

@@ -7,6 +7,7 @@
  * linux_boot_fixture.c. */
 #include <stdlib.h>
 
+#include "lib/errno.h"
 #include "tests/unit/linux_boot_fixture.h"
 
 static void test_parse(void **state)
@@ -45,7 +46,7 @@ static void test_parse(void **state)
 	assert_int_equal(li.setup_size, 2 * 512);
 	assert_int_equal(li.initrd_addr_max, 0x37ffffff);
 	free(img);
-	assert_int_equal(linux_parse(NULL, 4096, &li, err, sizeof(err)), -1);
+	assert_int_equal(linux_parse(NULL, 4096, &li, err, sizeof(err)), -EINVAL);
 }
 
 static void test_malformed(void **state)
@@ -128,7 +129,7 @@ static void test_every_truncation(void **state)
 
 		memcpy(cut, full, len);
 		writes = 0;
-		if (load(cut, len, NULL, 0, NULL, 0) != -1)
+		if (load(cut, len, NULL, 0, NULL, 0) != -EINVAL)
 			fail_msg("image cut to %zu bytes was accepted", len);
 		assert_int_equal(writes, 0);
 		assert_int_equal(strncmp(err, "linux: ", 7), 0);

@@ -6,6 +6,7 @@
  * around the kernel, and the inputs (modules, command lines, memory map)
  * that must be refused.  Multiboot2 kernels are in test_mb_loader_mb2.c,
  * malformed images and failed writes in test_mb_loader_bad.c. */
+#include "lib/errno.h"
 #include "tests/unit/mb_loader_fixture.h"
 #include "arch-x86/regs.h"
 
@@ -212,17 +213,17 @@ static void test_inputs(void **state)
 					    .mods = NULL, .nmods = 1, .map = &map,
 					    .mem = &mem };
 
-		assert_int_equal(mb1_load(&p, &mb, err, sizeof(err)), -1);
+		assert_int_equal(mb1_load(&p, &mb, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "a list needed"));
 		p.image = NULL;
 		p.nmods = 0;
-		assert_int_equal(mb_load(&p, &mb, err, sizeof(err)), -1);
+		assert_int_equal(mb_load(&p, &mb, err, sizeof(err)), -EINVAL);
 	}
 	/* A broken memory map. */
 	nmods = 0;
 	map.e[2].addr = 0;
 	writes = 0;
-	assert_int_equal(load_n(V1, ilen), -1);
+	assert_int_equal(load_n(V1, ilen), -EINVAL);
 	assert_non_null(strstr(err, "e820: "));
 	assert_int_equal(writes, 0);
 	free(long_line);

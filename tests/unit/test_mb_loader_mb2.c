@@ -5,6 +5,7 @@
  * tag the loader honours, ACPI 1.0 and 2.0 RSDPs, flat binaries through
  * the address tags, header tags refused or accepted one by one, and
  * errors that must still be reported as Multiboot2 ones. */
+#include "lib/errno.h"
 #include "tests/unit/mb_loader_fixture.h"
 #include "arch-x86/acpi_tables.h"
 
@@ -226,9 +227,9 @@ static void test_mb2_more_errors(void **state)
 	refused(V2, "multiboot2: address fields: load_end_addr 0x100000 is not above");
 	map.n = 0;
 	writes = 0;
-	assert_int_equal(load_n(V2, ilen), -1);
+	assert_int_equal(load_n(V2, ilen), -EINVAL);
 	assert_non_null(strstr(err, "e820: 0 entries"));
-	assert_int_equal(load_n(ANY, ilen), -1);
+	assert_int_equal(load_n(ANY, ilen), -EINVAL);
 	assert_non_null(strstr(err, "e820: 0 entries"));
 	assert_int_equal(writes, 0);
 }

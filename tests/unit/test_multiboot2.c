@@ -3,6 +3,7 @@
  * and corrupt headers and tag walks that must each be refused with a
  * message saying why.  Part 2 (test_multiboot2_tags.c) covers the
  * contents of individual tags. */
+#include "lib/errno.h"
 #include "tests/unit/mb2_builder.h"
 
 /* ---- well-formed blocks ---- */
@@ -198,7 +199,7 @@ static void test_bad_magic(void **state)
 	mb_begin();
 	mb_mmap();
 	mb_end();
-	assert_int_equal(mb_parse_at(INFO_PA, 0x2badb002), -1);
+	assert_int_equal(mb_parse_at(INFO_PA, 0x2badb002), -EINVAL);
 	assert_non_null(strstr(err, "bad loader magic 0x2badb002"));
 }
 
@@ -207,7 +208,7 @@ static void test_null_info(void **state)
 	(void)state;
 	err = NULL;
 	assert_int_equal(mb2_parse(NULL, 0, MB2_BOOTLOADER_MAGIC, &bi, &err),
-			 -1);
+			 -EINVAL);
 	assert_non_null(strstr(err, "NULL"));
 }
 
@@ -249,7 +250,7 @@ static void test_info_wraps(void **state)
 	mb_mmap();
 	mb_end();
 	assert_int_equal(mb_parse_at(0xfffffffffffffff8ull, MB2_BOOTLOADER_MAGIC),
-			 -1);
+			 -EINVAL);
 	assert_non_null(strstr(err, "wraps the address space"));
 }
 
@@ -259,7 +260,7 @@ static void test_misaligned(void **state)
 	mb_begin();
 	mb_mmap();
 	mb_end();
-	assert_int_equal(mb_parse_at(INFO_PA + 4, MB2_BOOTLOADER_MAGIC), -1);
+	assert_int_equal(mb_parse_at(INFO_PA + 4, MB2_BOOTLOADER_MAGIC), -EINVAL);
 	assert_non_null(strstr(err, "not 8-byte aligned"));
 }
 

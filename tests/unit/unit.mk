@@ -5,7 +5,7 @@
 # line, e.g.
 #	// UNIT-SOURCES: boot/multiboot2.c lib/parse.c
 # and is linked into $(BUILD)/unit/test_X with those sources, the fakes
-# and the formatter/printk (the fakes need them).  lib/string.c is never
+# and the formatter/printk (the fakes need them) and lib/report.c.  lib/string.c is never
 # built for the host: libc provides memcpy & co.
 #
 # `make coverage` counts every hypervisor source, not only those a test
@@ -35,7 +35,7 @@ UNIT_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
 UNIT_LIBS := -lcmocka
 UNIT_LCOV_RC := --rc lcov_branch_coverage=1
 
-UNIT_COMMON_SRCS := $(UNIT_DIR)/fakes.c lib/format.c lib/printk.c
+UNIT_COMMON_SRCS := $(UNIT_DIR)/fakes.c lib/format.c lib/printk.c lib/report.c
 
 UNIT_TEST_SRCS := $(sort $(wildcard $(UNIT_DIR)/test_*.c))
 UNIT_NAMES := $(basename $(notdir $(UNIT_TEST_SRCS)))
