@@ -22,7 +22,7 @@
 #include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_ops.h"
-#include "guest/vpc/vplat.h"
+#include "guest/exit/mmio.h"
 #include "arch-x86/regs.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
@@ -258,8 +258,8 @@ enum vcpu_action vmx_apicv_access_exit(struct vcpu *v)
 			type, APICQ_OFFSET(q), vmcs_readn(GUEST_RIP));
 		return ACT_KILL_VM;
 	}
-	return vplat_mmio(v, VLAPIC_BASE_DEFAULT + APICQ_OFFSET(q),
-			  type == APIC_ACCESS_LINEAR_WRITE);
+	return mmio_emulate(v, VLAPIC_BASE_DEFAULT + APICQ_OFFSET(q),
+			     type == APIC_ACCESS_LINEAR_WRITE);
 }
 
 /* Trap-like: the write is in the page, RIP past the instruction. */
