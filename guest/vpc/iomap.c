@@ -29,7 +29,8 @@ int vpc_pio_register(struct vpc_iomap *m, const struct vpc_pio_range *r)
 {
 	unsigned i = 0;
 
-	if (r->first > r->last || (!r->in && !r->out))
+	if (r->first > r->last || (!r->in && !r->out) ||
+	    ((r->flags & VPC_PIO_BYTES) && (!r->in || !r->out)))
 		return -EINVAL;
 	while (i < m->npio && m->pio[i].last < r->first)
 		i++;

@@ -19,7 +19,7 @@
 /* A port handler: true when the device took the access ('size' 1, 2 or
  * 4 bytes at 'port'); false leaves *val alone and the access to the
  * byte-wide devices (as if nothing decoded it as a whole).  A NULL
- * handler refuses every access. */
+ * handler refuses every access (byte-wide ranges need both). */
 typedef bool (*vpc_pio_in_fn)(void *dev, uint16_t port, unsigned size,
 			      uint32_t *val);
 typedef bool (*vpc_pio_out_fn)(void *dev, uint16_t port, unsigned size,
@@ -58,7 +58,8 @@ struct vpc_iomap {
 };
 
 void vpc_iomap_init(struct vpc_iomap *m);
-/* Add a range: 0, -EINVAL (empty, or no handler at all), -EBUSY (it
+/* Add a range: 0, -EINVAL (empty, no handler at all, or a byte-wide
+ * range without both), -EBUSY (it
  * overlaps a registered one) or -ENOSPC (table full). */
 int vpc_pio_register(struct vpc_iomap *m, const struct vpc_pio_range *r);
 int vpc_mmio_register(struct vpc_iomap *m, const struct vpc_mmio_range *r);

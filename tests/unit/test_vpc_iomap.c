@@ -80,10 +80,13 @@ static void test_overlap_refused(void **state)
 static void test_bad_ranges(void **state)
 {
 	struct vpc_pio_range none = { .first = 1, .last = 2 };
+	struct vpc_pio_range half = { .first = 1, .last = 2, .in = in_stub,
+				      .flags = VPC_PIO_BYTES };
 
 	(void)state;
 	assert_int_equal(add(0x10, 0x0f, &dev_a), -EINVAL);
 	assert_int_equal(vpc_pio_register(&map, &none), -EINVAL);
+	assert_int_equal(vpc_pio_register(&map, &half), -EINVAL);
 	assert_int_equal(map.npio, 0u);
 }
 
