@@ -92,6 +92,12 @@ static void vm_ended(struct vm *vm)
 	sched_vm_ended(vm);
 }
 
+/* A guest's reset or power-off request, handed up by its virtual PC. */
+static const struct vplat_hooks plat_hooks = {
+	.reset = vm_guest_reset,
+	.poweroff = vm_guest_poweroff,
+};
+
 int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	      const struct vm_image *img)
 {
@@ -134,7 +140,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	vm->ended = vm_ended;
 	guest_msr_setup(vm);
 	guest_io_setup(vm);
-	if (cfg->platform && vplat_create(vm) < 0)
+	if (cfg->platform && vplat_create(vm, &plat_hooks) < 0)
 		goto fail_vmx;
 	if (passthru_attach(vm) < 0)
 		goto fail_vmx;

@@ -17,6 +17,7 @@
 
 #define VIOAPIC_PINS 24
 #define VIOAPIC_VERSION 0x11     /* 82093AA; 0x20 adds the EOI register */
+#define VIOAPIC_BASE_DEFAULT 0xfec00000ULL /* the 82093AA's, as PCs place it */
 #define VIOAPIC_MMIO_SIZE 0x1000
 
 /* MMIO offsets. */

@@ -1,11 +1,10 @@
 /* PC system control: ACPI PM1 registers, reset control, i8042, port 0x92
  * and the debug-exit port. */
 #include "guest/dev/vpm.h"
-#include "guest/load/acpi_build.h"
 
-#define PM1_STS_OFF 0
+#define PM1_STS_OFF VPM_PM1_EVT_OFF
 #define PM1_EN_OFF 2
-#define PM1_CNT_OFF 4
+#define PM1_CNT_OFF VPM_PM1_CNT_OFF
 #define PM1_REG_BYTES 2
 /* PM1_CNT bits that hold what is written; SCI_EN is fixed at 1 and
  * GBL_RLS and SLP_EN read as zero. */
@@ -100,7 +99,7 @@ static void sleep_request(struct vpm *pm)
 	unsigned typ = (pm->pm1_cnt & PM1_CNT_SLP_TYP) >> PM1_CNT_SLP_TYP_SHIFT;
 
 	pm->last_slp_typ = (uint8_t)typ;
-	if (typ == GUEST_S5_SLP_TYP) {
+	if (typ == VPM_S5_SLP_TYP) {
 		if (pm->hooks && pm->hooks->poweroff)
 			pm->hooks->poweroff(pm->ctx);
 		return;
@@ -295,7 +294,7 @@ void vpm_init(struct vpm *pm, const struct vpm_hooks *h, void *ctx,
 	*pm = (struct vpm){
 		.hooks = h,
 		.ctx = ctx,
-		.pm_base = pm_base ? pm_base : GUEST_PM_BASE_DEFAULT,
+		.pm_base = pm_base ? pm_base : VPM_PM_BASE_DEFAULT,
 		.debug_exit = debug_exit,
 		.debug_exit_port = debug_exit_port ? debug_exit_port :
 			VPM_DEBUG_EXIT_PORT_DEFAULT,

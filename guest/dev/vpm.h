@@ -4,7 +4,7 @@
  *  - the ACPI PM1a event block (PM1 status, write 1 to clear; PM1 enable)
  *    and PM1a control at pm_base (ACPI 6.5, 4.8.3.1-2).  The FADT has no
  *    SMI command port, so the platform is always in ACPI mode: SCI_EN
- *    reads 1.  SLP_EN with SLP_TYP = GUEST_S5_SLP_TYP powers off; other
+ *    reads 1.  SLP_EN with SLP_TYP = VPM_S5_SLP_TYP powers off; other
  *    sleep types are refused: counted, and WAK_STS set at once, as if the
  *    machine had slept and woken, so that a guest waiting for it goes on.
  *    The PM timer (pm_base + 8) is guest/dev/vpmtimer.c's;
@@ -26,7 +26,14 @@
 
 #include "lib/types.h"
 
+#define VPM_PM_BASE_DEFAULT 0x600
 #define VPM_PM_PORTS 6 /* PM1a_EVT (4) and PM1a_CNT (2); the timer follows */
+#define VPM_PM1_EVT_OFF 0
+#define VPM_PM1_CNT_OFF 4
+#define VPM_PM_TMR_OFF 8 /* guest/dev/vpmtimer.c's, 4 bytes */
+#define VPM_PM_BLOCK_LEN 12
+#define VPM_S5_SLP_TYP 5 /* \_S5_ in the guest's DSDT */
+#define VPM_SCI_IRQ 9    /* ISA line of the SCI (FADT SCI_INT) */
 #define VPM_PORT_RESET 0xcf9
 #define VPM_PORT_KBC_DATA 0x60
 #define VPM_PORT_KBC_CMD 0x64 /* status on reads */
@@ -111,7 +118,7 @@ struct vpm {
 	uint8_t last_slp_typ;   /* type of the last SLP_EN write */
 };
 
-/* Reset state.  pm_base 0 means GUEST_PM_BASE_DEFAULT; debug_exit_port 0
+/* Reset state.  pm_base 0 means VPM_PM_BASE_DEFAULT; debug_exit_port 0
  * means VPM_DEBUG_EXIT_PORT_DEFAULT (only used when debug_exit). */
 void vpm_init(struct vpm *pm, const struct vpm_hooks *h, void *ctx,
 	      uint16_t pm_base, bool debug_exit, uint16_t debug_exit_port);
@@ -127,7 +134,7 @@ bool vpm_io_write(struct vpm *pm, uint16_t port, unsigned size, uint32_t val);
 
 /* Set PM1 status bits (an event happened), e.g. PM1_PWRBTN. */
 void vpm_pm1_event(struct vpm *pm, uint16_t sts);
-/* The SCI (GUEST_SCI_IRQ, level, active high) is asserted. */
+/* The SCI (VPM_SCI_IRQ, level, active high) is asserted. */
 bool vpm_sci_level(const struct vpm *pm);
 
 #endif

@@ -1,6 +1,7 @@
 /* Virtual 16550A UART, one per VM: the eight registers from the port base
- * (COM1: 0x3f8, IRQ 4), a 16-byte receive FIFO fed by the console, and an
- * interrupt line gated by MCR.OUT2 as on a PC.
+ * (the virtual PC puts it at COM1: guest/vpc/map.h), a 16-byte receive
+ * FIFO fed by the console, and an interrupt line gated by MCR.OUT2 as on
+ * a PC.
  *
  * Transmission is instant: a byte written to THR goes straight to the tx
  * hook (or, in loopback, to the receive FIFO), so THRE and TEMT always
@@ -32,8 +33,6 @@
 
 #include "lib/types.h"
 
-#define VUART_COM1_PORT 0x3f8
-#define VUART_COM1_IRQ 4
 #define VUART_NR_REGS 8
 #define VUART_FIFO_SIZE 16
 

@@ -3,6 +3,8 @@
  * take the record and call the emulation in this room. */
 #include "guest/exit/exit.h"
 #include "guest/exit/emulate.h"
+#include "guest/exit/mmio.h"
+#include "guest/dev/vlapic.h"
 #include "guest/vpc/vplat.h"
 #include "guest/vpc/apicv.h"
 #include "drivers/devirq.h"
@@ -192,9 +194,18 @@ static enum vcpu_action handle_timer(struct vcpu *v, const struct hw_exit *e)
 	return ACT_RESUME;
 }
 
+/* [APICv] A register that is not virtualized (TMCCT, APR, PPR, an access
+ * that is not within bytes 3:0 of a register): emulated like an access
+ * to an unmapped LAPIC page.  Accesses by the CPU itself (page walks,
+ * event delivery) or instruction fetches there are not. */
 static enum vcpu_action handle_apic_access(struct vcpu *v, const struct hw_exit *e)
 {
-	return apicv_access_exit(v, e);
+	if (!e->apic.linear) {
+		vm_stop(v->vm, "access of type %u to the LAPIC page (offset %#x) at RIP %#lx is not emulated",
+			e->apic.type, e->apic.offset, vcpu_rip(v));
+		return ACT_KILL_VM;
+	}
+	return mmio_emulate(v, VLAPIC_BASE_DEFAULT + e->apic.offset, e->apic.write);
 }
 
 static enum vcpu_action handle_apic_write(struct vcpu *v, const struct hw_exit *e)

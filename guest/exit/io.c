@@ -4,19 +4,8 @@
 #include "guest/exit/emulate.h"
 #include "guest/vpc/vplat.h"
 
-#define COM1_BASE 0x3f8
-#define COM1_PORTS 8
-#define UART_THR 0
-#define UART_IER 1
-#define UART_IIR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_MSR 6
-#define UART_SCR 7
-#define LSR_THRE_TEMT 0x60
-#define IIR_NO_INTERRUPT 0x01
-#define MSR_DCD_DSR_CTS 0xb0
+#define LSR_THRE_TEMT (VUART_LSR_THRE | VUART_LSR_TEMT)
+#define MSR_DCD_DSR_CTS (VUART_MSR_DCD | VUART_MSR_DSR | VUART_MSR_CTS)
 
 void guest_io_setup(struct vm *vm)
 {
@@ -26,11 +15,11 @@ void guest_io_setup(struct vm *vm)
 static uint32_t com1_read(unsigned reg)
 {
 	switch (reg) {
-	case UART_LSR:
+	case VUART_LSR:
 		return LSR_THRE_TEMT;
-	case UART_IIR:
-		return IIR_NO_INTERRUPT;
-	case UART_MSR:
+	case VUART_IIR:
+		return VUART_IIR_NONE;
+	case VUART_MSR:
 		return MSR_DCD_DSR_CTS;
 	default:
 		return 0;
@@ -42,12 +31,12 @@ enum vcpu_action guest_io(struct vcpu *v, uint16_t port, unsigned size,
 {
 	if (v->vm->plat)
 		return vplat_io(v, port, size, in, val);
-	if (port >= COM1_BASE && port < COM1_BASE + COM1_PORTS) {
-		unsigned reg = port - COM1_BASE;
+	if (port >= VPC_COM1 && port < VPC_COM1 + VPC_COM1_PORTS) {
+		unsigned reg = port - VPC_COM1;
 
 		if (in)
 			*val = com1_read(reg);
-		else if (reg == UART_THR)
+		else if (reg == VUART_THR)
 			vm_console_put(v->vm, (char)(*val & 0xff));
 		return ACT_RESUME_ADVANCE;
 	}

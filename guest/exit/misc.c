@@ -1,6 +1,7 @@
 /* HLT, XSETBV and accesses outside the VM's memory. */
 #include "guest/exit/emulate.h"
 #include "guest/vpc/vplat.h"
+#include "guest/exit/mmio.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 #include "lib/printk.h"
@@ -68,7 +69,7 @@ enum vcpu_action guest_ept_violation(struct vcpu *v, gpa_t gpa,
 	unsigned n = 0;
 
 	if (v->vm->plat && vplat_is_mmio(v, gpa) && !(access & ACCESS_FETCH))
-		return vplat_mmio(v, gpa, access & ACCESS_WRITE);
+		return mmio_emulate(v, gpa, access & ACCESS_WRITE);
 
 	if (access & ACCESS_READ)
 		how[n++] = 'r';

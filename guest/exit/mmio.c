@@ -1,7 +1,8 @@
 /* Guest accesses to emulated device pages (the LAPIC and IOAPIC pages are
  * not mapped in the EPT): fetch the instruction at the guest's RIP
  * through its page tables, decode it, and perform it against the device
- * with the x86 emulator.  Anything that cannot be emulated stops the VM
+ * with the x86 emulator; the device side is the virtual PC's page table
+ * (vplat_mmio_read/write).  Anything that cannot be emulated stops the VM
  * with the instruction bytes in the report; a fault the instruction
  * would take on the guest's own memory is injected. */
 #include "guest/exit/mmio.h"
@@ -15,7 +16,6 @@ struct mmio_ctx {
 	struct vcpu *v;
 	struct x86_paging pg;
 	unsigned acc_user; /* X86_ACC_USER at CPL 3 */
-	const struct mmio_dev_ops *dev;
 };
 
 static uint64_t op_read_gpr(void *c, unsigned reg)
@@ -108,14 +108,14 @@ static int op_mmio_read(void *c, gpa_t gpa, unsigned len, uint64_t *val)
 {
 	struct mmio_ctx *m = c;
 
-	return m->dev->read(m->v, gpa, len, val);
+	return vplat_mmio_read(m->v, gpa, len, val);
 }
 
 static int op_mmio_write(void *c, gpa_t gpa, unsigned len, uint64_t val)
 {
 	struct mmio_ctx *m = c;
 
-	return m->dev->write(m->v, gpa, len, val);
+	return vplat_mmio_write(m->v, gpa, len, val);
 }
 
 static const struct x86_emu_ops emu_ops = {
@@ -159,10 +159,9 @@ static enum vcpu_action stop(struct vcpu *v, gpa_t gpa, const char *what,
 	return ACT_KILL_VM;
 }
 
-enum vcpu_action mmio_emulate(struct vcpu *v, gpa_t gpa, bool write,
-			      const struct mmio_dev_ops *dev)
+enum vcpu_action mmio_emulate(struct vcpu *v, gpa_t gpa, bool write)
 {
-	struct mmio_ctx m = { .v = v, .dev = dev };
+	struct mmio_ctx m = { .v = v };
 	uint64_t cs_ar = hw_seg_ar(v->hw, X86_SEG_CS);
 	uint64_t rip = vcpu_rip(v), la;
 	struct x86_emu_req req = { .gpa = gpa, .write = write };

@@ -9,14 +9,17 @@
 #define GUEST_ACPI_BUILD_H
 
 #include "guest/load/e820.h"
+#include "guest/dev/vioapic.h"
+#include "guest/dev/vpm.h"
 
-/* The virtual platform the tables describe. */
-#define GUEST_LAPIC_ADDR 0xfee00000u
-#define GUEST_IOAPIC_ADDR 0xfec00000u
+/* The virtual platform the tables describe: the numbers the device
+ * models (guest/dev) define, which guest/vpc/map.h wires up. */
+#define GUEST_LAPIC_ADDR ((uint32_t)VLAPIC_BASE_DEFAULT)
+#define GUEST_IOAPIC_ADDR ((uint32_t)VIOAPIC_BASE_DEFAULT)
 #define GUEST_IOAPIC_ID 0
 #define GUEST_IOAPIC_GSI_BASE 0
 #define GUEST_PIT_GSI 2		/* ISA IRQ 0 arrives at GSI 2 */
-#define GUEST_SCI_IRQ 9
+#define GUEST_SCI_IRQ VPM_SCI_IRQ
 
 /* The PM register block, in I/O space from cfg->pm_base:
  *   +0  PM1a_EVT_BLK  4 bytes (PM1 status, PM1 enable; 16 bits each)
@@ -24,18 +27,18 @@
  *   +8  PM_TMR_BLK    4 bytes (3.579545 MHz, 32-bit: TMR_VAL_EXT set)
  * No GPE blocks, no PM1b, no PM2, no SMI command port (ACPI mode is
  * always on: SCI_EN should read 1). */
-#define GUEST_PM_BASE_DEFAULT 0x600
-#define GUEST_PM1_EVT_OFF 0
-#define GUEST_PM1_CNT_OFF 4
-#define GUEST_PM_TMR_OFF 8
-#define GUEST_PM_BLOCK_LEN 12
+#define GUEST_PM_BASE_DEFAULT VPM_PM_BASE_DEFAULT
+#define GUEST_PM1_EVT_OFF VPM_PM1_EVT_OFF
+#define GUEST_PM1_CNT_OFF VPM_PM1_CNT_OFF
+#define GUEST_PM_TMR_OFF VPM_PM_TMR_OFF
+#define GUEST_PM_BLOCK_LEN VPM_PM_BLOCK_LEN
 
 /* Reset: write GUEST_RESET_VALUE to I/O port GUEST_RESET_PORT (FADT
  * RESET_REG).  Power-off: SLP_TYP = GUEST_S5_SLP_TYP with SLP_EN in
  * PM1a_CNT (\_S5_ in the DSDT is Package(){5, 5, 0, 0}). */
-#define GUEST_RESET_PORT 0xcf9
-#define GUEST_RESET_VALUE 0x06
-#define GUEST_S5_SLP_TYP 5
+#define GUEST_RESET_PORT VPM_PORT_RESET
+#define GUEST_RESET_VALUE (RCR_SYS_RST | RCR_RST_CPU)
+#define GUEST_S5_SLP_TYP VPM_S5_SLP_TYP
 
 #define ACPI_BUILD_MAX_CPUS 64
 

@@ -58,20 +58,6 @@ void apicv_store(struct vcpu *v)
 		vcpu_recheck(v);
 }
 
-/* A register that is not virtualized (TMCCT, APR, PPR, an access that is
- * not within bytes 3:0 of a register): emulated like an access to an
- * unmapped LAPIC page.  Accesses by the CPU itself (page walks, event
- * delivery) or instruction fetches there are not. */
-enum vcpu_action apicv_access_exit(struct vcpu *v, const struct hw_exit *e)
-{
-	if (!e->apic.linear) {
-		vm_stop(v->vm, "access of type %u to the LAPIC page (offset %#x) at RIP %#lx is not emulated",
-			e->apic.type, e->apic.offset, vcpu_rip(v));
-		return ACT_KILL_VM;
-	}
-	return vplat_mmio(v, VLAPIC_BASE_DEFAULT + e->apic.offset, e->apic.write);
-}
-
 /* Trap-like: the write is in the page, RIP past the instruction. */
 enum vcpu_action apicv_write_exit(struct vcpu *v, const struct hw_exit *e)
 {

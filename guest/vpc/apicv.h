@@ -16,7 +16,6 @@ bool apicv_load(struct vcpu *v);
  * vLAPIC. */
 void apicv_store(struct vcpu *v);
 
-enum vcpu_action apicv_access_exit(struct vcpu *v, const struct hw_exit *e);
 enum vcpu_action apicv_write_exit(struct vcpu *v, const struct hw_exit *e);
 enum vcpu_action apicv_eoi_exit(struct vcpu *v, const struct hw_exit *e);
 

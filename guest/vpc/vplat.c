@@ -121,8 +121,8 @@ static void pit_irq0(void *ctx)
 {
 	struct vplat *p = ctx;
 
-	vplat_isa_irq(p, 0, true);
-	vplat_isa_irq(p, 0, false);
+	vplat_isa_irq(p, VPC_IRQ_PIT, true);
+	vplat_isa_irq(p, VPC_IRQ_PIT, false);
 }
 
 static const struct vpit_hooks pit_hooks = { .now = now_tsc, .irq0 = pit_irq0 };
@@ -136,7 +136,7 @@ static void uart_tx(void *ctx, uint8_t byte)
 
 static void uart_irq(void *ctx, bool level)
 {
-	vplat_isa_irq(ctx, VPLAT_COM1_IRQ, level);
+	vplat_isa_irq(ctx, VPC_IRQ_COM1, level);
 }
 
 static const struct vuart_hooks uart_hooks = { .tx = uart_tx, .irq = uart_irq };
@@ -176,7 +176,7 @@ void vplat_isa_irq(struct vplat *p, unsigned irq, bool level)
 {
 	vpic_set_irq(&p->pic, irq, level);
 	/* MADT interrupt source override: ISA IRQ 0 is GSI 2. */
-	vioapic_set_irq(&p->ioapic, irq == 0 ? 2 : irq, level);
+	vioapic_set_irq(&p->ioapic, irq == VPC_IRQ_PIT ? VPC_GSI_PIT : irq, level);
 }
 
 static bool queue_input(struct vplat *p, uint8_t byte);
@@ -201,12 +201,11 @@ static void power_on(struct vplat *p)
 	/* The RTC and CMOS RAM are battery-backed: they survive a reset. */
 	if (!p->rtc.tsc_hz)
 		vrtc_init(&p->rtc, now_tsc, p, p->tsc_hz, RTC_EPOCH);
-	vpmtimer_init(&p->pmtimer, now_tsc, p, p->tsc_hz,
-		      VPLAT_PM_BASE + VPLAT_PM_TMR_OFF, true);
+	vpmtimer_init(&p->pmtimer, now_tsc, p, p->tsc_hz, VPC_PM_TMR, true);
 	vuart_init(&p->uart, &uart_hooks, p);
 	vpci_init(&p->pci);
-	vpm_init(&p->pm, &pm_hooks, p, VPLAT_PM_BASE, vm->cfg->debug_exit,
-		 VPLAT_DEBUG_EXIT_PORT);
+	vpm_init(&p->pm, &pm_hooks, p, VPC_PM, vm->cfg->debug_exit,
+		 VPC_DEBUG_EXIT);
 	p->action = VPLAT_ACT_NONE;
 	p->inq_head = p->inq_len = 0;
 	p->input_at = VPLAT_NO_DEADLINE;
@@ -217,7 +216,7 @@ static void power_on(struct vplat *p)
 	}
 }
 
-int vplat_create(struct vm *vm)
+int vplat_create(struct vm *vm, const struct vplat_hooks *hooks)
 {
 	struct vplat *p = kzalloc(sizeof(*p));
 
@@ -226,8 +225,14 @@ int vplat_create(struct vm *vm)
 		return -1;
 	}
 	p->vm = vm;
+	p->hooks = hooks;
 	spin_init(&p->lock);
 	p->tsc_hz = tsc_hz();
+	if (vplat_map_io(p) < 0) {
+		pr_err("vm %s: the virtual platform's devices overlap\n", vm->name);
+		kfree(p);
+		return -1;
+	}
 	vm->plat = p;
 	power_on(p);
 	for (unsigned i = 0; i < ARRAY_SIZE(registry); i++) {

@@ -24,17 +24,13 @@
 #include "guest/dev/vuart.h"
 #include "guest/dev/vpci.h"
 #include "guest/dev/vpm.h"
+#include "guest/vpc/map.h"
+#include "guest/vpc/iomap.h"
 #include "lib/spinlock.h"
 
-#define VPLAT_COM1_BASE 0x3f8
-#define VPLAT_COM1_IRQ 4
-#define VPLAT_DEBUG_EXIT_PORT 0xf4
 #define VPLAT_NO_DEADLINE UINT64_MAX
 #define VPLAT_INQ_SIZE 512
 #define VPLAT_INPUT_HOLD_DIV 20 /* receive interrupt on for 1/20 s first */
-#define VPLAT_IOAPIC_BASE 0xfec00000ULL
-#define VPLAT_PM_BASE 0x600 /* guest/load/acpi_build.h GUEST_PM_BASE_DEFAULT */
-#define VPLAT_PM_TMR_OFF 8
 
 /* What a port write asked for, carried out once the device lock is
  * dropped. */
@@ -45,8 +41,18 @@ enum vplat_action {
 	VPLAT_ACT_DEBUG_EXIT,
 };
 
+/* What the VM's owner does when the guest asks the platform to reset or
+ * power off (guest/vm.c): called on the vCPU's thread with no platform
+ * lock held; the result is the exit's. */
+struct vplat_hooks {
+	enum vcpu_action (*reset)(struct vcpu *v, const char *why);
+	enum vcpu_action (*poweroff)(struct vcpu *v);
+};
+
 struct vplat {
 	struct vm *vm;
+	const struct vplat_hooks *hooks;
+	struct vpc_iomap iomap; /* filled by vplat_map_io(), then read-only */
 	struct spinlock lock; /* everything below but the LAPICs */
 	struct vlapic_bus bus;
 	struct vlapic lapic[VM_MAX_VCPUS];
@@ -76,7 +82,7 @@ static inline struct vlapic *vcpu_vlapic(struct vcpu *v)
 }
 
 /* Create/free the devices of vm (vm->cfg->platform).  0 or -1. */
-int vplat_create(struct vm *vm);
+int vplat_create(struct vm *vm, const struct vplat_hooks *hooks);
 void vplat_destroy(struct vm *vm);
 /* Power-on state again (restart after a guest reset). */
 void vplat_reset(struct vm *vm);
@@ -107,11 +113,18 @@ uint64_t vplat_wake_expired(uint64_t now);
 /* Print the state of every virtual PC (cmdline vmstats=N). */
 void vplat_dump_all(void);
 
+/* Register every device's ports and pages in p->iomap (at creation). */
+int vplat_map_io(struct vplat *p);
+
 /* Exit handlers. */
 enum vcpu_action vplat_io(struct vcpu *v, uint16_t port, unsigned size,
 			  bool in, uint32_t *val);
-enum vcpu_action vplat_mmio(struct vcpu *v, gpa_t gpa, bool write);
+/* Device pages: the vCPU's LAPIC page (xAPIC mode) and p->iomap's. */
 bool vplat_is_mmio(struct vcpu *v, gpa_t gpa);
+/* One access of 'len' (1, 2, 4 or 8) bytes within a device page, for
+ * the instruction emulator (guest/exit/mmio.c); nonzero stops the VM. */
+int vplat_mmio_read(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t *val);
+int vplat_mmio_write(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t val);
 /* MSRs of the LAPIC (APIC_BASE, TSC_DEADLINE, x2APIC): true if handled,
  * *gp set when the access must raise #GP. */
 bool vplat_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp);

@@ -1,146 +1,294 @@
-/* The virtual PC's ports, device pages and LAPIC MSRs: which model owns
- * which access (docs/guest-platform.md has the map). */
+/* The virtual PC's ports and device pages: each device registers its
+ * ranges in p->iomap when the platform is created, and every access goes
+ * to the range that holds it (guest/vpc/map.h has the map,
+ * docs/guest-platform.md what a guest sees); the LAPIC MSRs. */
 #include "guest/vpc/vplat.h"
-#include "guest/exit/mmio.h"
 #include "arch-x86/cpu.h"
 #include "lib/printk.h"
-
-#define COM1_PORTS 8
-#define POST_PORT 0x80
 
 static uint32_t all_ones(unsigned size)
 {
 	return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
 }
 
-/* Byte-wide devices see wider accesses as consecutive bytes. */
-typedef uint8_t (*byte_rd)(struct vplat *p, uint16_t port);
-typedef void (*byte_wr)(struct vplat *p, uint16_t port, uint8_t val);
+/* ---- port handlers (under p->lock but for VPC_PIO_LOCKLESS) ----
+ * Byte-wide devices (VPC_PIO_BYTES) see size 1 only. */
 
-static uint8_t pic_rd(struct vplat *p, uint16_t port)
+static bool pic_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
 {
-	return vpic_io_read(&p->pic, port);
+	(void)size;
+	*val = vpic_io_read(dev, port);
+	return true;
 }
 
-static void pic_wr(struct vplat *p, uint16_t port, uint8_t val)
+static bool pic_out(void *dev, uint16_t port, unsigned size, uint32_t val)
 {
-	vpic_io_write(&p->pic, port, val);
+	(void)size;
+	vpic_io_write(dev, port, (uint8_t)val);
+	return true;
 }
 
-static uint8_t pit_rd(struct vplat *p, uint16_t port)
+static bool pit_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
 {
-	return vpit_io_read(&p->pit, port);
+	struct vplat *p = dev;
+
+	(void)size;
+	*val = vpit_io_read(&p->pit, port);
+	return true;
 }
 
-static void pit_wr(struct vplat *p, uint16_t port, uint8_t val)
+static bool pit_out(void *dev, uint16_t port, unsigned size, uint32_t val)
 {
-	vpit_io_write(&p->pit, port, val);
+	struct vplat *p = dev;
+
+	(void)size;
+	vpit_io_write(&p->pit, port, (uint8_t)val);
 	vplat_pit_changed(p);
+	return true;
 }
 
-static uint8_t rtc_rd(struct vplat *p, uint16_t port)
+static bool rtc_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
 {
-	return vrtc_io_read(&p->rtc, port);
+	(void)size;
+	*val = vrtc_io_read(dev, port);
+	return true;
 }
 
-static void rtc_wr(struct vplat *p, uint16_t port, uint8_t val)
+static bool rtc_out(void *dev, uint16_t port, unsigned size, uint32_t val)
 {
-	vrtc_io_write(&p->rtc, port, val);
+	(void)size;
+	vrtc_io_write(dev, port, (uint8_t)val);
+	return true;
 }
 
-static uint8_t uart_rd(struct vplat *p, uint16_t port)
+static bool uart_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
 {
-	uint8_t val = vuart_read(&p->uart, port - VPLAT_COM1_BASE);
+	struct vplat *p = dev;
 
+	(void)size;
+	*val = vuart_read(&p->uart, port - VPC_COM1);
 	vplat_feed_uart(p);
-	return val;
+	return true;
 }
 
-static void uart_wr(struct vplat *p, uint16_t port, uint8_t val)
+static bool uart_out(void *dev, uint16_t port, unsigned size, uint32_t val)
 {
-	vuart_write(&p->uart, port - VPLAT_COM1_BASE, val);
+	struct vplat *p = dev;
+
+	(void)size;
+	vuart_write(&p->uart, port - VPC_COM1, (uint8_t)val);
 	vplat_feed_uart(p);
+	return true;
 }
 
-static bool byte_device(uint16_t port, byte_rd *rd, byte_wr *wr)
+static bool post_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
 {
-	switch (port) {
-	case VPIC_MASTER_CMD:
-	case VPIC_MASTER_DATA:
-	case VPIC_SLAVE_CMD:
-	case VPIC_SLAVE_DATA:
-	case VPIC_ELCR_MASTER:
-	case VPIC_ELCR_SLAVE:
-		*rd = pic_rd;
-		*wr = pic_wr;
-		return true;
-	case VPIT_PORT_CH0:
-	case VPIT_PORT_CH0 + 1:
-	case VPIT_PORT_CH0 + 2:
-	case VPIT_PORT_CTRL:
-	case VPIT_PORT_NMI_SC:
-		*rd = pit_rd;
-		*wr = pit_wr;
-		return true;
-	case VRTC_PORT_INDEX:
-	case VRTC_PORT_DATA:
-		*rd = rtc_rd;
-		*wr = rtc_wr;
-		return true;
-	default:
-		if (port >= VPLAT_COM1_BASE && port < VPLAT_COM1_BASE + COM1_PORTS) {
-			*rd = uart_rd;
-			*wr = uart_wr;
-			return true;
-		}
-		return false;
+	(void)dev;
+	(void)port;
+	*val = all_ones(size);
+	return true;
+}
+
+static bool post_out(void *dev, uint16_t port, unsigned size, uint32_t val)
+{
+	(void)dev;
+	(void)port;
+	(void)size;
+	(void)val;
+	return true;
+}
+
+static bool pmtimer_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
+{
+	return vpmtimer_io_read(dev, port, size, val);
+}
+
+/* PM1 block, i8042, port 0x92, debug exit (guest/dev/vpm.h says which
+ * sizes it takes). */
+static bool pm_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
+{
+	return vpm_io_read(dev, port, size, val);
+}
+
+static bool pm_out(void *dev, uint16_t port, unsigned size, uint32_t val)
+{
+	return vpm_io_write(dev, port, size, val);
+}
+
+/* 0xcf8-0xcff: PCI configuration, but for a byte at 0xcf9, which the
+ * PIIX decodes as its reset control register. */
+static bool pci_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
+{
+	struct vplat *p = dev;
+
+	return vpci_io_read(&p->pci, port, size, val) ||
+	       vpm_io_read(&p->pm, port, size, val);
+}
+
+static bool pci_out(void *dev, uint16_t port, unsigned size, uint32_t val)
+{
+	struct vplat *p = dev;
+
+	return vpci_io_write(&p->pci, port, size, val) ||
+	       vpm_io_write(&p->pm, port, size, val);
+}
+
+/* ---- device pages ---- */
+
+/* 32-bit registers; narrower or unaligned reads see part of one. */
+static uint64_t reg_part(uint32_t r, uint64_t off, unsigned len)
+{
+	return len == 8 ? r : (r >> ((off & 3) * 8)) & (len >= 4 ? 0xffffffffu
+							 : (1u << (len * 8)) - 1);
+}
+
+static int ioapic_read(void *dev, uint64_t off, unsigned len, uint64_t *val)
+{
+	struct vplat *p = dev;
+	uint32_t r;
+
+	spin_lock(&p->lock);
+	r = vioapic_mmio_read(&p->ioapic, (uint32_t)off & ~3u);
+	spin_unlock(&p->lock);
+	*val = reg_part(r, off, len);
+	return 0;
+}
+
+static int ioapic_write(void *dev, uint64_t off, unsigned len, uint64_t val)
+{
+	struct vplat *p = dev;
+
+	if (len < 4 || (off & 3))
+		return 0; /* ignored, like the chip does */
+	spin_lock(&p->lock);
+	vioapic_mmio_write(&p->ioapic, (uint32_t)off, (uint32_t)val);
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+/* ---- the map ---- */
+
+struct pio_dev {
+	uint16_t first, count;
+	unsigned flags;
+	vpc_pio_in_fn in;
+	vpc_pio_out_fn out;
+	size_t dev; /* offset of the device in struct vplat, or SELF */
+};
+
+#define SELF ((size_t)-1) /* the handler gets the struct vplat */
+#define PIO(port, n, fl, i, o, member) \
+	{ (port), (n), (fl), (i), (o), offsetof(struct vplat, member) }
+#define PIO_SELF(port, n, fl, i, o) { (port), (n), (fl), (i), (o), SELF }
+
+static const struct pio_dev pc_ports[] = {
+	PIO(VPC_PIC_MASTER, VPC_PIC_PORTS, VPC_PIO_BYTES, pic_in, pic_out, pic),
+	PIO(VPC_PIC_SLAVE, VPC_PIC_PORTS, VPC_PIO_BYTES, pic_in, pic_out, pic),
+	PIO(VPC_ELCR, VPC_ELCR_PORTS, VPC_PIO_BYTES, pic_in, pic_out, pic),
+	PIO_SELF(VPC_PIT, VPC_PIT_PORTS, VPC_PIO_BYTES, pit_in, pit_out),
+	PIO_SELF(VPC_PIT_NMI_SC, 1, VPC_PIO_BYTES, pit_in, pit_out),
+	PIO(VPC_RTC, VPC_RTC_PORTS, VPC_PIO_BYTES, rtc_in, rtc_out, rtc),
+	PIO_SELF(VPC_COM1, VPC_COM1_PORTS, VPC_PIO_BYTES, uart_in, uart_out),
+	PIO_SELF(VPC_POST, 1, VPC_PIO_LOCKLESS, post_in, post_out),
+	PIO(VPC_KBC_DATA, 1, 0, pm_in, pm_out, pm),
+	PIO(VPC_KBC_CMD, 1, 0, pm_in, pm_out, pm),
+	PIO(VPC_SYSCTL_A, 1, 0, pm_in, pm_out, pm),
+	PIO(VPC_PM, VPC_PM_PORTS, 0, pm_in, pm_out, pm),
+	PIO(VPC_PM_TMR, VPC_PM_TMR_PORTS, 0, pmtimer_in, NULL, pmtimer),
+	PIO_SELF(VPC_PCI, VPC_PCI_PORTS, 0, pci_in, pci_out),
+};
+
+static void *dev_of(struct vplat *p, const struct pio_dev *d)
+{
+	return d->dev == SELF ? (void *)p : (void *)((char *)p + d->dev);
+}
+
+int vplat_map_io(struct vplat *p)
+{
+	struct vpc_iomap *m = &p->iomap;
+	struct vpc_mmio_range ioapic = {
+		.base = VPC_IOAPIC_BASE, .size = VPC_IOAPIC_SIZE,
+		.read = ioapic_read, .write = ioapic_write, .dev = p,
+	};
+	int err = 0;
+
+	vpc_iomap_init(m);
+	for (unsigned i = 0; i < ARRAY_SIZE(pc_ports) && !err; i++) {
+		const struct pio_dev *d = &pc_ports[i];
+		struct vpc_pio_range r = {
+			.first = d->first, .last = (uint16_t)(d->first + d->count - 1),
+			.flags = d->flags, .in = d->in, .out = d->out,
+			.dev = dev_of(p, d),
+		};
+
+		err = vpc_pio_register(m, &r);
 	}
+	if (!err && p->vm->cfg->debug_exit) {
+		struct vpc_pio_range r = {
+			.first = VPC_DEBUG_EXIT,
+			.last = VPC_DEBUG_EXIT + VPC_DEBUG_EXIT_PORTS - 1,
+			.in = pm_in, .out = pm_out, .dev = &p->pm,
+		};
+
+		err = vpc_pio_register(m, &r);
+	}
+	if (!err)
+		err = vpc_mmio_register(m, &ioapic);
+	return err;
 }
 
-static void io_locked(struct vplat *p, uint16_t port, unsigned size, bool in,
-		      uint32_t *val)
-{
-	byte_rd rd;
-	byte_wr wr;
+/* ---- port dispatch ---- */
 
-	if (in && vpmtimer_io_read(&p->pmtimer, port, size, val))
-		return;
-	if (in ? vpci_io_read(&p->pci, port, size, val)
-	       : vpci_io_write(&p->pci, port, size, *val))
-		return;
-	if (in ? vpm_io_read(&p->pm, port, size, val)
-	       : vpm_io_write(&p->pm, port, size, *val))
-		return;
+/* What no device took as a whole goes to the byte-wide devices byte by
+ * byte; bytes nothing decodes read as all ones, like an empty ISA bus. */
+static void io_bytes(struct vplat *p, const struct vpc_pio_range *r,
+		     uint16_t port, unsigned size, bool in, uint32_t *val)
+{
 	if (in)
 		*val = all_ones(size);
 	for (unsigned i = 0; i < size; i++) {
 		uint16_t pt = (uint16_t)(port + i);
+		uint32_t byte;
 
-		if (!byte_device(pt, &rd, &wr))
+		if (i)
+			r = vpc_pio_find(&p->iomap, pt);
+		if (!r || !(r->flags & VPC_PIO_BYTES))
 			continue;
-		if (in) {
+		if (!in) {
+			r->out(r->dev, pt, 1, (uint8_t)(*val >> (i * 8)));
+		} else if (r->in(r->dev, pt, 1, &byte)) {
 			*val &= ~(0xffu << (i * 8));
-			*val |= (uint32_t)rd(p, pt) << (i * 8);
-		} else {
-			wr(p, pt, (uint8_t)(*val >> (i * 8)));
+			*val |= (byte & 0xff) << (i * 8);
 		}
 	}
+}
+
+static void io_locked(struct vplat *p, const struct vpc_pio_range *r,
+		      uint16_t port, unsigned size, bool in, uint32_t *val)
+{
+	if (r && !(r->flags & VPC_PIO_BYTES)) {
+		if (in ? r->in && r->in(r->dev, port, size, val)
+		       : r->out && r->out(r->dev, port, size, *val))
+			return;
+	}
+	io_bytes(p, r, port, size, in, val);
 }
 
 static enum vcpu_action carry_out(struct vcpu *v, enum vplat_action act,
 				  const char *why, uint32_t status)
 {
 	struct vm *vm = v->vm;
+	const struct vplat_hooks *h = vm->plat->hooks;
 
 	switch (act) {
 	case VPLAT_ACT_POWEROFF:
-		return vm_guest_poweroff(v);
+		return h->poweroff(v);
 	case VPLAT_ACT_DEBUG_EXIT:
 		pr_info("vm %s: debug-exit port: status %u\n", vm->name, status);
 		vm_exit(vm, (int)status);
 		return ACT_KILL_VM;
 	case VPLAT_ACT_RESET:
-		return vm_guest_reset(v, why);
+		return h->reset(v, why);
 	default:
 		return ACT_RESUME_ADVANCE;
 	}
@@ -150,17 +298,17 @@ enum vcpu_action vplat_io(struct vcpu *v, uint16_t port, unsigned size,
 			  bool in, uint32_t *val)
 {
 	struct vplat *p = v->vm->plat;
+	const struct vpc_pio_range *r = vpc_pio_find(&p->iomap, port);
 	enum vplat_action act;
 	const char *why;
 	uint32_t status;
 
-	if (port == POST_PORT) {
-		if (in)
-			*val = all_ones(size);
+	if (r && (r->flags & VPC_PIO_LOCKLESS)) {
+		io_locked(p, r, port, size, in, val);
 		return ACT_RESUME_ADVANCE;
 	}
 	spin_lock(&p->lock);
-	io_locked(p, port, size, in, val);
+	io_locked(p, r, port, size, in, val);
 	act = p->action;
 	why = p->action_why;
 	status = p->action_status;
@@ -171,66 +319,55 @@ enum vcpu_action vplat_io(struct vcpu *v, uint16_t port, unsigned size,
 	return carry_out(v, act, why, status);
 }
 
-/* ---- device pages ---- */
+/* ---- device-page dispatch ---- */
 
-static bool in_page(gpa_t gpa, uint64_t base)
+static bool lapic_page(struct vcpu *v, gpa_t gpa)
 {
-	return (gpa & ~(gpa_t)(PAGE_SIZE - 1)) == base;
+	struct vlapic *l = vcpu_vlapic(v);
+
+	return vlapic_xapic(l) &&
+	       (gpa & ~(gpa_t)(PAGE_SIZE - 1)) == vlapic_mmio_base(l);
 }
 
 bool vplat_is_mmio(struct vcpu *v, gpa_t gpa)
 {
-	struct vlapic *l = vcpu_vlapic(v);
-
-	return in_page(gpa, VPLAT_IOAPIC_BASE) ||
-	       (vlapic_xapic(l) && in_page(gpa, vlapic_mmio_base(l)));
+	return vpc_mmio_find(&v->vm->plat->iomap, gpa) || lapic_page(v, gpa);
 }
 
-/* 32-bit registers; narrower or unaligned accesses see part of one. */
-static int dev_read(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t *val)
+/* The table's pages first (they win over a LAPIC moved onto them), then
+ * the vCPU's own LAPIC, which is not in the shared table: its page moves
+ * with the vCPU's IA32_APIC_BASE (and APICv's APIC-access exits arrive
+ * at the default base). */
+int vplat_mmio_read(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t *val)
 {
-	struct vplat *p = v->vm->plat;
-	uint32_t off = gpa & (PAGE_SIZE - 1), reg = off & ~3u, r;
-
-	if (in_page(gpa, VPLAT_IOAPIC_BASE)) {
-		spin_lock(&p->lock);
-		r = vioapic_mmio_read(&p->ioapic, reg);
-		spin_unlock(&p->lock);
-	} else {
-		r = vlapic_mmio_read(&p->lapic[v->id], reg & ~0xfu);
-	}
-	*val = len == 8 ? r : (r >> ((off & 3) * 8)) & (len >= 4 ? 0xffffffffu
-							   : (1u << (len * 8)) - 1);
-	return 0;
-}
-
-static int dev_write(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t val)
-{
-	struct vplat *p = v->vm->plat;
+	const struct vpc_mmio_range *r = vpc_mmio_find(&v->vm->plat->iomap, gpa);
 	uint32_t off = gpa & (PAGE_SIZE - 1);
+	int err = 0;
 
-	if (len < 4 || (off & 3))
-		return 0; /* ignored, like the chips do */
-	if (in_page(gpa, VPLAT_IOAPIC_BASE)) {
-		spin_lock(&p->lock);
-		vioapic_mmio_write(&p->ioapic, off, (uint32_t)val);
-		spin_unlock(&p->lock);
-	} else {
-		vlapic_mmio_write(&p->lapic[v->id], off, (uint32_t)val);
-	}
-	return 0;
+	if (r)
+		err = r->read(r->dev, gpa - r->base, len, val);
+	else
+		*val = reg_part(vlapic_mmio_read(vcpu_vlapic(v), off & ~0xfu),
+				off, len);
+	/* TPR, an unmasked pin: interrupts may have become deliverable. */
+	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	return err;
 }
 
-static const struct mmio_dev_ops dev_ops = { .read = dev_read, .write = dev_write };
-
-enum vcpu_action vplat_mmio(struct vcpu *v, gpa_t gpa, bool write)
+int vplat_mmio_write(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t val)
 {
-	enum vcpu_action act = mmio_emulate(v, gpa, write, &dev_ops);
+	const struct vpc_mmio_range *r = vpc_mmio_find(&v->vm->plat->iomap, gpa);
+	uint32_t off = gpa & (PAGE_SIZE - 1);
+	int err = 0;
 
+	if (r)
+		err = r->write(r->dev, gpa - r->base, len, val);
+	else if (len >= 4 && !(off & 3)) /* else ignored, like the chip */
+		vlapic_mmio_write(vcpu_vlapic(v), off, (uint32_t)val);
 	/* EOI, TPR, an unmasked pin: interrupts may have become
 	 * deliverable. */
 	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
-	return act;
+	return err;
 }
 
 /* ---- MSRs ---- */
