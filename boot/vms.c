@@ -5,6 +5,7 @@
 #include "guest/config/config.h"
 #include "guest/vm/vm.h"
 #include "sched/sched.h"
+#include "guest/vcpu_sched.h"
 #include "arch-x86/cpu.h"
 #include "mm/heap.h"
 #include "mm/phys.h"

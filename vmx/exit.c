@@ -12,7 +12,7 @@
 #include "arch-x86/exception.h"
 #include "lib/printk.h"
 #include "arch-x86/percpu.h"
-#include "sched/sched.h"
+#include "guest/vcpu_sched.h"
 
 typedef enum vcpu_action (*exit_handler_fn)(struct vcpu *v);
 
