@@ -49,7 +49,8 @@ bool sched_timer_cancel(struct sched_timer *t);
 void sched_timer_cancel_sync(struct sched_timer *t);
 
 /* Lockless snapshots: where it is armed (SCHED_CPU_NONE: nowhere), for
- * when (the last deadline given), and the earliest deadline on a pCPU's queue (SCHED_TIMER_NONE: none). */
+ * when (the last deadline given), and the earliest deadline on a pCPU's
+ * queue (SCHED_TIMER_NONE: none). */
 unsigned sched_timer_cpu(const struct sched_timer *t);
 uint64_t sched_timer_deadline(const struct sched_timer *t);
 uint64_t sched_timer_next(unsigned cpu);
