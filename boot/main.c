@@ -15,6 +15,8 @@
 #include "boot/multiboot2.h"
 #include "boot/vms.h"
 #include "guest/vpc/passthru.h"
+#include "guest/vpc/vplat.h"
+#include "guest/vpc/console_in.h"
 #include "drivers/emu_exit.h"
 #include "drivers/ioapic.h"
 #include "drivers/uart.h"
@@ -233,6 +235,27 @@ static int ap_init(unsigned cpu)
 
 static volatile bool sched_go;
 
+/* vmstats=N: the virtual PCs' state every N seconds, from the boot CPU. */
+static struct sched_timer vmstats_timer;
+static uint64_t vmstats_period;
+
+static void vmstats_fire(struct sched_timer *t, uint64_t now)
+{
+	vplat_dump_all();
+	sched_timer_arm(t, 0, now + vmstats_period);
+}
+
+/* The boot CPU's chores: console input on every pass of its loop, and
+ * the vmstats timer. */
+static void sched_chores(void)
+{
+	sched_loop_set_poll(0, console_in_poll);
+	vmstats_period = opts.vmstats_s * tsc_hz();
+	sched_timer_init(&vmstats_timer, vmstats_fire, NULL);
+	if (vmstats_period)
+		sched_timer_arm(&vmstats_timer, 0, rdtsc() + vmstats_period);
+}
+
 /* APs wait until the run queues exist, then schedule forever. */
 static void __noreturn ap_main(unsigned cpu)
 {
@@ -325,9 +348,10 @@ void hv_main(uint32_t magic, uint64_t info)
 		selftest_run(opts.test, true);
 	vmx_use_lapic_timer(opts.preempt_lapic);
 	vmx_use_apicv(opts.apicv);
-	sched_set_vmstats(opts.vmstats_s * tsc_hz());
-	if (sched_setup(opts.sched, opts.timeslice_us * (tsc_hz() / 1000000), ncpus) < 0)
+	if (sched_setup(opts.sched, opts.timeslice_us * (tsc_hz() / 1000000), ncpus,
+			hw_has_exit_timer() ? "VMX-preemption timer" : "LAPIC timer") < 0)
 		finish(false);
+	sched_chores();
 	sched_go = true;
 	for (unsigned cpu = 1; cpu < ncpus; cpu++)
 		smp_kick(cpu);

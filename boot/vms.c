@@ -7,6 +7,7 @@
 #include "guest/vpc/passthru.h"
 #include "guest/exit/emulate.h"
 #include "sched/sched.h"
+#include "guest/vcpu_sched.h"
 #include "arch-x86/cpu.h"
 #include "mm/heap.h"
 #include "mm/phys.h"

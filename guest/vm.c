@@ -14,7 +14,7 @@
 #include "mm/phys.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "sched/sched.h"
+#include "guest/vcpu_sched.h"
 
 #define RAM_CHUNK_PAGES 512 /* 2 MiB: lets EPT use large pages */
 #define RAM_MAX_CHUNK MiB(64)

@@ -19,6 +19,7 @@ static struct {
 	uint64_t online;	/* bit n: pCPU n exists */
 	uint64_t slice;
 	uint64_t next_id;
+	unsigned live;		/* added and not STOPPED (atomic) */
 } sc;
 
 static struct runqueue rqs[SCHED_MAX_CPUS];
@@ -129,6 +130,14 @@ static void rq_dequeue(struct runqueue *rq, struct sched_entity *se,
 	rq_update_counts(rq);
 }
 
+/* An added entity reached STOPPED (se->lock held): one less to schedule. */
+static void set_stopped(struct sched_entity *se)
+{
+	WRITE_ONCE(se->state, SCHED_STOPPED);
+	if (se->added)
+		__atomic_sub_fetch(&sc.live, 1, __ATOMIC_SEQ_CST);
+}
+
 /* ---- set-up -------------------------------------------------------------- */
 
 const struct sched_ops *sched_policy_by_name(const char *name)
@@ -157,6 +166,7 @@ int sched_core_init(const struct sched_ops *ops, const struct sched_hooks *hooks
 	sc.ncpus = ncpus;
 	sc.online = ncpus == 64 ? ~0ULL : BIT(ncpus) - 1;
 	sc.slice = slice_ticks;
+	sc.live = 0;
 	now = hooks->now();
 	for (unsigned c = 0; c < SCHED_MAX_CPUS; c++) {
 		struct runqueue *rq = &rqs[c];
@@ -192,8 +202,9 @@ const char *sched_state_name(enum sched_state st)
 	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "?";
 }
 
-void sched_entity_init(struct sched_entity *se, uint64_t affinity,
-		       unsigned weight, void *owner, const char *name)
+void sched_entity_init(struct sched_entity *se, const struct sched_entity_ops *ops,
+		       uint64_t affinity, unsigned weight, void *owner,
+		       const char *name)
 {
 	memset(se, 0, sizeof(*se));
 	spin_init(&se->lock);
@@ -205,6 +216,7 @@ void sched_entity_init(struct sched_entity *se, uint64_t affinity,
 	se->id = __atomic_add_fetch(&sc.next_id, 1, __ATOMIC_RELAXED);
 	se->name = name ? name : "?";
 	se->owner = owner;
+	se->ops = ops;
 	if (sc.ops && sc.ops->init_entity)
 		sc.ops->init_entity(se);
 }
@@ -267,6 +279,7 @@ int sched_add(struct sched_entity *se)
 	spin_lock(&se->lock);
 	BUG_ON(se->added || se_state(se) != SCHED_BLOCKED);
 	se->added = true;
+	__atomic_add_fetch(&sc.live, 1, __ATOMIC_SEQ_CST);
 	cpu = select_cpu(se, SCHED_CPU_NONE);
 	idle = place(se, cpu, SCHED_ENQ_NEW);
 	spin_unlock(&se->lock);
@@ -432,7 +445,10 @@ void sched_put(unsigned cpu, struct sched_entity *se, enum sched_state new_state
 	} else {
 		if (sc.ops->sleep)
 			sc.ops->sleep(rq, se, now);
-		WRITE_ONCE(se->state, new_state);
+		if (new_state == SCHED_STOPPED)
+			set_stopped(se);
+		else
+			WRITE_ONCE(se->state, new_state);
 		WRITE_ONCE(se->cpu, SCHED_CPU_NONE);
 		rq_update_counts(rq);
 	}
@@ -476,13 +492,13 @@ void sched_stop(struct sched_entity *se)
 	se->stop_pending = true;
 	st = se_state(se);
 	if (st == SCHED_BLOCKED) {
-		WRITE_ONCE(se->state, SCHED_STOPPED);
+		set_stopped(se);
 	} else if (se_resident(st)) {
 		struct runqueue *rq = lock_resident_rq(se);
 
 		if (se_state(se) == SCHED_RUNNABLE) {
 			rq_dequeue(rq, se, SCHED_DEQ_STOP);
-			WRITE_ONCE(se->state, SCHED_STOPPED);
+			set_stopped(se);
 			WRITE_ONCE(se->cpu, SCHED_CPU_NONE);
 		} else {
 			running_on = rq->cpu; /* stops at its next put */
@@ -497,6 +513,11 @@ void sched_stop(struct sched_entity *se)
 bool sched_should_preempt(unsigned cpu)
 {
 	return READ_ONCE(cpu_rq(cpu)->nr_queued) != 0;
+}
+
+unsigned sched_nr_live(void)
+{
+	return __atomic_load_n(&sc.live, __ATOMIC_SEQ_CST);
 }
 
 /* ---- statistics and checks ----------------------------------------------- */
@@ -565,6 +586,10 @@ void sched_print_entity(struct sched_entity *se)
 	struct sched_entity_stats st;
 
 	sched_entity_get_stats(se, &st);
+	if (se->ops && se->ops->print) {
+		se->ops->print(se, &st);
+		return;
+	}
 	pr_info("sched: %s %s weight %u affinity %#lx ran %lu ticks in %lu runs, "
 		"%lu migrations, %lu wake-ups (%lu early)\n",
 		se->name, sched_state_name(st.state), st.weight, st.affinity,

@@ -6,39 +6,7 @@
 
 #include "sched/sched_core.h"
 
-/* ---- intrusive list ---------------------------------------------------- */
-
-static inline void sched_list_init(struct sched_link *h)
-{
-	h->next = h->prev = h;
-}
-
-static inline bool sched_list_empty(const struct sched_link *h)
-{
-	return h->next == h;
-}
-
-/* Insert 'n' before 'pos' (before the head = at the tail). */
-static inline void sched_list_insert_before(struct sched_link *pos,
-					    struct sched_link *n)
-{
-	n->prev = pos->prev;
-	n->next = pos;
-	pos->prev->next = n;
-	pos->prev = n;
-}
-
-static inline void sched_list_add_tail(struct sched_link *h, struct sched_link *n)
-{
-	sched_list_insert_before(h, n);
-}
-
-static inline void sched_list_del(struct sched_link *n)
-{
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
-	n->next = n->prev = NULL;
-}
+/* ---- run queue lists (sched/list.h) ----------------------------------- */
 
 #define sched_link_entity(l) container_of(l, struct sched_entity, link)
 
@@ -47,9 +15,6 @@ static inline struct sched_entity *sched_list_first(struct sched_link *h)
 {
 	return sched_list_empty(h) ? NULL : sched_link_entity(h->next);
 }
-
-#define sched_list_for_each(pos, head) \
-	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
 /* ---- run queue ----------------------------------------------------------
  * One per pCPU, each on its own cache line.  Everything is protected by

@@ -8,6 +8,7 @@
 
 #include "lib/types.h"
 #include "lib/spinlock.h"
+#include "sched/list.h"
 
 #define SCHED_MAX_CPUS 64
 #define SCHED_CPU_NONE (~0u)
@@ -24,11 +25,6 @@ enum sched_state {
 	SCHED_STOPPED,
 };
 
-/* Intrusive doubly linked list node (helpers in sched/policy.h). */
-struct sched_link {
-	struct sched_link *next, *prev;
-};
-
 /* Per-entity policy data (fair; rr needs none).  'vruntime' is virtual
  * time in the frame of the run queue the entity is on or last left; 'lag'
  * (vruntime minus that queue's min_vruntime) carries its position to
@@ -40,8 +36,22 @@ struct sched_policy_data {
 	uint64_t slept_at;	/* clock when it last blocked */
 };
 
-/* One schedulable thing, embedded in struct vcpu.  Initialise with
- * sched_entity_init(); after that only the scheduler writes it.  Fields are
+struct sched_entity;
+struct sched_entity_stats;
+
+/* What the scheduler asks of the thing behind an entity (a vCPU in uHV).
+ * The per-pCPU loop (sched/loop.c) calls them; the core never does. */
+struct sched_entity_ops {
+	/* Run 'se' on this pCPU for at most 'slice' clock ticks; returns
+	 * its state afterwards: RUNNABLE (preempted or yielded), BLOCKED
+	 * (waits for sched_wake()) or STOPPED (done for good). */
+	enum sched_state (*run)(struct sched_entity *se, uint64_t slice);
+	/* Optional: print one line of statistics (sched_print_entity()). */
+	void (*print)(struct sched_entity *se, const struct sched_entity_stats *st);
+};
+
+/* One schedulable thing, embedded in its owner (struct vcpu).  Initialise
+ * with sched_entity_init(); after that only the scheduler writes it.  Fields are
  * protected by the run queue lock of se->cpu while resident and by se->lock
  * otherwise (docs/scheduler.md, "Locking"). */
 struct sched_entity {
@@ -59,6 +69,7 @@ struct sched_entity {
 	uint64_t id;		/* unique, for messages and switch counting */
 	const char *name;	/* caller-owned, for messages */
 	void *owner;		/* back-pointer (the vcpu) */
+	const struct sched_entity_ops *ops; /* NULL: never run by the loop */
 	struct sched_policy_data pol;
 	/* statistics, in clock ticks / counts */
 	uint64_t run_ticks;	/* total time RUNNING, completed runs */
@@ -69,8 +80,9 @@ struct sched_entity {
 	uint64_t last_start;	/* clock at the last dispatch */
 };
 
-/* How the scheduler reaches the machine.  now() is a monotonic clock in
- * ticks (TSC on the machine) readable on every pCPU.  kick(cpu) asks that
+/* How the scheduler reaches the machine (sched/machine.c on it, fakes in
+ * the unit tests).  now() is a monotonic clock in ticks (TSC on the
+ * machine) readable on every pCPU.  kick(cpu) asks that
  * pCPU to call into the scheduler soon: an IPI that makes a running guest
  * exit, or wakes a halted idle loop.  this_cpu() may be NULL; then every
  * wake is treated as coming from another pCPU. */
@@ -78,6 +90,13 @@ struct sched_hooks {
 	uint64_t (*now)(void);
 	void (*kick)(unsigned cpu);
 	unsigned (*this_cpu)(void);
+	/* For the loop (sched/loop.c) only.  idle: halt until an interrupt
+	 * (a kick) or until the clock reaches 'until' (UINT64_MAX: no
+	 * limit), whichever comes first; early returns are fine.  irqs
+	 * (optional): pass on the interrupts taken meanwhile (device
+	 * interrupts of VMs). */
+	void (*idle)(unsigned cpu, uint64_t until);
+	void (*irqs)(void);
 };
 
 struct sched_entity_stats {
@@ -119,9 +138,11 @@ unsigned sched_ncpus(void);
 const char *sched_state_name(enum sched_state st);
 
 /* Fill in a new entity: BLOCKED, on no queue.  weight 0 means
- * SCHED_WEIGHT_DEFAULT.  Call after sched_core_init(). */
-void sched_entity_init(struct sched_entity *se, uint64_t affinity,
-		       unsigned weight, void *owner, const char *name);
+ * SCHED_WEIGHT_DEFAULT.  'ops' may be NULL for an entity that only the
+ * core sees (tests).  Call after sched_core_init(). */
+void sched_entity_init(struct sched_entity *se, const struct sched_entity_ops *ops,
+		       uint64_t affinity, unsigned weight, void *owner,
+		       const char *name);
 
 /* Make a new entity runnable on the least loaded pCPU of its affinity and
  * kick that pCPU if it is idle.  Returns -1 (and does nothing) if the
@@ -154,10 +175,14 @@ void sched_stop(struct sched_entity *se);
 /* Something else is waiting on this pCPU's queue. */
 bool sched_should_preempt(unsigned cpu);
 
+/* Entities added and not yet STOPPED. */
+unsigned sched_nr_live(void);
+
 void sched_entity_get_stats(struct sched_entity *se, struct sched_entity_stats *out);
 void sched_cpu_get_stats(unsigned cpu, struct sched_cpu_stats *out);
 void sched_print_stats(void);			/* one line per pCPU */
-void sched_print_entity(struct sched_entity *se);	/* one line */
+/* One line: the owner's (ops->print) if it has one, else the core's. */
+void sched_print_entity(struct sched_entity *se);
 
 /* Walk every run queue and BUG_ON any broken invariant (queue counts,
  * states, affinity, resident cpu).  For tests and debugging. */

@@ -12,6 +12,7 @@
 #include "arch-x86/percpu.h"
 #include "arch-x86/regs.h"
 #include "sched/sched.h"
+#include "sched/loop.h"
 #include "lib/printk.h"
 
 static enum vcpu_action handle_triple_fault(struct vcpu *v, const struct hw_exit *e)
@@ -43,7 +44,7 @@ static enum vcpu_action handle_external_intr(struct vcpu *v, const struct hw_exi
 	if (pc->need_resched) {
 		pc->need_resched = false;
 		/* Someone else waits here (a woken vCPU): let it run. */
-		if (sched_should_preempt(pc->cpu_id))
+		if (sched_should_yield(pc->cpu_id))
 			v->yield = true;
 	}
 	return ACT_RESUME;

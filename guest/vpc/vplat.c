@@ -9,7 +9,8 @@
 #include "mm/heap.h"
 #include "lib/printk.h"
 #include "lib/string.h"
-#include "sched/sched.h"
+#include "arch-x86/percpu.h"
+#include "sched/timer.h"
 
 #define RTC_EPOCH 1767225600 /* 2026-01-01 00:00:00 UTC */
 
@@ -180,6 +181,7 @@ void vplat_isa_irq(struct vplat *p, unsigned irq, bool level)
 }
 
 static bool queue_input(struct vplat *p, uint8_t byte);
+static void wake_fire(struct sched_timer *t, uint64_t now);
 
 /* ---- life cycle ---- */
 
@@ -234,6 +236,8 @@ int vplat_create(struct vm *vm, const struct vplat_hooks *hooks)
 		return -1;
 	}
 	vm->plat = p;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		sched_timer_init(&p->wake[i], wake_fire, &vm->vcpu[i]);
 	power_on(p);
 	for (unsigned i = 0; i < ARRAY_SIZE(registry); i++) {
 		struct vplat *none = NULL;
@@ -262,6 +266,8 @@ void vplat_destroy(struct vm *vm)
 		__atomic_compare_exchange_n(&registry[i], &me, NULL, false,
 					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	}
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		sched_timer_cancel_sync(&p->wake[i]);
 	vm->plat = NULL;
 	kfree(p);
 }
@@ -315,30 +321,80 @@ void vplat_pit_changed(struct vplat *p)
 	}
 }
 
-uint64_t vplat_wake_expired(uint64_t now)
+/* ---- halted vCPUs' wake-ups ---- */
+
+/* Its deadline while halted in HLT (not waiting for a SIPI), or none. */
+static uint64_t halted_deadline(const struct vcpu *v)
 {
-	uint64_t next = VPLAT_NO_DEADLINE;
+	if (vm_is_over(v->vm) || READ_ONCE(v->state) != VCPU_BLOCKED ||
+	    READ_ONCE(v->wait_sipi))
+		return VPLAT_NO_DEADLINE;
+	return vplat_deadline(v);
+}
 
-	for (unsigned i = 0; i < ARRAY_SIZE(registry); i++) {
-		struct vplat *p = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
+/* Caller holds p->lock, so that arming for a deadline just read cannot
+ * overtake an arming for a newer one. */
+static void wake_arm(struct vplat *p, struct vcpu *v, unsigned cpu)
+{
+	uint64_t d = halted_deadline(v);
 
-		if (!p || vm_is_over(p->vm))
-			continue;
-		for (unsigned c = 0; c < p->vm->nr_vcpus; c++) {
-			struct vcpu *v = &p->vm->vcpu[c];
-			uint64_t d;
+	if (d == VPLAT_NO_DEADLINE)
+		sched_timer_cancel(&p->wake[v->id]);
+	else
+		sched_timer_arm(&p->wake[v->id], cpu, d);
+}
 
-			if (READ_ONCE(v->state) != VCPU_BLOCKED ||
-			    READ_ONCE(v->wait_sipi))
-				continue;
-			d = vplat_deadline(v);
-			if (d <= now)
-				vcpu_kick(v);
-			else
-				next = MIN(next, d);
-		}
+static void wake_fire(struct sched_timer *t, uint64_t now)
+{
+	struct vcpu *v = t->data;
+	struct vplat *p = v->vm->plat;
+	uint64_t d = halted_deadline(v);
+
+	if (d <= now) {
+		vcpu_kick(v);
+	} else if (d != VPLAT_NO_DEADLINE) {
+		/* Moved later while it waited: wait on. */
+		spin_lock(&p->lock);
+		wake_arm(p, v, this_cpu()->cpu_id);
+		spin_unlock(&p->lock);
 	}
-	return next;
+}
+
+void vplat_vcpu_blocked(struct vcpu *v, unsigned cpu)
+{
+	struct vplat *p = v->vm->plat;
+
+	spin_lock(&p->lock);
+	wake_arm(p, v, cpu);
+	spin_unlock(&p->lock);
+}
+
+void vplat_vcpu_running(struct vcpu *v)
+{
+	struct sched_timer *t = &v->vm->plat->wake[v->id];
+
+	if (sched_timer_cpu(t) != SCHED_CPU_NONE)
+		sched_timer_cancel(t);
+}
+
+/* vCPU 0's deadline may have moved (console input; caller holds p->lock):
+ * if it waits in HLT, its timer follows, on the pCPU it is armed on or
+ * else the one vCPU 0 last ran on. */
+static void input_deadline_changed(struct vplat *p)
+{
+	struct vcpu *v = &p->vm->vcpu[0];
+	struct sched_timer *t = &p->wake[0];
+	unsigned cpu = sched_timer_cpu(t);
+	uint64_t d = halted_deadline(v);
+
+	if (d == VPLAT_NO_DEADLINE ||
+	    (cpu != SCHED_CPU_NONE && sched_timer_deadline(t) == d))
+		return;
+	if (cpu == SCHED_CPU_NONE)
+		cpu = READ_ONCE(v->se.last_cpu);
+	if (cpu == SCHED_CPU_NONE)
+		cpu = this_cpu()->cpu_id;
+	wake_arm(p, v, cpu);
 }
 
 /* ---- interrupts at VM entry ---- */
@@ -432,7 +488,7 @@ int vplat_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
 	return 1;
 }
 
-void vplat_feed_uart(struct vplat *p)
+static void feed_uart(struct vplat *p)
 {
 	bool rdi = p->uart.ier & VUART_IER_ERBFI;
 	uint64_t now = rdtsc();
@@ -453,6 +509,12 @@ void vplat_feed_uart(struct vplat *p)
 		p->inq_head = (p->inq_head + 1) % VPLAT_INQ_SIZE;
 		p->inq_len--;
 	}
+}
+
+void vplat_feed_uart(struct vplat *p)
+{
+	feed_uart(p);
+	input_deadline_changed(p);
 }
 
 static bool queue_input(struct vplat *p, uint8_t byte)

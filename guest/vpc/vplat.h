@@ -9,8 +9,8 @@
  * atomic interrupt acceptance of guest/dev/vlapic.h).  The shared devices are
  * under vplat.lock.  Timers: each vCPU has one deadline (its LAPIC timer;
  * vCPU 0 also carries the PIT and the UART), checked at VM entry and by
- * the VMX-preemption timer while it runs, and by the scheduler
- * (vplat_wake_expired) while it waits in HLT. */
+ * the VMX-preemption timer while it runs, and by a scheduler timer
+ * (vplat_vcpu_blocked) while it waits in HLT. */
 #ifndef GUEST_VPLAT_H
 #define GUEST_VPLAT_H
 
@@ -27,6 +27,7 @@
 #include "guest/vpc/map.h"
 #include "guest/vpc/iomap.h"
 #include "lib/spinlock.h"
+#include "sched/timer.h"
 
 #define VPLAT_NO_DEADLINE UINT64_MAX
 #define VPLAT_INQ_SIZE 512
@@ -71,6 +72,8 @@ struct vplat {
 	uint8_t inq[VPLAT_INQ_SIZE];
 	unsigned inq_head, inq_len;
 	uint64_t input_at; /* TSC from which input may go in (vCPU 0's timer) */
+	/* Wakes a vCPU halted in HLT at its deadline (vplat_vcpu_blocked). */
+	struct sched_timer wake[VM_MAX_VCPUS];
 	enum vplat_action action;
 	const char *action_why;
 	uint32_t action_status;
@@ -106,9 +109,12 @@ void vplat_feed_uart(struct vplat *p);
 bool vplat_wakeup_pending(struct vcpu *v);
 /* Nearest timer deadline of a vCPU (VPLAT_NO_DEADLINE for none). */
 uint64_t vplat_deadline(const struct vcpu *v);
-/* Scheduler side: wake halted vCPUs whose timers expired; returns the
- * nearest deadline among those still waiting. */
-uint64_t vplat_wake_expired(uint64_t now);
+/* Scheduler side, on the vCPU's pCPU: it blocked (HLT), so arm its
+ * wake-up timer on pCPU 'cpu' for its deadline; it runs again, so the
+ * timer is not needed.  A deadline that changes while it waits re-arms
+ * the timer (console input for vCPU 0); a PIT change wakes vCPU 0. */
+void vplat_vcpu_blocked(struct vcpu *v, unsigned cpu);
+void vplat_vcpu_running(struct vcpu *v);
 
 /* Print the state of every virtual PC (cmdline vmstats=N). */
 void vplat_dump_all(void);

@@ -20,7 +20,7 @@ static void kick_rec(unsigned cpu)
 	kicked |= BIT(cpu);
 }
 
-static const struct sched_hooks hooks = { clk, kick_rec, self };
+static const struct sched_hooks hooks = { .now = clk, .kick = kick_rec, .this_cpu = self };
 
 #define SLICE 100
 
@@ -52,7 +52,7 @@ static struct sched_cpu_stats cst(unsigned cpu)
 
 static void add(struct sched_entity *se, uint64_t aff, unsigned w, const char *n)
 {
-	sched_entity_init(se, aff, w, NULL, n);
+	sched_entity_init(se, NULL, aff, w, NULL, n);
 	assert_int_equal(sched_add(se), 0);
 }
 
@@ -71,7 +71,7 @@ static void run(unsigned cpu, struct sched_entity *want, uint64_t ticks,
 static void test_init_and_policy_names(void **state)
 {
 	const struct sched_ops *rr = sched_policy_by_name("rr");
-	const struct sched_hooks no_kick = { clk, NULL, NULL };
+	const struct sched_hooks no_kick = { .now = clk };
 
 	(void)state;
 	assert_non_null(rr);
@@ -115,9 +115,9 @@ static void test_add_least_loaded_kicks_idle(void **state)
 	add(&d, BIT(1), 0, "d");
 	assert_int_equal(kicked, 0);
 	/* Affinity with no online pCPU, or a weight out of range: refused. */
-	sched_entity_init(&bad, BIT(2), 0, NULL, "x");
+	sched_entity_init(&bad, NULL, BIT(2), 0, NULL, "x");
 	assert_int_equal(sched_add(&bad), -1);
-	sched_entity_init(&bad, ~0ULL, SCHED_WEIGHT_MAX + 1, NULL, "y");
+	sched_entity_init(&bad, NULL, ~0ULL, SCHED_WEIGHT_MAX + 1, NULL, "y");
 	assert_int_equal(sched_add(&bad), -1);
 	assert_true(fake_log_contains("sched: y: weight 65536"));
 	assert_int_equal(est(&bad).state, SCHED_BLOCKED);
@@ -443,7 +443,7 @@ static void test_bugs_caught(void **state)
 	EXPECT_PANIC_MSG(sched_put(0, &a, SCHED_RUNNABLE), "rq->current != se");
 	init("rr", 2);
 	add(&a, BIT(0), 0, "a");
-	sched_entity_init(&b, BIT(1), 0, NULL, "b");
+	sched_entity_init(&b, NULL, BIT(1), 0, NULL, "b");
 	EXPECT_PANIC_MSG(sched_wake(&b), "added");
 	/* An entity queued outside its affinity is never dispatched. */
 	a.affinity = BIT(1);

@@ -64,7 +64,7 @@ static void kick(unsigned cpu)
 		S.cpu[cpu].next = S.now;
 }
 
-static const struct sched_hooks hooks = { clk, kick, self };
+static const struct sched_hooks hooks = { .now = clk, .kick = kick, .this_cpu = self };
 
 static struct ment *ment_of(struct sched_entity *se)
 {
@@ -101,7 +101,7 @@ static void spawn(struct ment *m)
 	S.retired_ran += m->ran;
 	memset(m, 0, sizeof(*m));
 	m->on = -1;
-	sched_entity_init(&m->se, rnd_affinity(),
+	sched_entity_init(&m->se, NULL, rnd_affinity(),
 			  weights[rnd_below(ARRAY_SIZE(weights))], m, "sim");
 	assert_int_equal(sched_add(&m->se), 0);
 	m->st = SCHED_RUNNABLE;
@@ -384,7 +384,7 @@ static void shares(const char *policy, unsigned ncpus, unsigned nent,
 	S.nent = nent;
 	for (unsigned i = 0; i < nent; i++) {
 		S.e[i].on = -1;
-		sched_entity_init(&S.e[i].se, BIT(ncpus) - 1, weights[i], NULL, "f");
+		sched_entity_init(&S.e[i].se, NULL, BIT(ncpus) - 1, weights[i], NULL, "f");
 		assert_int_equal(sched_add(&S.e[i].se), 0);
 		S.e[i].st = SCHED_RUNNABLE;
 	}

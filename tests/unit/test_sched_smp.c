@@ -190,7 +190,7 @@ static void kick(unsigned cpu)
 
 static unsigned self(void) { return tl_cpu; }
 
-static const struct sched_hooks hooks = { clk, kick, self };
+static const struct sched_hooks hooks = { .now = clk, .kick = kick, .this_cpu = self };
 
 static void on_pick(unsigned c, struct tent *e, uint64_t t)
 {
@@ -289,7 +289,7 @@ static void stress(const char *policy)
 
 		ents[i].on = -1;
 		ents[i].stop_ticket = UINT64_MAX;
-		sched_entity_init(&ents[i].se, i % 4 == 3 ? BIT(i % NCPU) : aff ? aff : 1,
+		sched_entity_init(&ents[i].se, NULL, i % 4 == 3 ? BIT(i % NCPU) : aff ? aff : 1,
 				  128 * (1 + i % 4), &ents[i], "t");
 		assert_int_equal(sched_add(&ents[i].se), 0);
 	}
@@ -417,7 +417,7 @@ static void test_wake_block_race_threads(void **state)
 	race_done = 0;
 	event = 0;
 	assert_int_equal(sched_core_init(&sched_rr_ops, &hooks, 2, 50), 0);
-	sched_entity_init(&guest, BIT(0), 0, NULL, "guest");
+	sched_entity_init(&guest, NULL, BIT(0), 0, NULL, "guest");
 	assert_int_equal(sched_add(&guest), 0);
 	run_threads(2, race_thread);
 	check_no_errors();
