@@ -191,7 +191,7 @@ static void on_segv(int sig, siginfo_t *si, void *ucp)
 
 /* cmocka puts its own SIGSEGV handler in place around each test
  * function, so ours goes in for the dispatch only. */
-static void trap_privileged(bool on)
+void trap_privileged(bool on)
 {
 	static struct sigaction saved;
 	struct sigaction sa;

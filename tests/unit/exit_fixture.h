@@ -83,6 +83,11 @@ enum vcpu_action run_exit(unsigned kind);
 /* Dispatch *e on vCPU 0. */
 enum vcpu_action run(const struct hw_exit *e);
 
+/* Have the privileged instructions recorded and skipped (on) until
+ * called with off; run() does it around the dispatch.  Not across a
+ * cmocka assertion that fails (cmocka puts its own handler back). */
+void trap_privileged(bool on);
+
 /* Register shorthands for vCPU 0. */
 #define REG(r) (X.hw->gpr[GPR_##r])
 
