@@ -317,6 +317,44 @@ static void test_movs_to_memory(void **state)
 	assert_int_equal(X.hw->rip, START_RIP + 1);
 }
 
+/* MOVS from guest memory to the device. */
+static void test_movs_to_device(void **state)
+{
+	(void)state;
+	mode64();
+	CODE(START_RIP, 0xa5);
+	*(uint32_t *)gram(0x6000) = 0x0badf00d;
+	REG(RSI) = 0x6000;
+	REG(RDI) = DEV_LA + 0x80;
+	assert_int_equal(emulate(DEV_GPA + 0x80, true), ACT_RESUME);
+	assert_int_equal(nacc, 1);
+	assert_true(acc[0].write);
+	assert_int_equal(acc[0].gpa, DEV_GPA + 0x80);
+	assert_int_equal(acc[0].val, 0x0badf00d);
+	assert_int_equal(REG(RSI), 0x6004);
+	assert_int_equal(X.hw->rip, START_RIP + 1);
+}
+
+/* A read-modify-write of the device sets the guest's flags. */
+static void test_and_sets_flags(void **state)
+{
+	(void)state;
+	mode64();
+	CODE(START_RIP, 0x21, 0x03); /* and [rbx], eax */
+	REG(RBX) = DEV_LA + 0x20;
+	REG(RAX) = 0xf0;
+	dev_val = 0x0f;
+	X.hw->rflags = RFLAGS_FIXED | RFLAGS_IF;
+	assert_int_equal(emulate(DEV_GPA + 0x20, true), ACT_RESUME);
+	assert_int_equal(nacc, 2);
+	assert_false(acc[0].write);
+	assert_true(acc[1].write);
+	assert_int_equal(acc[1].val, 0);
+	assert_true(X.hw->rflags & BIT(6)); /* ZF */
+	assert_true(X.hw->rflags & RFLAGS_IF);
+	assert_int_equal(X.hw->rip, START_RIP + 2);
+}
+
 /* ... whose destination is not mapped: #PF for the destination. */
 static void test_movs_page_fault_injected(void **state)
 {
@@ -378,6 +416,8 @@ int main(void)
 		T(test_noncanonical_rip_gp),
 		T(test_page_tables_outside_ram_stop),
 		T(test_movs_to_memory),
+		T(test_movs_to_device),
+		T(test_and_sets_flags),
 		T(test_movs_page_fault_injected),
 		T(test_movs_to_non_ram_stops),
 	};
