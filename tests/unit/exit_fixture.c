@@ -146,15 +146,15 @@ uint64_t tsc_hz(void)
 }
 
 /* ---- privileged instructions ----
- * On the host they fault with SIGSEGV; the handler recognizes the few
- * the exit handlers use, records them and steps over them. */
+ * On the host they fault (SIGSEGV, or SIGILL); the handler recognizes
+ * the few the exit handlers use, records them and steps over them. */
 
 static const int gregs_of[16] = {
 	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
 	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
 };
 
-static void on_segv(int sig, siginfo_t *si, void *ucp)
+static void on_trap(int sig, siginfo_t *si, void *ucp)
 {
 	ucontext_t *uc = ucp;
 	greg_t *g = uc->uc_mcontext.gregs;
@@ -189,21 +189,24 @@ static void on_segv(int sig, siginfo_t *si, void *ucp)
 	g[REG_RIP] += len + (rex ? 1 : 0);
 }
 
-/* cmocka puts its own SIGSEGV handler in place around each test
- * function, so ours goes in for the dispatch only. */
+/* cmocka puts its own SIGSEGV/SIGILL handlers in place around each test
+ * function, so ours go in for the dispatch only. */
 void trap_privileged(bool on)
 {
-	static struct sigaction saved;
+	static struct sigaction saved_segv, saved_ill;
 	struct sigaction sa;
 
 	if (!on) {
-		assert_int_equal(sigaction(SIGSEGV, &saved, NULL), 0);
+		assert_int_equal(sigaction(SIGSEGV, &saved_segv, NULL), 0);
+		assert_int_equal(sigaction(SIGILL, &saved_ill, NULL), 0);
 		return;
 	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_segv;
+	sa.sa_sigaction = on_trap;
 	sa.sa_flags = SA_SIGINFO;
-	assert_int_equal(sigaction(SIGSEGV, &sa, &saved), 0);
+	assert_int_equal(sigaction(SIGSEGV, &sa, &saved_segv), 0);
+	/* XSETBV is #UD rather than #GP where the host OS left XSAVE off. */
+	assert_int_equal(sigaction(SIGILL, &sa, &saved_ill), 0);
 }
 
 static void host_setup(void)

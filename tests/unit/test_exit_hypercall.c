@@ -224,13 +224,13 @@ static void test_send_ipi_bad(void **state)
  * calls behave as with only their own arguments. */
 static void test_nargs_masking(void **state)
 {
-	uint64_t regs[6] = { 1, 0x40, 0xdead, 0xbeef, 0xcafe, 0xf00d };
+	const uint64_t regs[6] = { 1, 0x40, 0xdead, 0xbeef, 0xcafe, 0xf00d };
+	const uint64_t ident[6] = { 0, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000 };
 
 	(void)state;
 	assert_int_equal(ret_of(vmcall(HC_SEND_IPI, 6, regs)), 0);
 	assert_int_equal(virq_set_highest(&X.vm->vcpu[1].virq), 0x40);
-	assert_int_equal(ret_of(vmcall(HC_IDENTITY, 6, (const uint64_t[]){ 0, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000 })),
-			 5 << 16);
+	assert_int_equal(ret_of(vmcall(HC_IDENTITY, 6, ident)), 5 << 16);
 	/* The identity block was not written through the extra arguments. */
 	assert_int_equal(*(uint32_t *)gram(0x4000), 0);
 	assert_int_equal(ret_of(vmcall(HC_VERSION, 6, regs)), HV_ABI_VERSION);
