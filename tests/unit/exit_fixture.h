@@ -1,0 +1,107 @@
+/* Shared fixture of the exit-handler tests (test_exit_*.c): a VM of two
+ * vCPUs on the fake backend (tests/unit/fake_hw.h) with 1 MiB of guest
+ * RAM at GPA 0, and host stand-ins for what the handlers reach outside
+ * guest/exit: the virtual PC (vplat_*), APIC virtualization (apicv_*),
+ * the scheduler, device interrupts, the TSC rate, the per-CPU area
+ * behind %gs, and the privileged instructions the handlers execute
+ * (STI/CLI, XSETBV, MOV to CR2), which trap on the host and are
+ * recorded and skipped.  setup() builds everything afresh per test. */
+#ifndef TESTS_UNIT_EXIT_FIXTURE_H
+#define TESTS_UNIT_EXIT_FIXTURE_H
+
+#include "guest/exit/exit.h"
+#include "guest/exit/emulate.h"
+#include "guest/vpc/vplat.h"
+#include "arch-x86/percpu.h"
+#include "arch-x86/regs.h"
+#include "tests/unit/fake_hw.h"
+#include "tests/unit/fakes.h"
+
+#define RAM_SIZE MiB(1)    /* guest RAM [0, RAM_SIZE) */
+#define RAM_HPA MiB(16)    /* where the fake host memory backing it is */
+#define START_RIP 0x1000
+#define INSN_LEN 3
+#define NVCPUS 2
+
+struct exit_env {
+	struct vm *vm;
+	struct vm_config cfg;
+	struct vcpu *v;      /* vCPU 0, whose exits the tests dispatch */
+	struct hw_vcpu *hw;  /* its fake backend state */
+};
+
+/* What the stand-ins were asked and what they answer. */
+struct fake_world {
+	/* vplat_rdmsr / vplat_wrmsr: claim the MSR (and raise #GP)? */
+	bool msr_claim, msr_gp;
+	uint64_t msr_val;        /* what a claimed RDMSR reads */
+	uint32_t msr_last;
+	uint64_t wrmsr_last;
+	unsigned msr_calls;
+	/* vplat_io */
+	enum vcpu_action io_act;
+	uint32_t io_val;         /* what an IN reads */
+	uint16_t io_port;
+	unsigned io_size, io_calls;
+	bool io_in;
+	uint32_t io_out;         /* what an OUT wrote */
+	/* vplat_is_mmio / vplat_mmio */
+	bool is_mmio;
+	enum vcpu_action mmio_act;
+	gpa_t mmio_gpa;
+	bool mmio_write;
+	unsigned mmio_calls;
+	/* vplat_wakeup_pending */
+	bool wakeup;
+	/* apicv_{access,write,eoi}_exit */
+	enum vcpu_action apicv_act;
+	unsigned apicv_access, apicv_write, apicv_eoi;
+	struct hw_exit apicv_exit;
+	/* scheduler and host interrupts */
+	unsigned devirq_calls, wakes, kicks, preempt_asks;
+	bool preempt;
+	struct sched_entity_stats stats;
+	uint64_t tsc_hz;
+	/* privileged instructions that trapped */
+	unsigned sti, cli, xsetbv, cr2_writes;
+	uint32_t xcr_index;
+	uint64_t xcr_val, cr2;
+};
+
+extern struct exit_env X;
+extern struct fake_world W;
+extern struct percpu fake_pcpu; /* what this_cpu() returns */
+
+int setup(void **state);
+int teardown(void **state);
+
+/* Give the VM a virtual PC (zeroed; the vplat_* stand-ins answer). */
+struct vplat *use_plat(void);
+
+/* Dispatch an exit of 'kind' (reason = kind, INSN_LEN) on vCPU 0. */
+enum vcpu_action run_exit(unsigned kind);
+/* Dispatch *e on vCPU 0. */
+enum vcpu_action run(const struct hw_exit *e);
+
+/* Have the privileged instructions recorded and skipped (on) until
+ * called with off; run() does it around the dispatch.  Not across a
+ * cmocka assertion that fails (cmocka puts its own handler back). */
+void trap_privileged(bool on);
+
+/* Register shorthands for vCPU 0. */
+#define REG(r) (X.hw->gpr[GPR_##r])
+
+/* The handler queued #GP(0) / #UD and left RIP alone. */
+#define assert_gp(act) assert_fault_at(__LINE__, (act), 13, true)
+#define assert_ud(act) assert_fault_at(__LINE__, (act), 6, false)
+void assert_fault_at(int line, enum vcpu_action act, unsigned vector,
+		     bool has_error);
+/* Nothing queued. */
+void assert_no_event(void);
+/* The VM was stopped by the hypervisor with a reason containing 'what'. */
+void assert_stopped(enum vcpu_action act, const char *what);
+
+/* Guest RAM at gpa. */
+void *gram(gpa_t gpa);
+
+#endif

@@ -1,0 +1,212 @@
+// UNIT-SOURCES: guest/exit/exit.c guest/exit/cpuid.c guest/exit/cr.c guest/exit/msr.c guest/exit/io.c guest/exit/misc.c guest/exit/hypercall.c guest/vm/vm.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c tests/unit/fake_hw.c tests/unit/exit_fixture.c
+/* Control-register exits: MOV to/from CR0, CR3, CR4 and CR8, CLTS and
+ * LMSW, with the architectural #GP checks, on a VM without and with a
+ * virtual PC (whose vLAPIC holds CR8 as its TPR). */
+#include "tests/unit/exit_fixture.h"
+
+#define CR0_BASE (CR0_PE | CR0_ET | CR0_NE)
+
+static enum vcpu_action cr_exit(unsigned cr, unsigned access, unsigned gpr,
+				uint16_t lmsw)
+{
+	struct hw_exit e = { .kind = HW_EXIT_CR, .reason = HW_EXIT_CR,
+			     .insn_len = INSN_LEN,
+			     .cr = { .cr = (uint8_t)cr, .access = (uint8_t)access,
+				     .gpr = (uint8_t)gpr, .lmsw = lmsw } };
+
+	memset(&X.v->event, 0, sizeof(X.v->event));
+	return run(&e);
+}
+
+/* MOV CRn, <gpr> with the value in that register. */
+static enum vcpu_action mov_to(unsigned cr, unsigned gpr, uint64_t val)
+{
+	X.hw->gpr[gpr] = val;
+	return cr_exit(cr, HW_CR_MOV_TO, gpr, 0);
+}
+
+static uint64_t mov_from(unsigned cr, unsigned gpr)
+{
+	X.hw->gpr[gpr] = 0xdeadbeefdeadbeefULL;
+	assert_int_equal(cr_exit(cr, HW_CR_MOV_FROM, gpr, 0), ACT_RESUME_ADVANCE);
+	assert_no_event();
+	return X.hw->gpr[gpr];
+}
+
+/* ---- CR0 ---- */
+
+static void test_cr0_write(void **state)
+{
+	(void)state;
+	X.hw->cr0 = CR0_BASE;
+	assert_int_equal(mov_to(0, GPR_RBX, CR0_BASE | CR0_PG | CR0_WP),
+			 ACT_RESUME_ADVANCE);
+	assert_no_event();
+	assert_int_equal(X.hw->cr0, CR0_BASE | CR0_PG | CR0_WP);
+	assert_int_equal(X.v->exit_count[HW_EXIT_CR], 1);
+}
+
+/* Entering long mode: CR0.PG with EFER.LME and CR4.PAE sets LMA. */
+static void test_cr0_enters_long_mode(void **state)
+{
+	(void)state;
+	X.hw->cr0 = CR0_BASE;
+	X.hw->cr4 = CR4_PAE;
+	X.hw->efer = EFER_LME;
+	assert_int_equal(mov_to(0, GPR_R9, CR0_BASE | CR0_PG), ACT_RESUME_ADVANCE);
+	assert_true(X.hw->efer & EFER_LMA);
+}
+
+static void test_cr0_gp(void **state)
+{
+	(void)state;
+	X.hw->cr0 = CR0_BASE;
+	assert_gp(mov_to(0, GPR_RAX, CR0_BASE | BIT(32)));        /* reserved */
+	assert_gp(mov_to(0, GPR_RAX, CR0_ET | CR0_PG));            /* PG without PE */
+	assert_gp(mov_to(0, GPR_RAX, CR0_BASE | CR0_NW));          /* NW without CD */
+	X.hw->efer = EFER_LME;
+	assert_gp(mov_to(0, GPR_RAX, CR0_BASE | CR0_PG));          /* LME, no PAE */
+	assert_int_equal(X.hw->cr0, CR0_BASE);
+	assert_false(X.hw->efer & EFER_LMA);
+	/* NW together with CD is fine. */
+	assert_int_equal(mov_to(0, GPR_RAX, CR0_BASE | CR0_CD | CR0_NW),
+			 ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr0, CR0_BASE | CR0_CD | CR0_NW);
+}
+
+static void test_clts(void **state)
+{
+	(void)state;
+	X.hw->cr0 = CR0_BASE | CR0_TS | CR0_MP;
+	assert_int_equal(cr_exit(0, HW_CR_CLTS, 0, 0), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr0, CR0_BASE | CR0_MP);
+}
+
+/* LMSW loads CR0 bits 0-3 only and cannot clear PE. */
+static void test_lmsw(void **state)
+{
+	(void)state;
+	X.hw->cr0 = CR0_ET | CR0_NE | CR0_PG | CR0_PE | CR0_MP;
+	assert_int_equal(cr_exit(0, HW_CR_LMSW, 0, 0xfff8 | CR0_TS | CR0_EM),
+			 ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr0, CR0_ET | CR0_NE | CR0_PG | CR0_PE |
+					    CR0_TS | CR0_EM);
+	/* From real mode, LMSW may set PE. */
+	X.hw->cr0 = CR0_ET;
+	assert_int_equal(cr_exit(0, HW_CR_LMSW, 0, CR0_PE), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr0, CR0_ET | CR0_PE);
+}
+
+static void test_cr0_read(void **state)
+{
+	(void)state;
+	X.hw->cr0 = CR0_BASE | CR0_PG;
+	assert_int_equal(mov_from(0, GPR_RSI), CR0_BASE | CR0_PG);
+}
+
+/* ---- CR3, CR4 ---- */
+
+static void test_cr3(void **state)
+{
+	(void)state;
+	assert_int_equal(mov_to(3, GPR_R15, 0x123000), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr3, 0x123000);
+	assert_int_equal(mov_from(3, GPR_RDX), 0x123000);
+}
+
+static void test_cr4(void **state)
+{
+	uint64_t val = CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXSAVE | CR4_SMEP;
+
+	(void)state;
+	assert_int_equal(mov_to(4, GPR_RCX, val), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr4, val);
+	assert_int_equal(mov_from(4, GPR_RDI), val);
+}
+
+static void test_cr4_gp(void **state)
+{
+	(void)state;
+	X.hw->cr4 = CR4_PAE;
+	assert_gp(mov_to(4, GPR_RAX, CR4_PAE | CR4_VMXE)); /* not offered */
+	assert_gp(mov_to(4, GPR_RAX, CR4_PAE | CR4_LA57)); /* not known */
+	assert_gp(mov_to(4, GPR_RAX, CR4_PAE | BIT(40)));
+	/* Clearing PAE in long mode. */
+	X.hw->efer = EFER_LME | EFER_LMA;
+	assert_gp(mov_to(4, GPR_RAX, CR4_PGE));
+	assert_int_equal(X.hw->cr4, CR4_PAE);
+	/* Outside long mode it is allowed. */
+	X.hw->efer = 0;
+	assert_int_equal(mov_to(4, GPR_RAX, CR4_PGE), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr4, CR4_PGE);
+}
+
+/* ---- CR8 ---- */
+
+static void test_cr8_without_plat(void **state)
+{
+	(void)state;
+	assert_int_equal(mov_to(8, GPR_RAX, 9), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.v->cr8, 9);
+	assert_int_equal(mov_from(8, GPR_R12), 9);
+	assert_gp(mov_to(8, GPR_RAX, 0x10));
+	assert_int_equal(X.v->cr8, 9);
+}
+
+static void test_cr8_plat_is_tpr(void **state)
+{
+	struct vplat *p;
+
+	(void)state;
+	p = use_plat();
+	X.v->virq.any = 0;
+	assert_int_equal(mov_to(8, GPR_RAX, 0xc), ACT_RESUME_ADVANCE);
+	assert_int_equal(p->lapic[0].tpr, 0xc0);
+	assert_int_equal(X.v->cr8, 0);
+	/* A lower TPR may let an interrupt through: look again. */
+	assert_int_equal(X.v->virq.any, 1);
+	assert_int_equal(mov_from(8, GPR_RBX), 0xc);
+
+	X.v->virq.any = 0;
+	assert_gp(mov_to(8, GPR_RAX, 0x100));
+	assert_int_equal(p->lapic[0].tpr, 0xc0);
+	assert_int_equal(X.v->virq.any, 0);
+}
+
+/* ---- other control registers ---- */
+
+static void test_cr_other_write_stops_vm(void **state)
+{
+	(void)state;
+	assert_stopped(mov_to(2, GPR_RAX, 0x1000), "write to CR2 is not virtualized");
+}
+
+static void test_cr_other_read_is_zero(void **state)
+{
+	(void)state;
+	assert_int_equal(mov_from(2, GPR_RAX), 0);
+	assert_int_equal(X.vm->state, VM_RUNNING);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_cr0_write),
+		T(test_cr0_enters_long_mode),
+		T(test_cr0_gp),
+		T(test_clts),
+		T(test_lmsw),
+		T(test_cr0_read),
+		T(test_cr3),
+		T(test_cr4),
+		T(test_cr4_gp),
+		T(test_cr8_without_plat),
+		T(test_cr8_plat_is_tpr),
+		T(test_cr_other_write_stops_vm),
+		T(test_cr_other_read_is_zero),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
