@@ -110,11 +110,11 @@ enum hw_exit_kind {
 	HW_EXIT_MONITOR,       /* MONITOR, MWAIT */
 	HW_EXIT_RDPMC,
 	HW_EXIT_GETSEC,
-	HW_EXIT_CR,
-	HW_EXIT_IO,
 	HW_EXIT_RDMSR,
 	HW_EXIT_WRMSR,
 	HW_EXIT_XSETBV,
+	HW_EXIT_CR,            /* CR and I/O come last of the instruction */
+	HW_EXIT_IO,            /* exits: their operands are decoded too */
 	HW_EXIT_NPF,           /* nested (EPT) page fault */
 	HW_EXIT_APIC_ACCESS,   /* [APIC virtualization] a register not in the page */
 	HW_EXIT_APIC_WRITE,    /* ... a write that needs the model (trap-like) */
@@ -123,6 +123,11 @@ enum hw_exit_kind {
 	HW_EXIT_ENTRY_FAIL,    /* the entry failed; 'fail' says why */
 	HW_EXIT_KINDS
 };
+
+/* I/O exits: IN (else OUT), INS/OUTS, with a REP prefix. */
+#define HW_IO_IN BIT(0)
+#define HW_IO_STRING BIT(1)
+#define HW_IO_REP BIT(2)
 
 /* Kinds of CR access. */
 enum hw_cr_access { HW_CR_MOV_TO, HW_CR_MOV_FROM, HW_CR_CLTS, HW_CR_LMSW };
@@ -136,14 +141,14 @@ enum hw_cr_access { HW_CR_MOV_TO, HW_CR_MOV_FROM, HW_CR_CLTS, HW_CR_LMSW };
  * to 'kind' is filled in. */
 struct hw_exit {
 	uint16_t kind;       /* enum hw_exit_kind */
-	uint16_t reason;     /* the backend's own number (statistics, reports) */
+	uint16_t reason;     /* the backend's own number, < HW_EXIT_REASONS
+			      * (statistics, reports) */
 	uint32_t insn_len;   /* of the exiting instruction, where there is one */
-	uint32_t flags;      /* HW_EXIT_F_* */
 	union {
 		struct {
 			uint16_t port;
-			uint8_t size; /* 1, 2 or 4 */
-			bool in, string, rep;
+			uint8_t size;  /* 1, 2 or 4 */
+			uint8_t flags; /* HW_IO_* */
 		} io;
 		struct {
 			uint8_t cr;
@@ -171,16 +176,20 @@ struct hw_exit {
 			uint8_t vector;
 			uint8_t type;   /* enum hw_event_type */
 		} exc;
+		struct {
+			uint32_t reason; /* the backend's raw number */
+			uint64_t qual;   /* ... and its qualification */
+		} unknown;              /* HW_EXIT_UNKNOWN */
 		const char *fail;       /* HW_EXIT_ENTRY_FAIL: one line */
 	};
 	/* With HW_EXIT_F_VECTORING: the event whose delivery the exit
 	 * interrupted, to be delivered again at the next entry. */
 	struct hw_event vectoring;
-	uint64_t qual;       /* HW_EXIT_UNKNOWN: the backend's raw qualification */
 };
 
-/* The vCPU has a virtual-APIC page the CPU wrote to while the guest ran:
- * read it back before anything looks at the LAPIC. */
+/* What hw_vcpu_enter() returns besides the record (0 in the common case):
+ * the vCPU has a virtual-APIC page the CPU wrote to while the guest ran,
+ * to be read back before anything looks at the LAPIC; */
 #define HW_EXIT_F_VAPIC BIT(0)
 /* 'vectoring' holds an interrupted event. */
 #define HW_EXIT_F_VECTORING BIT(1)
@@ -192,9 +201,10 @@ int hw_ept_config(struct ept_config *cfg);
 /* True when hw_vcpu_enter() can end the guest at a deadline by itself;
  * otherwise the caller arms a host timer interrupt. */
 bool hw_has_exit_timer(void);
-/* Names for statistics: of a backend reason, and the number of them. */
+/* Names for statistics: of a backend reason, and the number of them (the
+ * last one collects reasons the backend has no number for). */
 const char *hw_exit_reason_name(unsigned reason);
-#define HW_EXIT_REASONS 80
+#define HW_EXIT_REASONS 81
 
 /* A VM: what is trapped, its EPT, and with 'lapic_gpa' != 0 APIC
  * virtualization for LAPICs at that guest-physical page, where the CPU
@@ -227,9 +237,10 @@ void hw_vcpu_inject(struct hw_vcpu *hw, const struct hw_event *ev);
 void hw_vcpu_set_deadline(struct hw_vcpu *hw, uint64_t deadline);
 /* Run the loaded vCPU until its next exit and decode it into *exit: the
  * event given with hw_vcpu_inject() is delivered, the deadline given with
- * hw_vcpu_set_deadline() is in force.  Returns 0, or a negative value
- * when the entry failed (exit->kind == HW_EXIT_ENTRY_FAIL, exit->fail
- * says why and the details are printed).  The event and the deadline are
+ * hw_vcpu_set_deadline() is in force.  Returns the HW_EXIT_F_* flags (0
+ * in the common case), or a negative value when the entry failed
+ * (exit->kind == HW_EXIT_ENTRY_FAIL, exit->fail says why and the details
+ * are printed).  The event and the deadline are
  * separate calls so that the common entry (nothing to deliver, the same
  * deadline) pays nothing for them. */
 int hw_vcpu_enter(struct hw_vcpu *hw, struct hw_exit *exit);

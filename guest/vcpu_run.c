@@ -101,13 +101,17 @@ static void inject_virq(struct vcpu *v)
 		return;
 	}
 	if (v->event.valid)
-		return;
+		return; /* 'any' stays set: the vector goes in at a later entry */
+	/* Cleared before looking, so that a vector posted meanwhile sets it
+	 * again (virq_set_post sets the bit first). */
+	__atomic_store_n(&v->virq.any, 0, __ATOMIC_SEQ_CST);
 	vec = virq_set_highest(&v->virq);
 	if (vec < 0) {
 		hw_vcpu_intr_window(v->hw, false);
 		return;
 	}
 	if (!hw_vcpu_interruptible(v->hw)) {
+		vcpu_recheck(v);
 		hw_vcpu_intr_window(v->hw, true);
 		return;
 	}
@@ -182,10 +186,20 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 		vm->first_entry_tsc = rdtsc();
 	switch_in(v);
 	arm_slice(v);
-	while (!vm_is_over(vm)) {
+	/* The VM's end, a queued event, a yield and every interrupt source
+	 * set virq.any (vcpu_recheck), so one test covers them all. */
+	vcpu_recheck(v);
+	for (;;) {
 		enum vcpu_action act;
+		int r;
 
-		if (__builtin_expect(v->event.valid || virq_set_maybe(&v->virq), 0)) {
+		if (__builtin_expect(virq_set_maybe(&v->virq), 0)) {
+			if (vm_is_over(vm))
+				break;
+			if (v->yield) {
+				v->yield = false;
+				break;
+			}
 			if (vm->plat && (READ_ONCE(v->init_pending) ||
 					 READ_ONCE(v->wait_sipi) ||
 					 __atomic_load_n(&vm->restarting,
@@ -199,29 +213,29 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 			if (vm->plat)
 				arm_slice(v);
 		}
-		if (__builtin_expect(hw_vcpu_enter(v->hw, &e) < 0, 0)) {
-			vm_stop(vm, "%s", e.fail);
-			break;
-		}
-		if (__builtin_expect(e.flags, 0)) {
-			if (e.flags & HW_EXIT_F_VAPIC)
-				apicv_store(v); /* before a handler looks at the LAPIC */
-			if (e.flags & HW_EXIT_F_VECTORING)
-				v->event = e.vectoring;
-		}
-		act = exit_dispatch(v, &e);
-		if (__builtin_expect(act <= ACT_BLOCK, 1)) {
-			if (act != ACT_RESUME)
-				hw_vcpu_advance(v->hw, &e);
-			if (__builtin_expect(act == ACT_BLOCK, 0)) {
-				v->state = VCPU_BLOCKED;
+		r = hw_vcpu_enter(v->hw, &e);
+		if (__builtin_expect(r != 0, 0)) {
+			if (r < 0) {
+				vm_stop(vm, "%s", e.fail);
 				break;
 			}
-		} else { /* ACT_KILL_VM */
-			break;
+			if (r & HW_EXIT_F_VAPIC)
+				apicv_store(v); /* before a handler looks at the LAPIC */
+			if (r & HW_EXIT_F_VECTORING) {
+				v->event = e.vectoring;
+				vcpu_recheck(v);
+			}
 		}
-		if (__builtin_expect(v->yield, 0)) {
-			v->yield = false;
+		act = exit_dispatch(v, &e);
+		if (__builtin_expect(act != ACT_RESUME_ADVANCE, 0)) {
+			if (act == ACT_RESUME)
+				continue;
+			if (act == ACT_KILL_VM)
+				break;
+		}
+		hw_vcpu_advance(v->hw, &e); /* RESUME_ADVANCE, BLOCK */
+		if (__builtin_expect(act == ACT_BLOCK, 0)) {
+			v->state = VCPU_BLOCKED;
 			break;
 		}
 	}

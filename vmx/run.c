@@ -35,9 +35,14 @@ void vmx_use_lapic_timer(bool on)
 	lapic_preempt = on;
 }
 
+/* A VMX-preemption timer that does not keep its value across exits
+ * (no "save VMX-preemption timer value" control) would have to be armed
+ * at every entry; such a CPU is treated as one without the timer, and
+ * the LAPIC timer ends the slices, so that the common entry arms nothing. */
 bool hw_has_exit_timer(void)
 {
-	return !lapic_preempt && (vmx_caps.pin.may1 & PIN_PREEMPT_TIMER);
+	return !lapic_preempt && (vmx_caps.pin.may1 & PIN_PREEMPT_TIMER) &&
+	       (vmx_caps.exit.may1 & EXIT_SAVE_PREEMPT_TIMER);
 }
 
 int hw_ept_config(struct ept_config *cfg)
@@ -95,20 +100,20 @@ void hw_vcpu_inject(struct hw_vcpu *x, const struct hw_event *e)
 
 /* SDM §27.2.4: an event whose delivery was interrupted by the exit is
  * reported in the IDT-vectoring information and must be delivered again. */
-static void save_vectoring(struct hw_exit *e)
+static int save_vectoring(struct hw_exit *e)
 {
 	uint32_t info = vmcs_read32(IDT_VECTORING_INFO);
 	struct hw_event *v = &e->vectoring;
 
 	if (!(info & INTR_INFO_VALID))
-		return;
-	e->flags |= HW_EXIT_F_VECTORING;
+		return 0;
 	v->valid = true;
 	v->vector = (uint8_t)INTR_INFO_VECTOR(info);
 	v->type = (uint8_t)INTR_INFO_TYPE(info);
 	v->has_error = info & INTR_INFO_ERROR_VALID;
 	v->error = v->has_error ? vmcs_read32(IDT_VECTORING_ERROR_CODE) : 0;
 	v->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	return HW_EXIT_F_VECTORING;
 }
 
 /* Our EPT builder produced an entry the CPU rejects: a hypervisor bug. */
@@ -131,7 +136,14 @@ static __noreturn void ept_misconfig(struct hw_vcpu *x)
 /* Exits caused by an instruction (SDM vol. 3 §28.2.4): they cannot have
  * interrupted the delivery of an event, so the IDT-vectoring information
  * need not be read, and they have an instruction length. */
-static const uint8_t insn_kind[EXIT_REASON_MAX] = {
+/* Indexed by the basic reason; 128 entries, so that one test of the exit
+ * reason field (entry failure, or a reason past the table) sends both to
+ * the slow path. */
+_Static_assert(HW_IO_IN == 1 && HW_IO_STRING == 2 && HW_IO_REP == 4,
+	       "I/O qualification bits 3-5 map to HW_IO_*");
+#define INSN_KIND_SIZE 128
+_Static_assert(EXIT_REASON_MAX <= INSN_KIND_SIZE, "insn_kind[] too small");
+static const uint8_t insn_kind[INSN_KIND_SIZE] = {
 	[EXIT_CPUID] = HW_EXIT_CPUID,
 	[EXIT_HLT] = HW_EXIT_HLT,
 	[EXIT_INVD] = HW_EXIT_CACHE_FLUSH,
@@ -160,18 +172,17 @@ static const uint8_t insn_kind[EXIT_REASON_MAX] = {
 	[EXIT_XSETBV] = HW_EXIT_XSETBV,
 };
 
-static void decode_insn(struct hw_exit *e)
+static inline __attribute__((always_inline)) void decode_qual(struct hw_exit *e)
 {
 	uint64_t q;
 
-	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	if (e->kind == HW_EXIT_IO) {
 		q = vmcs_readn(EXIT_QUALIFICATION);
 		e->io.port = IOQ_PORT(q);
 		e->io.size = (uint8_t)IOQ_SIZE(q);
-		e->io.in = IOQ_IN(q);
-		e->io.string = IOQ_STRING(q);
-		e->io.rep = IOQ_REP(q);
+		/* Qualification bits 3-5 (IN, string, REP) are HW_IO_* in
+		 * the same order. */
+		e->io.flags = (uint8_t)((q >> 3) & 7);
 	} else if (e->kind == HW_EXIT_CR) {
 		q = vmcs_readn(EXIT_QUALIFICATION);
 		e->cr.cr = (uint8_t)CRQ_CR(q);
@@ -181,13 +192,15 @@ static void decode_insn(struct hw_exit *e)
 	}
 }
 
-/* Everything that is not an instruction exit. */
-static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
+/* Everything that is not an instruction exit; returns HW_EXIT_F_VECTORING
+ * when an event delivery was interrupted. */
+static int decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 {
 	uint64_t q;
 	uint32_t info;
+	int flags = save_vectoring(e);
 
-	save_vectoring(e);
+	e->reason = (uint16_t)MIN(reason, (unsigned)EXIT_REASON_MAX);
 	switch (reason) {
 	case EXIT_EXCEPTION_NMI:
 		info = vmcs_read32(VM_EXIT_INTR_INFO);
@@ -196,24 +209,24 @@ static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 			 * the host's own handler. */
 			__asm__ volatile("int $2");
 			e->kind = HW_EXIT_NONE;
-			return;
+			return flags;
 		}
 		e->kind = HW_EXIT_EXCEPTION;
 		e->exc.vector = (uint8_t)INTR_INFO_VECTOR(info);
 		e->exc.type = (uint8_t)INTR_INFO_TYPE(info);
-		return;
+		return flags;
 	case EXIT_EXTERNAL_INTR:
 		e->kind = HW_EXIT_EXTINT;
-		return;
+		return flags;
 	case EXIT_TRIPLE_FAULT:
 		e->kind = HW_EXIT_TRIPLE_FAULT;
-		return;
+		return flags;
 	case EXIT_INTR_WINDOW:
 		e->kind = HW_EXIT_INTR_WINDOW;
-		return;
+		return flags;
 	case EXIT_PREEMPT_TIMER:
 		e->kind = HW_EXIT_TIMER;
-		return;
+		return flags;
 	case EXIT_EPT_VIOLATION:
 		q = vmcs_readn(EXIT_QUALIFICATION);
 		e->kind = HW_EXIT_NPF;
@@ -222,7 +235,7 @@ static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 		/* The read/write/fetch bits are HW_ACCESS_* in this order. */
 		e->npf.access = (uint8_t)(q & (EPTQ_READ | EPTQ_WRITE | EPTQ_FETCH));
 		e->npf.gla_valid = q & EPTQ_GLA_VALID;
-		return;
+		return flags;
 	case EXIT_EPT_MISCONFIG:
 		ept_misconfig(x);
 	case EXIT_APIC_ACCESS:
@@ -233,69 +246,89 @@ static void decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 		e->apic.linear = APICQ_TYPE(q) == APIC_ACCESS_LINEAR_READ ||
 				 APICQ_TYPE(q) == APIC_ACCESS_LINEAR_WRITE;
 		e->apic.write = APICQ_TYPE(q) == APIC_ACCESS_LINEAR_WRITE;
-		return;
+		return flags;
 	case EXIT_APIC_WRITE:
 		q = vmcs_readn(EXIT_QUALIFICATION);
 		e->kind = HW_EXIT_APIC_WRITE;
 		e->apic.offset = APICQ_OFFSET(q);
 		e->apic.write = true;
-		return;
+		return flags;
 	case EXIT_VIRTUALIZED_EOI:
 		q = vmcs_readn(EXIT_QUALIFICATION);
 		e->kind = HW_EXIT_APIC_EOI;
 		e->eoi.vector = EOIQ_VECTOR(q);
-		return;
+		return flags;
 	default:
 		e->kind = HW_EXIT_UNKNOWN;
-		e->qual = vmcs_readn(EXIT_QUALIFICATION);
-		return;
+		e->unknown.reason = reason;
+		e->unknown.qual = vmcs_readn(EXIT_QUALIFICATION);
+		return flags;
 	}
 }
 
 /* The exit path is measured in instructions (docs/PERFORMANCE.md): an
  * instruction exit takes one table look-up and no IDT-vectoring read. */
-int hw_vcpu_enter(struct hw_vcpu *x, struct hw_exit *e)
+/* The common case: an instruction exit, decoded in a few steps.  Returns
+ * false for everything else. */
+static inline __attribute__((always_inline)) bool
+decode_insn_exit(uint32_t reason, struct hw_exit *e)
 {
-	uint32_t reason;
-	unsigned basic;
-	int r;
+	unsigned k;
 
-	/* A timer whose value is not saved at exits starts over. */
-	if (__builtin_expect(x->timer_each_entry, 0))
-		arm_timer(x, x->timer_deadline);
-	r = run_guest(&x->regs, x->launched);
-	e->flags = 0;
-	if (__builtin_expect(r != VMX_RUN_EXIT, 0)) {
-		if (r != VMX_RUN_EXIT_APICV) {
-			vmx_report_entry_failure(x, r, 0);
-			goto failed;
-		}
-		/* [APICv] the CPU changed the virtual-APIC page. */
-		e->flags = HW_EXIT_F_VAPIC;
-	}
-	x->launched = true;
-	reason = vmcs_read32(VM_EXIT_REASON);
-	if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
+	if (__builtin_expect(reason & (EXIT_REASON_ENTRY_FAIL |
+				       (0xffff & ~(INSN_KIND_SIZE - 1))), 0))
+		return false;
+	k = insn_kind[reason & (INSN_KIND_SIZE - 1)];
+	if (__builtin_expect(!k, 0))
+		return false;
+	e->reason = (uint16_t)reason;
+	e->kind = (uint16_t)k;
+	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	if (k >= HW_EXIT_CR)
+		decode_qual(e);
+	return true;
+}
+
+/* Everything but an instruction exit: entry failures, events, EPT. */
+static int decode_slow(struct hw_vcpu *x, int r, uint32_t reason, struct hw_exit *e)
+{
+	if (reason & EXIT_REASON_ENTRY_FAIL) {
 		vmx_report_entry_failure(x, r, reason);
 		e->kind = HW_EXIT_ENTRY_FAIL;
-		e->reason = (uint16_t)EXIT_REASON_BASIC(reason);
+		e->reason = (uint16_t)MIN(EXIT_REASON_BASIC(reason), (unsigned)EXIT_REASON_MAX);
 		e->fail = x->fail;
 		return -1;
 	}
-	basic = EXIT_REASON_BASIC(reason);
-	e->reason = (uint16_t)basic;
-	if (__builtin_expect(basic < EXIT_REASON_MAX && insn_kind[basic], 1)) {
-		e->kind = insn_kind[basic];
-		decode_insn(e);
-	} else {
-		decode_event(x, basic, e);
+	return decode_event(x, EXIT_REASON_BASIC(reason), e);
+}
+
+int hw_vcpu_enter(struct hw_vcpu *x, struct hw_exit *e)
+{
+	uint32_t reason;
+	int r;
+
+	r = run_guest(&x->regs, x->launched);
+	x->launched = true;
+	if (__builtin_expect(r == VMX_RUN_EXIT, 1)) {
+		reason = vmcs_read32(VM_EXIT_REASON);
+		if (__builtin_expect(decode_insn_exit(reason, e), 1))
+			return 0;
+		return decode_slow(x, 0, reason, e);
 	}
-	return 0;
-failed:
-	e->kind = HW_EXIT_ENTRY_FAIL;
-	e->reason = 0;
-	e->fail = x->fail;
-	return -1;
+	if (r != VMX_RUN_EXIT_APICV) {
+		x->launched = false;
+		vmx_report_entry_failure(x, r, 0);
+		e->kind = HW_EXIT_ENTRY_FAIL;
+		e->reason = 0;
+		e->fail = x->fail;
+		return -1;
+	}
+	/* [APICv] the CPU changed the virtual-APIC page. */
+	reason = vmcs_read32(VM_EXIT_REASON);
+	if (decode_insn_exit(reason, e))
+		return (int)HW_EXIT_F_VAPIC;
+	r = decode_slow(x, r, reason, e);
+	return r < 0 ? r : (r | (int)HW_EXIT_F_VAPIC);
 }
 
 /* Skip the instruction that exited; it completed, so blocking by STI or

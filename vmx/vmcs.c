@@ -384,10 +384,6 @@ struct hw_vcpu *hw_vcpu_create(struct hw_vm *hvm, unsigned id,
 		hw_vcpu_destroy(x);
 		return NULL;
 	}
-	/* A VMX-preemption timer whose value is not saved at exits starts
-	 * over at every entry. */
-	x->timer_each_entry = (x->pin & PIN_PREEMPT_TIMER) &&
-			      !(x->exit_ctls & EXIT_SAVE_PREEMPT_TIMER);
 	/* [APICv] TPR shadow, APIC virtualization, the virtual-APIC page. */
 	if (!vmx_apicv_vcpu_init(x)) {
 		hw_vcpu_destroy(x);

@@ -58,11 +58,8 @@ struct hw_vcpu {
 	uint32_t pin, proc, proc2, exit_ctls, entry_ctls;
 	uint64_t cr0_mask, cr4_mask;
 	unsigned last_cpu;   /* pCPU whose host state the VMCS holds */
-	/* The VMX-preemption timer: the deadline it was armed for, and
-	 * whether it must be written at every entry (its value is not saved
-	 * at exits). */
+	/* The deadline the VMX-preemption timer was armed for. */
 	uint64_t timer_deadline;
-	bool timer_each_entry;
 	/* APIC virtualization (vmx/apicv.c), for hw_vm.apicv only: */
 	bool apicv;
 	bool apicv_x2apic;   /* controls and MSR bitmap set for x2APIC mode */

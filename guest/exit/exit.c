@@ -39,13 +39,13 @@ static enum vcpu_action handle_external_intr(struct vcpu *v, const struct hw_exi
 		if (v->lapic_for_guest) /* a guest timer, not the slice */
 			vcpu_recheck(v);
 		else
-			v->yield = true;
+			vcpu_yield(v);
 	}
 	if (pc->need_resched) {
 		pc->need_resched = false;
 		/* Someone else waits here (a woken vCPU): let it run. */
 		if (sched_should_yield(pc->cpu_id))
-			v->yield = true;
+			vcpu_yield(v);
 	}
 	return ACT_RESUME;
 }
@@ -128,12 +128,12 @@ static enum vcpu_action handle_io(struct vcpu *v, const struct hw_exit *e)
 	uint32_t val;
 	enum vcpu_action act;
 
-	if (e->io.string) {
+	if (e->io.flags & HW_IO_STRING) {
 		vm_stop(v->vm, "string I/O (INS/OUTS) to port %#x is not emulated",
 			e->io.port);
 		return ACT_KILL_VM;
 	}
-	if (e->io.in) {
+	if (e->io.flags & HW_IO_IN) {
 		act = guest_io(v, e->io.port, size, true, &val);
 		if (act == ACT_RESUME_ADVANCE) {
 			uint64_t rax = vcpu_gpr(v, GPR_RAX);
@@ -189,7 +189,7 @@ static enum vcpu_action handle_timer(struct vcpu *v, const struct hw_exit *e)
 {
 	(void)e;
 	if (rdtsc() >= v->slice_end)
-		v->yield = true;
+		vcpu_yield(v);
 	else /* a guest timer is due: the entry path fires it */
 		vcpu_recheck(v);
 	return ACT_RESUME;
@@ -232,9 +232,12 @@ static enum vcpu_action handle_none(struct vcpu *v, const struct hw_exit *e)
  * resumed as if nothing happened. */
 static enum vcpu_action handle_unexpected(struct vcpu *v, const struct hw_exit *e)
 {
+	bool unknown = e->kind == HW_EXIT_UNKNOWN;
+	unsigned reason = unknown ? e->unknown.reason : e->reason;
+
 	vm_stop(v->vm, "unexpected VM exit %u (%s) at RIP %#lx, qualification %#lx",
-		e->reason, hw_exit_reason_name(e->reason), vcpu_rip(v),
-		e->kind == HW_EXIT_UNKNOWN ? e->qual : 0);
+		reason, hw_exit_reason_name(reason), vcpu_rip(v),
+		unknown ? e->unknown.qual : 0);
 	return ACT_KILL_VM;
 }
 
@@ -272,7 +275,6 @@ _Static_assert(HW_EXIT_ENTRY_FAIL + 1 == HW_EXIT_KINDS,
 
 enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
 {
-	if (__builtin_expect(e->reason < HW_EXIT_REASONS, 1))
-		v->exit_count[e->reason]++;
+	v->exit_count[e->reason]++; /* the backend keeps it in range */
 	return exit_table[e->kind](v, e);
 }

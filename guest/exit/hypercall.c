@@ -101,7 +101,7 @@ static int64_t hc_time(struct vcpu *v, const struct hc_args *a)
 static int64_t hc_yield(struct vcpu *v, const struct hc_args *a)
 {
 	(void)a;
-	v->yield = true;
+	vcpu_yield(v);
 	return 0;
 }
 

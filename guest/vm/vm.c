@@ -46,6 +46,9 @@ static bool vm_end(struct vm *vm, enum vm_state state, int code)
 	vm->exit_code = code;
 	__atomic_store_n(&vm->state, state, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
+	/* Running vCPUs see the end at their next exit. */
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vcpu_recheck(&vm->vcpu[i]);
 	return true;
 }
 
@@ -143,4 +146,5 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 	e->has_error = has_error;
 	e->error = error;
 	e->insn_len = 0;
+	vcpu_recheck(v); /* the entry path delivers it */
 }

@@ -200,6 +200,14 @@ static inline void vcpu_recheck(struct vcpu *v)
 {
 	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 }
+
+/* Leave the vCPU loop before the next entry (slice over, a yield), on
+ * the vCPU's own pCPU. */
+static inline void vcpu_yield(struct vcpu *v)
+{
+	v->yield = true;
+	vcpu_recheck(v);
+}
 static inline void vcpu_inject_gp(struct vcpu *v)
 {
 	vcpu_inject_exception(v, 13, true, 0);

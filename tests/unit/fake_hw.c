@@ -223,18 +223,21 @@ void hw_vcpu_put(struct hw_vcpu *hw)
 	hw->loaded = false;
 }
 
-int hw_vcpu_enter(struct hw_vcpu *hw, const struct hw_event *ev,
-		  uint64_t deadline, struct hw_exit *exit)
+void hw_vcpu_inject(struct hw_vcpu *hw, const struct hw_event *ev)
 {
-	hw->last_event = ev ? *ev : (struct hw_event){ 0 };
-	hw->last_deadline = deadline;
-	*exit = hw->next_exit;
-	return exit->kind == HW_EXIT_ENTRY_FAIL ? -1 : 0;
+	hw->last_event = *ev;
 }
 
-void hw_vcpu_rearm(struct hw_vcpu *hw)
+void hw_vcpu_set_deadline(struct hw_vcpu *hw, uint64_t deadline)
 {
+	hw->last_deadline = deadline;
 	hw->rearms++;
+}
+
+int hw_vcpu_enter(struct hw_vcpu *hw, struct hw_exit *exit)
+{
+	*exit = hw->next_exit;
+	return exit->kind == HW_EXIT_ENTRY_FAIL ? -1 : 0;
 }
 
 void hw_vcpu_advance(struct hw_vcpu *hw, const struct hw_exit *exit)

@@ -13,7 +13,8 @@ static enum vcpu_action io_exit(uint16_t port, unsigned size, bool in,
 	struct hw_exit e = { .kind = HW_EXIT_IO, .reason = HW_EXIT_IO,
 			     .insn_len = 1,
 			     .io = { .port = port, .size = (uint8_t)size,
-				     .in = in, .string = string } };
+				     .flags = (uint8_t)((in ? HW_IO_IN : 0) |
+							(string ? HW_IO_STRING : 0)) } };
 
 	return run(&e);
 }
