@@ -53,7 +53,7 @@ static void inject_plat(struct vcpu *v)
 	int vec;
 	bool hold;
 
-	__atomic_store_n(&v->virq.any, 0, __ATOMIC_SEQ_CST);
+	vcpu_recheck_begin(v);
 	vec = vplat_next_irq(v, rdtsc());
 	/* [APICv] The LAPIC goes into the virtual-APIC page and the CPU
 	 * delivers its vectors (RVI/PPR); 'vec' is then only the PIC's.
@@ -67,7 +67,7 @@ static void inject_plat(struct vcpu *v)
 	}
 	if (v->nmi_pending && !hw_vcpu_nmi_blocked(v->hw)) {
 		v->nmi_pending = false;
-		v->event = (struct hw_event){ .valid = true, .vector = 2,
+		v->event = (struct hw_event){ .valid = true, .vector = X86_EXC_NMI,
 					      .type = HW_EV_NMI };
 		vcpu_recheck(v);
 		return;
@@ -104,7 +104,7 @@ static void inject_virq(struct vcpu *v)
 		return; /* 'any' stays set: the vector goes in at a later entry */
 	/* Cleared before looking, so that a vector posted meanwhile sets it
 	 * again (virq_set_post sets the bit first). */
-	__atomic_store_n(&v->virq.any, 0, __ATOMIC_SEQ_CST);
+	vcpu_recheck_begin(v);
 	vec = virq_set_highest(&v->virq);
 	if (vec < 0) {
 		hw_vcpu_intr_window(v->hw, false);

@@ -53,7 +53,7 @@ enum vcpu_action guest_cr_write(struct vcpu *v, unsigned cr, uint64_t val)
 				return ACT_RESUME;
 			}
 			/* A lower TPR may let a pending interrupt through. */
-			__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+			vcpu_recheck(v);
 		} else if (val & ~0xfULL) {
 			vcpu_inject_gp(v);
 			return ACT_RESUME;

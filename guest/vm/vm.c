@@ -127,7 +127,7 @@ void vcpu_kick(struct vcpu *v)
 {
 	unsigned cpu;
 
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	vcpu_recheck(v);
 	sched_wake(&v->se);
 	/* Running elsewhere: make it exit so the vector goes in now. */
 	cpu = READ_ONCE(v->se.cpu);

@@ -8,6 +8,7 @@
 #include "mm/gmem.h"
 #include "arch-x86/hwvirt.h"
 #include "arch-x86/regs.h"
+#include "lib/x86_vectors.h"
 #include "guest/vm/virq.h"
 #include "guest/include/hv_abi.h"
 #include "guest/vm/passthru_state.h"
@@ -201,6 +202,13 @@ static inline void vcpu_recheck(struct vcpu *v)
 	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
 }
 
+/* The entry path is about to look at everything pending: whatever
+ * arrives from now on sets 'any' again (posting sets its bit first). */
+static inline void vcpu_recheck_begin(struct vcpu *v)
+{
+	__atomic_store_n(&v->virq.any, 0, __ATOMIC_SEQ_CST);
+}
+
 /* Leave the vCPU loop before the next entry (slice over, a yield), on
  * the vCPU's own pCPU. */
 static inline void vcpu_yield(struct vcpu *v)
@@ -210,11 +218,11 @@ static inline void vcpu_yield(struct vcpu *v)
 }
 static inline void vcpu_inject_gp(struct vcpu *v)
 {
-	vcpu_inject_exception(v, 13, true, 0);
+	vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 }
 static inline void vcpu_inject_ud(struct vcpu *v)
 {
-	vcpu_inject_exception(v, 6, false, 0);
+	vcpu_inject_exception(v, X86_EXC_UD, false, 0);
 }
 
 #endif

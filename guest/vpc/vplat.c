@@ -452,7 +452,7 @@ bool vplat_wakeup_pending(struct vcpu *v)
 	    vplat_deadline(v) <= rdtsc() ||
 	    vlapic_pending_vector(vcpu_vlapic(v)) >= 0 || /* [APICv] too */
 	    pending_vector(v, &extint) >= 0) {
-		__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+		vcpu_recheck(v);
 		return true;
 	}
 	return false;

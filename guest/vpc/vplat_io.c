@@ -315,7 +315,7 @@ enum vcpu_action vplat_io(struct vcpu *v, uint16_t port, unsigned size,
 	p->action = VPLAT_ACT_NONE;
 	spin_unlock(&p->lock);
 	/* An EOI to the PIC, an unmask: look for interrupts again. */
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	vcpu_recheck(v);
 	return carry_out(v, act, why, status);
 }
 
@@ -350,7 +350,7 @@ int vplat_mmio_read(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t *val)
 		*val = reg_part(vlapic_mmio_read(vcpu_vlapic(v), off & ~0xfu),
 				off, len);
 	/* TPR, an unmasked pin: interrupts may have become deliverable. */
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	vcpu_recheck(v);
 	return err;
 }
 
@@ -366,7 +366,7 @@ int vplat_mmio_write(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t val)
 		vlapic_mmio_write(vcpu_vlapic(v), off, (uint32_t)val);
 	/* EOI, TPR, an unmasked pin: interrupts may have become
 	 * deliverable. */
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	vcpu_recheck(v);
 	return err;
 }
 
@@ -391,6 +391,6 @@ bool vplat_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val, bool *gp)
 	if (!v->vm->plat || !lapic_msr(msr))
 		return false;
 	*gp = vlapic_wrmsr(vcpu_vlapic(v), msr, val) == VLAPIC_GP;
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	vcpu_recheck(v);
 	return true;
 }

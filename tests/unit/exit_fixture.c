@@ -7,10 +7,12 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "guest/exit/mmio.h"
 #include "guest/vpc/apicv.h"
 #include "drivers/devirq.h"
 #include "arch-x86/smp.h"
 #include "arch-x86/tsc.h"
+#include "sched/loop.h"
 #include "sched/sched.h"
 #include "tests/unit/exit_fixture.h"
 
@@ -67,30 +69,26 @@ bool vplat_is_mmio(struct vcpu *v, gpa_t gpa)
 	return W.is_mmio;
 }
 
-enum vcpu_action vplat_mmio(struct vcpu *v, gpa_t gpa, bool write)
-{
-	(void)v;
-	W.mmio_calls++;
-	W.mmio_gpa = gpa;
-	W.mmio_write = write;
-	return W.mmio_act;
-}
-
 bool vplat_wakeup_pending(struct vcpu *v)
 {
 	(void)v;
 	return W.wakeup;
 }
 
-/* ---- APIC virtualization ---- */
+/* ---- the instruction emulation of device pages ----
+ * Weak: test_exit_mmio links the real one (guest/exit/mmio.c). */
 
-enum vcpu_action apicv_access_exit(struct vcpu *v, const struct hw_exit *e)
+__attribute__((weak)) enum vcpu_action mmio_emulate(struct vcpu *v, gpa_t gpa,
+						    bool write)
 {
-	(void)v;
-	W.apicv_access++;
-	W.apicv_exit = *e;
-	return W.apicv_act;
+	assert_ptr_equal(v, X.v);
+	W.mmio_calls++;
+	W.mmio_gpa = gpa;
+	W.mmio_write = write;
+	return W.mmio_act;
 }
+
+/* ---- APIC virtualization ---- */
 
 enum vcpu_action apicv_write_exit(struct vcpu *v, const struct hw_exit *e)
 {
@@ -115,11 +113,11 @@ void devirq_dispatch(void)
 	W.devirq_calls++;
 }
 
-bool sched_should_preempt(unsigned cpu)
+bool sched_should_yield(unsigned cpu)
 {
 	assert_int_equal(cpu, fake_pcpu.cpu_id);
-	W.preempt_asks++;
-	return W.preempt;
+	W.yield_asks++;
+	return W.should_yield;
 }
 
 void sched_wake(struct sched_entity *se)
@@ -321,6 +319,9 @@ void assert_fault_at(int line, enum vcpu_action act, unsigned vector,
 			 line, X.v->event.valid, X.v->event.vector,
 			 X.v->event.type, X.v->event.has_error,
 			 X.v->event.error, vector);
+	if (!X.v->virq.any)
+		fail_msg("line %d: virq.any not set: the entry path would miss the event",
+			 line);
 	if (X.hw->rip != START_RIP)
 		fail_msg("line %d: RIP moved to %#lx", line, X.hw->rip);
 }

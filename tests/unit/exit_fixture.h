@@ -1,8 +1,9 @@
 /* Shared fixture of the exit-handler tests (test_exit_*.c): a VM of two
  * vCPUs on the fake backend (tests/unit/fake_hw.h) with 1 MiB of guest
  * RAM at GPA 0, and host stand-ins for what the handlers reach outside
- * guest/exit: the virtual PC (vplat_*), APIC virtualization (apicv_*),
- * the scheduler, device interrupts, the TSC rate, the per-CPU area
+ * guest/exit: the virtual PC (vplat_*), the instruction emulation of its
+ * device pages (mmio_emulate, weak: test_exit_mmio links the real one),
+ * APIC virtualization (apicv_*), the scheduler, device interrupts, the TSC rate, the per-CPU area
  * behind %gs, and the privileged instructions the handlers execute
  * (STI/CLI, XSETBV, MOV to CR2), which trap on the host and are
  * recorded and skipped.  setup() builds everything afresh per test. */
@@ -45,7 +46,7 @@ struct fake_world {
 	unsigned io_size, io_calls;
 	bool io_in;
 	uint32_t io_out;         /* what an OUT wrote */
-	/* vplat_is_mmio / vplat_mmio */
+	/* vplat_is_mmio / mmio_emulate */
 	bool is_mmio;
 	enum vcpu_action mmio_act;
 	gpa_t mmio_gpa;
@@ -53,13 +54,13 @@ struct fake_world {
 	unsigned mmio_calls;
 	/* vplat_wakeup_pending */
 	bool wakeup;
-	/* apicv_{access,write,eoi}_exit */
+	/* apicv_{write,eoi}_exit */
 	enum vcpu_action apicv_act;
-	unsigned apicv_access, apicv_write, apicv_eoi;
+	unsigned apicv_write, apicv_eoi;
 	struct hw_exit apicv_exit;
 	/* scheduler and host interrupts */
-	unsigned devirq_calls, wakes, kicks, preempt_asks;
-	bool preempt;
+	unsigned devirq_calls, wakes, kicks, yield_asks;
+	bool should_yield;       /* what sched_should_yield() answers */
 	struct sched_entity_stats stats;
 	uint64_t tsc_hz;
 	/* privileged instructions that trapped */
@@ -91,7 +92,8 @@ void trap_privileged(bool on);
 /* Register shorthands for vCPU 0. */
 #define REG(r) (X.hw->gpr[GPR_##r])
 
-/* The handler queued #GP(0) / #UD and left RIP alone. */
+/* The handler queued #GP(0) / #UD, flagged the vCPU (virq.any) for the
+ * entry path to deliver it, and left RIP alone. */
 #define assert_gp(act) assert_fault_at(__LINE__, (act), 13, true)
 #define assert_ud(act) assert_fault_at(__LINE__, (act), 6, false)
 void assert_fault_at(int line, enum vcpu_action act, unsigned vector,

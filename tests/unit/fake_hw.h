@@ -6,8 +6,9 @@
  * trapped and the registers as the test sets them.
  *
  * Exit reasons of the fake are the enum hw_exit_kind numbers; their
- * names (hw_exit_reason_name) are "KIND-<name>" for them and "fake-<n>"
- * for other numbers below HW_EXIT_REASONS. */
+ * names (hw_exit_reason_name) are "KIND-<name>" for them, "fake-<n>"
+ * for other numbers below HW_EXIT_REASONS and "fake-out-of-range" above
+ * (raw numbers of HW_EXIT_UNKNOWN). */
 #ifndef TESTS_UNIT_FAKE_HW_H
 #define TESTS_UNIT_FAKE_HW_H
 
@@ -40,8 +41,8 @@ struct hw_vcpu {
 	struct vcpu_init_state state; /* the last one loaded */
 	/* hw_vcpu_enter() returns this exit (kind HW_EXIT_NONE if unset). */
 	struct hw_exit next_exit;
-	struct hw_event last_event; /* what the last enter was given */
-	uint64_t last_deadline;
+	struct hw_event last_event; /* the last hw_vcpu_inject() */
+	uint64_t last_deadline;     /* the last hw_vcpu_set_deadline() */
 	/* [APIC virtualization] */
 	uint32_t vapic[1024];
 	bool x2apic;

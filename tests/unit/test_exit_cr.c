@@ -167,10 +167,11 @@ static void test_cr8_plat_is_tpr(void **state)
 	assert_int_equal(X.v->virq.any, 1);
 	assert_int_equal(mov_from(8, GPR_RBX), 0xc);
 
+	/* A rejected write leaves the TPR; the #GP is queued (virq.any set
+	 * for the entry path to deliver it, checked by assert_gp). */
 	X.v->virq.any = 0;
 	assert_gp(mov_to(8, GPR_RAX, 0x100));
 	assert_int_equal(p->lapic[0].tpr, 0xc0);
-	assert_int_equal(X.v->virq.any, 0);
 }
 
 /* ---- other control registers ---- */

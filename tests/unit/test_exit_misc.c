@@ -1,8 +1,9 @@
 // UNIT-SOURCES: guest/exit/exit.c guest/exit/cpuid.c guest/exit/cr.c guest/exit/msr.c guest/exit/io.c guest/exit/misc.c guest/exit/hypercall.c guest/vm/vm.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c tests/unit/fake_hw.c tests/unit/exit_fixture.c
 /* The exit table and the exits without an emulation of their own: the
- * table's policy for unknown exits, counting, triple faults, exception
+ * table's policy for unhandled exits, counting, triple faults, exception
  * exits, #UD for nested virtualization, timer and interrupt window,
- * external interrupts, HLT, XSETBV and nested page faults. */
+ * external interrupts, HLT, XSETBV, nested page faults and the APIC
+ * virtualization exits. */
 #include "arch-x86/cpu.h"
 #include "tests/unit/exit_fixture.h"
 
@@ -25,21 +26,6 @@ static void test_counted_by_reason(void **state)
 	assert_int_equal(vm_exit_count(X.vm, 54), 2);
 }
 
-/* A reason past the counters is handled but not counted (no overflow of
- * exit_count[]). */
-static void test_reason_out_of_range_not_counted(void **state)
-{
-	struct hw_exit e = { .kind = HW_EXIT_NONE, .reason = HW_EXIT_REASONS };
-	uint64_t sum = 0;
-
-	(void)state;
-	assert_int_equal(run(&e), ACT_RESUME);
-	for (unsigned r = 0; r < HW_EXIT_REASONS; r++)
-		sum += X.v->exit_count[r];
-	assert_int_equal(sum, 0);
-	assert_int_equal(X.vm->state, VM_RUNNING);
-}
-
 static void test_none_resumes(void **state)
 {
 	(void)state;
@@ -57,49 +43,72 @@ static void test_cache_flush_skipped(void **state)
 }
 
 /* Exits without a handler stop the VM with the backend's name for them,
- * and are not counted as handled. */
+ * and are counted like every other exit.  A named kind (RDPMC) reports
+ * its reason and qualification 0; the unknown part of the record is not
+ * its own and is not looked at. */
 static void test_rdpmc_stops_vm(void **state)
 {
 	struct hw_exit e = { .kind = HW_EXIT_RDPMC, .reason = HW_EXIT_RDPMC,
-			     .qual = 0xabc };
+			     .unknown = { .reason = 77, .qual = 0xabc } };
 
 	(void)state;
 	X.hw->rip = 0x4242;
 	assert_stopped(run(&e), "unexpected VM exit 12 (KIND-RDPMC) at RIP 0x4242");
-	assert_non_null(strstr(X.vm->stop_reason, "qualification 0xabc"));
-	assert_int_equal(X.v->exit_count[HW_EXIT_RDPMC], 0);
+	assert_string_equal(X.vm->stop_reason,
+			    "unexpected VM exit 12 (KIND-RDPMC) at RIP 0x4242, qualification 0x0");
+	assert_int_equal(X.v->exit_count[HW_EXIT_RDPMC], 1);
 	assert_int_equal(X.vm->exit_code, -1);
 	assert_true(fake_log_contains("vm tvm: stopped: unexpected VM exit"));
 }
 
+/* HW_EXIT_UNKNOWN reports the backend's raw number and qualification;
+ * it is counted under its (statistics) reason. */
 static void test_unknown_stops_vm(void **state)
 {
-	struct hw_exit e = { .kind = HW_EXIT_UNKNOWN, .reason = 66 };
+	struct hw_exit e = { .kind = HW_EXIT_UNKNOWN, .reason = HW_EXIT_REASONS - 1,
+			     .unknown = { .reason = 66, .qual = 0xabc } };
 
 	(void)state;
+	X.hw->rip = 0x4242;
 	assert_stopped(run(&e), "unexpected VM exit 66 (fake-66)");
+	assert_string_equal(X.vm->stop_reason,
+			    "unexpected VM exit 66 (fake-66) at RIP 0x4242, qualification 0xabc");
+	assert_int_equal(X.v->exit_count[HW_EXIT_REASONS - 1], 1);
 	assert_int_equal(X.v->exit_count[66], 0);
+	assert_int_equal(vm_exit_count(X.vm, HW_EXIT_REASONS - 1), 1);
 }
 
-static void test_entry_fail_and_bad_kind_stop_vm(void **state)
+/* A raw number past the backend's own table is still reported as it is
+ * (the name lookup copes). */
+static void test_unknown_raw_past_names(void **state)
 {
-	struct hw_exit e = { .kind = HW_EXIT_ENTRY_FAIL, .reason = 33 };
+	struct hw_exit e = { .kind = HW_EXIT_UNKNOWN, .reason = HW_EXIT_REASONS - 1,
+			     .unknown = { .reason = 200, .qual = 0x1234 } };
 
 	(void)state;
-	assert_stopped(run(&e), "unexpected VM exit 33");
-	/* The first end wins: a second one leaves the reason alone. */
-	e.kind = HW_EXIT_KINDS + 7;
-	e.reason = 1;
+	assert_stopped(run(&e),
+		       "unexpected VM exit 200 (fake-out-of-range) at RIP 0x1000, qualification 0x1234");
+	assert_int_equal(X.v->exit_count[HW_EXIT_REASONS - 1], 1);
+}
+
+/* Every exit is counted, stopped VM or not; the first end wins, a later
+ * one leaves the reason alone. */
+static void test_entry_fail_stops_vm(void **state)
+{
+	struct hw_exit e = { .kind = HW_EXIT_ENTRY_FAIL, .reason = 33,
+			     .fail = "invalid guest state" };
+
+	(void)state;
+	assert_stopped(run(&e), "unexpected VM exit 33 (fake-33)");
+	assert_string_equal(X.vm->stop_reason,
+			    "unexpected VM exit 33 (fake-33) at RIP 0x1000, qualification 0x0");
+	assert_int_equal(X.v->exit_count[33], 1);
+	e = (struct hw_exit){ .kind = HW_EXIT_RDPMC, .reason = HW_EXIT_RDPMC };
 	assert_int_equal(run(&e), ACT_KILL_VM);
 	assert_non_null(strstr(X.vm->stop_reason, "exit 33"));
-}
-
-static void test_kind_past_table_stops_vm(void **state)
-{
-	struct hw_exit e = { .kind = 0xffff, .reason = 7 };
-
-	(void)state;
-	assert_stopped(run(&e), "unexpected VM exit 7");
+	assert_null(strstr(X.vm->stop_reason, "RDPMC"));
+	assert_int_equal(X.v->exit_count[HW_EXIT_RDPMC], 1);
+	assert_int_equal(X.v->exit_count[33], 1);
 }
 
 static void test_triple_fault(void **state)
@@ -138,6 +147,18 @@ static void test_stop_calls_ended_hook(void **state)
 	assert_int_equal(ended_calls, 1);
 }
 
+/* The end of the VM has every vCPU look again before its next entry
+ * (the loop sees the VM is over). */
+static void test_stop_flags_every_vcpu(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NVCPUS; i++)
+		X.vm->vcpu[i].virq.any = 0;
+	assert_int_equal(run_exit(HW_EXIT_TRIPLE_FAULT), ACT_KILL_VM);
+	for (unsigned i = 0; i < NVCPUS; i++)
+		assert_int_equal(X.vm->vcpu[i].virq.any, 1);
+}
+
 static void test_virt_insns_raise_ud(void **state)
 {
 	static const unsigned kinds[] = { HW_EXIT_VIRT_INSN, HW_EXIT_MONITOR,
@@ -163,19 +184,22 @@ static void test_intr_window_rechecks(void **state)
 	assert_false(X.v->yield);
 }
 
+/* A yield also has the vCPU loop look again before the next entry. */
 static void test_timer_slice_over_yields(void **state)
 {
 	(void)state;
 	X.v->slice_end = 0; /* long past */
+	X.v->virq.any = 0;
 	assert_int_equal(run_exit(HW_EXIT_TIMER), ACT_RESUME);
 	assert_true(X.v->yield);
-	assert_int_equal(X.v->virq.any, 0);
+	assert_int_equal(X.v->virq.any, 1);
 }
 
 static void test_timer_guest_timer_rechecks(void **state)
 {
 	(void)state;
 	X.v->slice_end = UINT64_MAX;
+	X.v->virq.any = 0;
 	assert_int_equal(run_exit(HW_EXIT_TIMER), ACT_RESUME);
 	assert_false(X.v->yield);
 	assert_int_equal(X.v->virq.any, 1);
@@ -191,17 +215,19 @@ static void test_extint_plain(void **state)
 	assert_int_equal(W.cli, 1);
 	assert_int_equal(W.devirq_calls, 1);
 	assert_false(X.v->yield);
-	assert_int_equal(W.preempt_asks, 0);
+	assert_int_equal(W.yield_asks, 0);
 }
 
 static void test_extint_slice_over_yields(void **state)
 {
 	(void)state;
 	fake_pcpu.slice_over = true;
+	X.v->virq.any = 0;
 	assert_int_equal(run_exit(HW_EXIT_EXTINT), ACT_RESUME);
 	assert_false(fake_pcpu.slice_over);
 	assert_true(X.v->yield);
-	assert_int_equal(X.v->virq.any, 0);
+	assert_int_equal(X.v->virq.any, 1);
+	assert_int_equal(W.yield_asks, 0);
 }
 
 /* The host LAPIC timer stood for a guest timer: recheck, no yield. */
@@ -210,27 +236,34 @@ static void test_extint_guest_timer_rechecks(void **state)
 	(void)state;
 	fake_pcpu.slice_over = true;
 	X.v->lapic_for_guest = true;
+	X.v->virq.any = 0;
 	assert_int_equal(run_exit(HW_EXIT_EXTINT), ACT_RESUME);
 	assert_false(fake_pcpu.slice_over);
 	assert_false(X.v->yield);
 	assert_int_equal(X.v->virq.any, 1);
 }
 
+/* A reschedule request asks the scheduler whether to give the pCPU up
+ * (sched_should_yield() on this pCPU), and yields only if so. */
 static void test_extint_resched(void **state)
 {
 	(void)state;
 	fake_pcpu.need_resched = true;
-	W.preempt = false;
+	W.should_yield = false;
+	X.v->virq.any = 0;
 	assert_int_equal(run_exit(HW_EXIT_EXTINT), ACT_RESUME);
 	assert_false(fake_pcpu.need_resched);
-	assert_int_equal(W.preempt_asks, 1);
+	assert_int_equal(W.yield_asks, 1);
 	assert_false(X.v->yield);
+	assert_int_equal(X.v->virq.any, 0);
 
 	fake_pcpu.need_resched = true;
-	W.preempt = true;
+	W.should_yield = true;
 	assert_int_equal(run_exit(HW_EXIT_EXTINT), ACT_RESUME);
-	assert_int_equal(W.preempt_asks, 2);
+	assert_false(fake_pcpu.need_resched);
+	assert_int_equal(W.yield_asks, 2);
 	assert_true(X.v->yield);
+	assert_int_equal(X.v->virq.any, 1);
 }
 
 /* ---- HLT ---- */
@@ -403,21 +436,57 @@ static void test_npf_plat_not_mmio(void **state)
 	assert_int_equal(W.mmio_calls, 0);
 }
 
-/* ---- APIC virtualization exits go to guest/vpc/apicv.c ---- */
+/* ---- APIC virtualization exits ---- */
 
-static void test_apicv_exits_forwarded(void **state)
+/* A linear access to a register that is not virtualized is emulated like
+ * one to an unmapped LAPIC page: at the LAPIC's default base. */
+static void test_apic_access_linear_emulated(void **state)
 {
 	struct hw_exit e = { .kind = HW_EXIT_APIC_ACCESS, .reason = 44,
-			     .apic = { .offset = 0x300, .write = true } };
+			     .apic = { .offset = 0x300, .write = true,
+				       .linear = true } };
 
 	(void)state;
-	W.apicv_act = ACT_RESUME_ADVANCE;
-	assert_int_equal(run(&e), ACT_RESUME_ADVANCE);
-	assert_int_equal(W.apicv_access, 1);
-	assert_int_equal(W.apicv_exit.apic.offset, 0x300);
+	W.mmio_act = ACT_RESUME;
+	assert_int_equal(run(&e), ACT_RESUME);
+	assert_int_equal(W.mmio_calls, 1);
+	assert_int_equal(W.mmio_gpa, VLAPIC_BASE_DEFAULT + 0x300);
+	assert_true(W.mmio_write);
 
-	e = (struct hw_exit){ .kind = HW_EXIT_APIC_WRITE, .reason = 56,
-			      .apic = { .offset = 0x80 } };
+	e.apic.offset = 0x390;
+	e.apic.write = false;
+	W.mmio_act = ACT_KILL_VM;
+	assert_int_equal(run(&e), ACT_KILL_VM);
+	assert_int_equal(W.mmio_calls, 2);
+	assert_int_equal(W.mmio_gpa, VLAPIC_BASE_DEFAULT + 0x390);
+	assert_false(W.mmio_write);
+	assert_int_equal(X.v->exit_count[44], 2);
+	assert_int_equal(W.apicv_write + W.apicv_eoi, 0);
+}
+
+/* An access by the CPU itself (event delivery, a page walk) or a fetch
+ * is not emulated: the VM stops with the backend's access type. */
+static void test_apic_access_not_linear_stops(void **state)
+{
+	struct hw_exit e = { .kind = HW_EXIT_APIC_ACCESS, .reason = 44,
+			     .apic = { .offset = 0x80, .write = false,
+				       .linear = false, .type = 10 } };
+
+	(void)state;
+	X.hw->rip = 0x5555;
+	assert_stopped(run(&e),
+		       "access of type 10 to the LAPIC page (offset 0x80) at RIP 0x5555 is not emulated");
+	assert_int_equal(W.mmio_calls, 0);
+	assert_int_equal(X.v->exit_count[44], 1);
+}
+
+/* Trap-like writes and EOIs go to guest/vpc/apicv.c. */
+static void test_apicv_write_eoi_forwarded(void **state)
+{
+	struct hw_exit e = { .kind = HW_EXIT_APIC_WRITE, .reason = 56,
+			     .apic = { .offset = 0x80 } };
+
+	(void)state;
 	W.apicv_act = ACT_KILL_VM;
 	assert_int_equal(run(&e), ACT_KILL_VM);
 	assert_int_equal(W.apicv_write, 1);
@@ -429,8 +498,8 @@ static void test_apicv_exits_forwarded(void **state)
 	assert_int_equal(run(&e), ACT_RESUME);
 	assert_int_equal(W.apicv_eoi, 1);
 	assert_int_equal(W.apicv_exit.eoi.vector, 0x41);
-	assert_int_equal(X.v->exit_count[44] + X.v->exit_count[56] +
-			 X.v->exit_count[45], 3);
+	assert_int_equal(X.v->exit_count[56] + X.v->exit_count[45], 2);
+	assert_int_equal(W.mmio_calls, 0);
 }
 
 /* ---- statistics ---- */
@@ -453,16 +522,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_counted_by_reason),
-		T(test_reason_out_of_range_not_counted),
 		T(test_none_resumes),
 		T(test_cache_flush_skipped),
 		T(test_rdpmc_stops_vm),
 		T(test_unknown_stops_vm),
-		T(test_entry_fail_and_bad_kind_stop_vm),
-		T(test_kind_past_table_stops_vm),
+		T(test_unknown_raw_past_names),
+		T(test_entry_fail_stops_vm),
 		T(test_triple_fault),
 		T(test_exception_exit_stops_vm),
 		T(test_stop_calls_ended_hook),
+		T(test_stop_flags_every_vcpu),
 		T(test_virt_insns_raise_ud),
 		T(test_intr_window_rechecks),
 		T(test_timer_slice_over_yields),
@@ -482,7 +551,9 @@ int main(void)
 		T(test_npf_fetch_without_linear),
 		T(test_npf_plat_mmio),
 		T(test_npf_plat_not_mmio),
-		T(test_apicv_exits_forwarded),
+		T(test_apic_access_linear_emulated),
+		T(test_apic_access_not_linear_stops),
+		T(test_apicv_write_eoi_forwarded),
 		T(test_format_exits),
 	};
 

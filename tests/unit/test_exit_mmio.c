@@ -1,7 +1,8 @@
 // UNIT-SOURCES: guest/exit/exit.c guest/exit/cpuid.c guest/exit/cr.c guest/exit/msr.c guest/exit/io.c guest/exit/misc.c guest/exit/hypercall.c guest/vm/vm.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c tests/unit/fake_hw.c tests/unit/exit_fixture.c guest/exit/mmio.c guest/x86emu/x86_emulate.c guest/x86emu/x86_walk.c guest/x86emu/x86_decode.c
 /* Emulated device pages (guest/exit/mmio.c): the instruction at RIP is
  * fetched through the guest's paging from its RAM, decoded and performed
- * against a fake device; faults of the guest's own memory are injected
+ * against a fake device (the virtual PC's vplat_mmio_read/write, defined
+ * here); faults of the guest's own memory are injected
  * (#PF with CR2, #GP), anything else stops the VM with the bytes. */
 #include "guest/exit/mmio.h"
 #include "guest/x86emu/x86_emulate.h"
@@ -43,20 +44,18 @@ static int dev_record(gpa_t gpa, unsigned len, uint64_t val, bool write)
 	return dev_fail ? -1 : 0;
 }
 
-static int dev_read(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t *val)
+int vplat_mmio_read(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t *val)
 {
 	assert_ptr_equal(v, X.v);
 	*val = dev_val;
 	return dev_record(gpa, len, 0, false);
 }
 
-static int dev_write(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t val)
+int vplat_mmio_write(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t val)
 {
 	assert_ptr_equal(v, X.v);
 	return dev_record(gpa, len, val, true);
 }
-
-static const struct mmio_dev_ops dev = { dev_read, dev_write };
 
 static int mmio_setup(void **state)
 {
@@ -107,7 +106,7 @@ static void code(uint64_t gpa, const uint8_t *b, size_t n)
 static enum vcpu_action emulate(gpa_t gpa, bool write)
 {
 	memset(&X.v->event, 0, sizeof(X.v->event));
-	return mmio_emulate(X.v, gpa, write, &dev);
+	return mmio_emulate(X.v, gpa, write);
 }
 
 /* The same with the privileged MOV to CR2 of a #PF trapped. */
@@ -391,7 +390,7 @@ static enum vcpu_action emulate_trapping(gpa_t gpa, bool write)
 
 	memset(&X.v->event, 0, sizeof(X.v->event));
 	trap_privileged(true);
-	act = mmio_emulate(X.v, gpa, write, &dev);
+	act = mmio_emulate(X.v, gpa, write);
 	trap_privileged(false);
 	return act;
 }
