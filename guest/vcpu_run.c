@@ -3,7 +3,6 @@
  * (guest/exit/exit.c), until the scheduler is needed again. */
 #include "guest/vcpu_run.h"
 #include "guest/exit/exit.h"
-#include "guest/vpc/vplat.h"
 #include "guest/vpc/apicv.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
@@ -23,12 +22,10 @@ static void arm_slice(struct vcpu *v)
 	uint64_t end = v->slice_end, now, d;
 
 	v->lapic_for_guest = false;
-	if (v->vm->plat) {
-		d = vplat_deadline(v);
-		if (d < end) {
-			end = d;
-			v->lapic_for_guest = true;
-		}
+	d = v->vm->platform->deadline(v);
+	if (d < end) {
+		end = d;
+		v->lapic_for_guest = true;
 	}
 	v->deadline = end;
 	if (hw_has_exit_timer()) {
@@ -43,82 +40,6 @@ static void arm_slice(struct vcpu *v)
 	 * range, and an early expiry only re-arms. */
 	now = rdtsc();
 	lapic_timer_oneshot(end > now ? MIN(end - now, tsc_hz()) : 1, VEC_TIMER);
-}
-
-/* The virtual PC: expired timers first, then an NMI or the interrupt its
- * LAPIC (or PIC) presents.  'any' stays set while something may still be
- * pending, so the next entry looks again. */
-static void inject_plat(struct vcpu *v)
-{
-	int vec;
-	bool hold;
-
-	vcpu_recheck_begin(v);
-	vec = vplat_next_irq(v, rdtsc());
-	/* [APICv] The LAPIC goes into the virtual-APIC page and the CPU
-	 * delivers its vectors (RVI/PPR); 'vec' is then only the PIC's.
-	 * 'hold': the interrupt window stays on (apicv_load()). */
-	hold = v->vm->apicv && apicv_load(v);
-	if (hold)
-		hw_vcpu_intr_window(v->hw, true);
-	if (v->event.valid) {
-		vcpu_recheck(v);
-		return;
-	}
-	if (v->nmi_pending && !hw_vcpu_nmi_blocked(v->hw)) {
-		v->nmi_pending = false;
-		v->event = (struct hw_event){ .valid = true, .vector = X86_EXC_NMI,
-					      .type = HW_EV_NMI };
-		vcpu_recheck(v);
-		return;
-	}
-	if (vec < 0) {
-		hw_vcpu_intr_window(v->hw, hold);
-		return;
-	}
-	if (!hw_vcpu_interruptible(v->hw)) {
-		hw_vcpu_intr_window(v->hw, true);
-		vcpu_recheck(v);
-		return;
-	}
-	vec = vplat_ack_irq(v);
-	hw_vcpu_intr_window(v->hw, hold);
-	vcpu_recheck(v);
-	if (vec >= 0)
-		v->event = (struct hw_event){ .valid = true, .vector = (uint8_t)vec,
-					      .type = HW_EV_EXT_INTR };
-}
-
-/* The highest pending virtual interrupt goes in as an external interrupt
- * when the guest can take one; otherwise ask for an exit as soon as it
- * can (interrupt-window exiting). */
-static void inject_virq(struct vcpu *v)
-{
-	int vec;
-
-	if (v->vm->plat) {
-		inject_plat(v);
-		return;
-	}
-	if (v->event.valid)
-		return; /* 'any' stays set: the vector goes in at a later entry */
-	/* Cleared before looking, so that a vector posted meanwhile sets it
-	 * again (virq_set_post sets the bit first). */
-	vcpu_recheck_begin(v);
-	vec = virq_set_highest(&v->virq);
-	if (vec < 0) {
-		hw_vcpu_intr_window(v->hw, false);
-		return;
-	}
-	if (!hw_vcpu_interruptible(v->hw)) {
-		vcpu_recheck(v);
-		hw_vcpu_intr_window(v->hw, true);
-		return;
-	}
-	virq_set_clear(&v->virq, (uint8_t)vec);
-	v->event = (struct hw_event){ .valid = true, .vector = (uint8_t)vec,
-				      .type = HW_EV_EXT_INTR };
-	hw_vcpu_intr_window(v->hw, virq_set_maybe(&v->virq));
 }
 
 /* What lives in the pCPU rather than in the backend's state follows the
@@ -148,12 +69,12 @@ static void switch_out(struct vcpu *v)
 	v->msr_tsc_aux = rdmsr(MSR_TSC_AUX);
 }
 
-/* A virtual PC's vCPU before its slice: INIT/SIPI and restarts load a new
- * state.  False when it must wait (an AP before its SIPI). */
-static bool plat_start(struct vcpu *v)
+/* Before the slice: INIT/SIPI and restarts load a new state.  False
+ * when the vCPU must wait (an AP before its SIPI). */
+static bool vcpu_start(struct vcpu *v)
 {
 	struct vcpu_init_state st;
-	int r = vplat_vcpu_start(v, &st);
+	int r = v->vm->platform->vcpu_start(v, &st);
 
 	if (r < 0)
 		return false;
@@ -174,7 +95,7 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 	struct hw_exit e;
 
 	hw_vcpu_load(v->hw);
-	if (vm->plat && !plat_start(v)) {
+	if (!vcpu_start(v)) {
 		v->state = VCPU_BLOCKED; /* an AP waiting for SIPI */
 		hw_vcpu_put(v->hw);
 		return;
@@ -200,18 +121,14 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 				v->yield = false;
 				break;
 			}
-			if (vm->plat && (READ_ONCE(v->init_pending) ||
-					 READ_ONCE(v->wait_sipi) ||
-					 __atomic_load_n(&vm->restarting,
-							 __ATOMIC_SEQ_CST)))
+			if (vm->platform->must_leave(v))
 				break; /* INIT: the next run resets it */
-			inject_virq(v);
+			vm->platform->inject(v);
 			if (v->event.valid) {
 				hw_vcpu_inject(v->hw, &v->event);
 				v->event.valid = false;
 			}
-			if (vm->plat)
-				arm_slice(v);
+			arm_slice(v); /* guest timers may have moved */
 		}
 		r = hw_vcpu_enter(v->hw, &e);
 		if (__builtin_expect(r != 0, 0)) {

@@ -62,13 +62,11 @@ static enum sched_state vcpu_entity_run(struct sched_entity *se, uint64_t slice)
 
 	if (v->state == VCPU_STOPPED || vm_is_over(v->vm))
 		return SCHED_STOPPED;
-	if (v->vm->plat)
-		vplat_vcpu_running(v);
+	v->vm->platform->running(v);
 	vcpu_run(v, slice);
 	switch (v->state) {
 	case VCPU_BLOCKED:
-		if (v->vm->plat)
-			vplat_vcpu_blocked(v, this_cpu()->cpu_id);
+		v->vm->platform->blocked(v, this_cpu()->cpu_id);
 		return SCHED_BLOCKED;
 	case VCPU_STOPPED:
 		return SCHED_STOPPED;

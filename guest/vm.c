@@ -140,6 +140,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	vm->ended = vm_ended;
 	guest_msr_setup(vm);
 	guest_io_setup(vm);
+	vm->platform = cfg->platform ? &pc_platform : &null_platform;
 	if (cfg->platform && vplat_create(vm, &plat_hooks) < 0)
 		goto fail_vmx;
 	if (passthru_attach(vm) < 0)
@@ -237,8 +238,8 @@ static int vm_restart(struct vcpu *self)
 {
 	struct vm *vm = self->vm;
 
-	if (!vm->plat)
-		return -1;
+	if (!vm->platform->reset)
+		return -1; /* the minimal machine has no reset */
 	__atomic_store_n(&vm->restarting, true, __ATOMIC_SEQ_CST);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		if (&vm->vcpu[i] != self)
@@ -251,7 +252,7 @@ static int vm_restart(struct vcpu *self)
 	passthru_reset_begin(vm);
 	for (unsigned i = 0; i < vm->nr_ram_chunks; i++)
 		memset(phys_to_virt(vm->ram_chunks[i].hpa), 0, vm->ram_chunks[i].size);
-	vplat_reset(vm);
+	vm->platform->reset(vm);
 	if (loader_load(vm, vm->image, vm->image_size) < 0 ||
 	    passthru_reset_end(vm) < 0) {
 		__atomic_store_n(&vm->restarting, false, __ATOMIC_SEQ_CST);

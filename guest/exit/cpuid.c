@@ -4,7 +4,6 @@
 #include "guest/include/hv_abi.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
-#include "arch-x86/tsc.h"
 
 #define CPUID1_ECX_MONITOR BIT(3)
 #define CPUID1_ECX_DS_CPL BIT(4)
@@ -16,11 +15,9 @@
 #define CPUID7_EDX_FSRM BIT(4)
 #define CPUID6_EAX_ARAT BIT(2)
 #define CPUID1_EDX_MCE BIT(7)
-#define CPUID1_EDX_MTRR BIT(12)
 #define CPUID1_EDX_MCA BIT(14)
 #define CPUID1_ECX_OSXSAVE BIT(27)
 #define CPUID1_EDX_ACPI BIT(22) /* thermal MSRs */
-#define CPUID1_EDX_HTT BIT(28)
 #define CPUID1_EDX_TM BIT(29)
 #define CPUID7_EBX_TSC_ADJUST BIT(1)
 #define CPUID7_EBX_SGX BIT(2)
@@ -33,10 +30,6 @@
  * SSBD): their MSRs are not virtualized. */
 #define CPUID7_EDX_HIDDEN (BIT(18) | BIT(20) | BIT(26) | BIT(27) | BIT(28) | \
 			   BIT(29) | BIT(30) | BIT(31))
-#define CPUID_LEAF_TOPOLOGY 0xb
-#define CPUID_LEAF_TSC 0x15
-#define TOPO_LEVEL_SMT 1
-#define TOPO_LEVEL_CORE 2
 #define HV_FEATURES (HV_FEAT_CONSOLE | HV_FEAT_TIME | HV_FEAT_YIELD | \
 		     HV_FEAT_IDENTITY | HV_FEAT_IPI | HV_FEAT_STATS)
 
@@ -57,36 +50,6 @@ static void shape_leaf1(struct vcpu *v, struct cpuid_regs *r)
 	r->ebx = (r->ebx & 0x00ffffff) | (v->id << CPUID1_EBX_APIC_ID_SHIFT);
 	r->edx &= ~(uint32_t)(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_ACPI |
 			      CPUID1_EDX_TM);
-	if (v->vm->plat) {
-		/* The virtual LAPIC: x2APIC and TSC-deadline timer; one
-		 * package with one core per vCPU. */
-		r->ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
-		r->edx &= ~(uint32_t)CPUID1_EDX_MTRR;
-		r->ebx = (r->ebx & 0xff00ffff) | (v->vm->nr_vcpus << 16);
-		if (v->vm->nr_vcpus > 1)
-			r->edx |= CPUID1_EDX_HTT;
-		else
-			r->edx &= ~(uint32_t)CPUID1_EDX_HTT;
-	}
-}
-
-/* Leaf 0xB: vCPUs are the cores of one package, x2APIC ID = index. */
-static void topology_leaf(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
-{
-	unsigned n = v->vm->nr_vcpus, shift = 0;
-
-	while ((1u << shift) < n)
-		shift++;
-	*r = (struct cpuid_regs){ .ecx = sub & 0xff, .edx = v->id };
-	if (sub == 0) {
-		r->eax = 0;
-		r->ebx = 1;
-		r->ecx |= TOPO_LEVEL_SMT << 8;
-	} else if (sub == 1) {
-		r->eax = shift;
-		r->ebx = n;
-		r->ecx |= TOPO_LEVEL_CORE << 8;
-	}
 }
 
 /* Keep string-copy features coherent (see docs/PLATFORM notes): FSRM is
@@ -118,23 +81,6 @@ static void hv_leaf(uint32_t leaf, struct cpuid_regs *r)
 	}
 }
 
-/* The virtual PC's own answers: topology, and the TSC rate as a crystal
- * clock (CPUID 0x15: TSC = ECX * EBX / EAX), which is also the LAPIC
- * timer's input clock, so guests need not calibrate either. */
-static void shape_plat(struct vcpu *v, uint32_t leaf, uint32_t sub,
-		       struct cpuid_regs *r)
-{
-	uint64_t hz = tsc_hz();
-
-	if (leaf == 0 && r->eax < CPUID_LEAF_TSC)
-		r->eax = CPUID_LEAF_TSC;
-	else if (leaf == CPUID_LEAF_TOPOLOGY)
-		topology_leaf(v, sub, r);
-	else if (leaf == CPUID_LEAF_TSC)
-		*r = (struct cpuid_regs){ .eax = 1, .ebx = 1,
-					  .ecx = hz > UINT32_MAX ? 0 : (uint32_t)hz };
-}
-
 enum vcpu_action guest_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX);
@@ -153,8 +99,8 @@ enum vcpu_action guest_cpuid(struct vcpu *v)
 			r = (struct cpuid_regs){ .eax = r.eax & CPUID6_EAX_ARAT };
 		else if (leaf == 0xa)
 			r = (struct cpuid_regs){ 0 }; /* no PMU */
-		else if (v->vm->plat)
-			shape_plat(v, leaf, sub, &r);
+		/* The machine's own part: its LAPIC, topology, TSC leaf. */
+		v->vm->platform->cpuid(v, leaf, sub, &r);
 	}
 	vcpu_set_gpr(v, GPR_RAX, r.eax);
 	vcpu_set_gpr(v, GPR_RBX, r.ebx);

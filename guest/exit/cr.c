@@ -1,6 +1,6 @@
 /* Control-register writes that trapped (masked bits changed, or CR8). */
 #include "guest/exit/emulate.h"
-#include "guest/vpc/vplat.h"
+
 #include "arch-x86/regs.h"
 
 #define CR0_RESERVED_HI 0xffffffff00000000ULL
@@ -47,18 +47,9 @@ enum vcpu_action guest_cr_write(struct vcpu *v, unsigned cr, uint64_t val)
 	case 4:
 		return write_cr4(v, val);
 	case 8:
-		if (vcpu_vlapic(v)) {
-			if (vlapic_cr8_write(vcpu_vlapic(v), val) == VLAPIC_GP) {
-				vcpu_inject_gp(v);
-				return ACT_RESUME;
-			}
-			/* A lower TPR may let a pending interrupt through. */
-			vcpu_recheck(v);
-		} else if (val & ~0xfULL) {
+		if (v->vm->platform->cr8_write(v, val) < 0) {
 			vcpu_inject_gp(v);
 			return ACT_RESUME;
-		} else {
-			v->cr8 = val;
 		}
 		return ACT_RESUME_ADVANCE;
 	default:
@@ -77,7 +68,7 @@ uint64_t guest_cr_read(struct vcpu *v, unsigned cr)
 	case 4:
 		return vcpu_cr4(v);
 	case 8:
-		return vcpu_vlapic(v) ? vlapic_cr8_read(vcpu_vlapic(v)) : v->cr8;
+		return v->vm->platform->cr8_read(v);
 	default:
 		return 0;
 	}

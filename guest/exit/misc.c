@@ -1,6 +1,6 @@
 /* HLT, XSETBV and accesses outside the VM's memory. */
 #include "guest/exit/emulate.h"
-#include "guest/vpc/vplat.h"
+
 #include "guest/exit/mmio.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
@@ -10,31 +10,10 @@
 #define XCR0_SSE BIT(1)
 #define XCR0_AVX BIT(2)
 
-/* HLT with interrupts on waits for a virtual interrupt; with interrupts
- * off and nothing pending it never ends: a dead vCPU, reported and
- * stopped rather than kept around (the VM ends with its last vCPU). */
+/* What HLT does depends on the machine (guest/vm/platform.h). */
 enum vcpu_action guest_hlt(struct vcpu *v)
 {
-	struct vm *vm = v->vm;
-
-	if (vm->plat) {
-		/* A PC's CPU halted with IF=0 still wakes for NMI/INIT/SIPI;
-		 * blocked is right for both (Linux parks stopped CPUs so). */
-		return vplat_wakeup_pending(v) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
-	}
-	if (vcpu_rflags(v) & RFLAGS_IF)
-		return virq_set_maybe(&v->virq) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
-	if (v->event.valid)
-		return ACT_RESUME_ADVANCE;
-	v->state = VCPU_STOPPED;
-	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_SEQ_CST) == 0) {
-		vm_stop(vm, "vCPU %u halted with interrupts disabled at RIP %#lx",
-			v->id, vcpu_rip(v));
-		return ACT_KILL_VM;
-	}
-	pr_err("vm %s: vCPU %u stopped: halted with interrupts disabled at RIP %#lx\n",
-	       vm->name, v->id, vcpu_rip(v));
-	return ACT_KILL_VM;
+	return v->vm->platform->hlt(v);
 }
 
 static uint64_t host_xcr0_mask(void)
@@ -68,7 +47,7 @@ enum vcpu_action guest_ept_violation(struct vcpu *v, gpa_t gpa,
 	char how[8];
 	unsigned n = 0;
 
-	if (v->vm->plat && vplat_is_mmio(v, gpa) && !(access & ACCESS_FETCH))
+	if (!(access & ACCESS_FETCH) && v->vm->platform->is_mmio(v, gpa))
 		return mmio_emulate(v, gpa, access & ACCESS_WRITE);
 
 	if (access & ACCESS_READ)

@@ -2,7 +2,7 @@
  * except the few that are part of the guest's own context; unknown MSRs
  * raise #GP like on a CPU that lacks them. */
 #include "guest/exit/emulate.h"
-#include "guest/vpc/vplat.h"
+
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 
@@ -44,7 +44,7 @@ enum vcpu_action guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	bool gp = false;
 
-	if (vplat_rdmsr(v, msr, val, &gp)) {
+	if (v->vm->platform->rdmsr(v, msr, val, &gp)) {
 		if (!gp)
 			return ACT_RESUME_ADVANCE;
 		vcpu_inject_gp(v);
@@ -85,7 +85,7 @@ enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	bool gp = false;
 
-	if (vplat_wrmsr(v, msr, val, &gp)) {
+	if (v->vm->platform->wrmsr(v, msr, val, &gp)) {
 		if (gp)
 			goto gp;
 		return ACT_RESUME_ADVANCE;

@@ -42,6 +42,8 @@ enum vcpu_action {
 	ACT_KILL_VM,        /* the VM is stopped; vm->stop_reason says why */
 };
 
+#include "guest/vm/platform.h"
+
 struct vm;
 struct vplat;
 
@@ -109,7 +111,8 @@ struct vm {
 
 	struct vm_console_buf console;
 	uint64_t first_entry_tsc;
-	struct vplat *plat; /* the virtual PC, NULL without one */
+	const struct platform_ops *platform; /* the machine it is */
+	struct vplat *plat; /* the virtual PC's state (pc_platform only) */
 	const void *image;  /* kept for a restart */
 	size_t image_size;
 	const void *initrd;

@@ -380,7 +380,7 @@ static bool lapic_msr(uint32_t msr)
 
 bool vplat_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp)
 {
-	if (!v->vm->plat || !lapic_msr(msr))
+	if (!lapic_msr(msr))
 		return false;
 	*gp = vlapic_rdmsr(vcpu_vlapic(v), msr, val) == VLAPIC_GP;
 	return true;
@@ -388,7 +388,7 @@ bool vplat_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp)
 
 bool vplat_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val, bool *gp)
 {
-	if (!v->vm->plat || !lapic_msr(msr))
+	if (!lapic_msr(msr))
 		return false;
 	*gp = vlapic_wrmsr(vcpu_vlapic(v), msr, val) == VLAPIC_GP;
 	vcpu_recheck(v);

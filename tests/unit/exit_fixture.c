@@ -75,6 +75,56 @@ bool vplat_wakeup_pending(struct vcpu *v)
 	return W.wakeup;
 }
 
+/* The rest of the virtual PC that guest/vpc/pc.c reaches: not exercised
+ * by the exit handlers' tests. */
+int vplat_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
+{
+	(void)v;
+	(void)st;
+	return 0;
+}
+
+int vplat_next_irq(struct vcpu *v, uint64_t now)
+{
+	(void)v;
+	(void)now;
+	return -1;
+}
+
+int vplat_ack_irq(struct vcpu *v)
+{
+	(void)v;
+	return -1;
+}
+
+uint64_t vplat_deadline(const struct vcpu *v)
+{
+	(void)v;
+	return VPLAT_NO_DEADLINE;
+}
+
+void vplat_vcpu_running(struct vcpu *v)
+{
+	(void)v;
+}
+
+void vplat_vcpu_blocked(struct vcpu *v, unsigned cpu)
+{
+	(void)v;
+	(void)cpu;
+}
+
+void vplat_reset(struct vm *vm)
+{
+	(void)vm;
+}
+
+bool apicv_load(struct vcpu *v)
+{
+	(void)v;
+	return false;
+}
+
 /* ---- the instruction emulation of device pages ----
  * Weak: test_exit_mmio links the real one (guest/exit/mmio.c). */
 
@@ -248,6 +298,7 @@ int setup(void **state)
 	gmem_init(&vm->mem);
 	assert_int_equal(gmem_add(&vm->mem, &ram), 0);
 	vm->hw = fake_hw_vm_new();
+	vm->platform = &null_platform; /* use_plat() switches to the PC */
 	vm->nr_vcpus = NVCPUS;
 	vm->vcpus_live = NVCPUS;
 	for (unsigned i = 0; i < NVCPUS; i++) {
@@ -286,6 +337,7 @@ struct vplat *use_plat(void)
 	assert_non_null(p);
 	p->vm = X.vm;
 	X.vm->plat = p;
+	X.vm->platform = &pc_platform;
 	return p;
 }
 

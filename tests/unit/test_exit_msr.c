@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/exit/exit.c guest/exit/cpuid.c guest/exit/cr.c guest/exit/msr.c guest/exit/io.c guest/exit/misc.c guest/exit/hypercall.c guest/vm/vm.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c tests/unit/fake_hw.c tests/unit/exit_fixture.c
+// UNIT-SOURCES: guest/exit/exit.c guest/exit/cpuid.c guest/exit/cr.c guest/exit/msr.c guest/exit/io.c guest/exit/misc.c guest/exit/hypercall.c guest/vm/vm.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c tests/unit/fake_hw.c tests/unit/exit_fixture.c guest/vpc/null.c guest/vpc/pc.c
 /* RDMSR/WRMSR exits: EDX:EAX as the instructions define them, the MSRs
  * emulated here, #GP for the rest and for bad values, the virtual PC's
  * MSRs first, and which MSRs are left to the guest (guest_msr_setup). */
@@ -40,6 +40,7 @@ static enum vcpu_action wrmsr_exit(uint32_t msr, uint64_t val)
 static void test_rdmsr_splits_edx_eax(void **state)
 {
 	(void)state;
+	use_plat();
 	X.hw->pat = 0x0007010600070406ULL;
 	assert_int_equal(rdmsr_ok(MSR_IA32_PAT), 0x0007010600070406ULL);
 	assert_int_equal(REG(RAX), 0x00070406);
@@ -82,6 +83,7 @@ static void test_rdmsr_unknown_gp(void **state)
 static void test_rdmsr_plat_first(void **state)
 {
 	(void)state;
+	use_plat();
 	W.msr_claim = true;
 	W.msr_val = 0x1122334455667788ULL;
 	/* The PC answers even for an MSR emulated here. */
@@ -164,6 +166,7 @@ static void test_wrmsr_unknown_gp(void **state)
 static void test_wrmsr_plat_first(void **state)
 {
 	(void)state;
+	use_plat();
 	W.msr_claim = true;
 	assert_int_equal(wrmsr_exit(0x808, 0x1234567800000010ULL), ACT_RESUME_ADVANCE);
 	assert_no_event();

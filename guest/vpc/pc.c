@@ -1,0 +1,175 @@
+/* The virtual PC as a machine (guest/vm/platform.h): the operations the
+ * vCPU loop and the exit handlers use, over the models wired in
+ * guest/vpc/vplat*.c. */
+#include "guest/vm/vm.h"
+#include "guest/vpc/vplat.h"
+#include "guest/vpc/apicv.h"
+#include "guest/dev/vlapic.h"
+#include "arch-x86/cpu.h"
+#include "arch-x86/tsc.h"
+#include "lib/x86_vectors.h"
+
+#define CPUID1_EDX_MTRR BIT(12)
+#define CPUID1_EDX_HTT BIT(28)
+#define CPUID_LEAF_TOPOLOGY 0xb
+#define CPUID_LEAF_TSC 0x15
+#define TOPO_LEVEL_SMT 1
+#define TOPO_LEVEL_CORE 2
+
+static int pc_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
+{
+	return vplat_vcpu_start(v, st);
+}
+
+/* An INIT (the next run resets the vCPU), an AP waiting for its SIPI, or
+ * a restart of the whole VM. */
+static bool pc_must_leave(struct vcpu *v)
+{
+	return READ_ONCE(v->init_pending) || READ_ONCE(v->wait_sipi) ||
+	       __atomic_load_n(&v->vm->restarting, __ATOMIC_SEQ_CST);
+}
+
+/* Expired timers first, then an NMI or the interrupt the LAPIC (or PIC)
+ * presents.  'any' stays set while something may still be pending, so
+ * the next entry looks again. */
+static void pc_inject(struct vcpu *v)
+{
+	int vec;
+	bool hold;
+
+	vcpu_recheck_begin(v);
+	vec = vplat_next_irq(v, rdtsc());
+	/* [APICv] The LAPIC goes into the virtual-APIC page and the CPU
+	 * delivers its vectors (RVI/PPR); 'vec' is then only the PIC's.
+	 * 'hold': the interrupt window stays on (apicv_load()). */
+	hold = v->vm->apicv && apicv_load(v);
+	if (hold)
+		hw_vcpu_intr_window(v->hw, true);
+	if (v->event.valid) {
+		vcpu_recheck(v);
+		return;
+	}
+	if (v->nmi_pending && !hw_vcpu_nmi_blocked(v->hw)) {
+		v->nmi_pending = false;
+		v->event = (struct hw_event){ .valid = true, .vector = X86_EXC_NMI,
+					      .type = HW_EV_NMI };
+		vcpu_recheck(v);
+		return;
+	}
+	if (vec < 0) {
+		hw_vcpu_intr_window(v->hw, hold);
+		return;
+	}
+	if (!hw_vcpu_interruptible(v->hw)) {
+		hw_vcpu_intr_window(v->hw, true);
+		vcpu_recheck(v);
+		return;
+	}
+	vec = vplat_ack_irq(v);
+	hw_vcpu_intr_window(v->hw, hold);
+	vcpu_recheck(v);
+	if (vec >= 0)
+		v->event = (struct hw_event){ .valid = true, .vector = (uint8_t)vec,
+					      .type = HW_EV_EXT_INTR };
+}
+
+static uint64_t pc_deadline(struct vcpu *v)
+{
+	return vplat_deadline(v);
+}
+
+/* A PC's CPU halted with IF=0 still wakes for NMI/INIT/SIPI; blocked is
+ * right for both (Linux parks stopped CPUs so). */
+static enum vcpu_action pc_hlt(struct vcpu *v)
+{
+	return vplat_wakeup_pending(v) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
+}
+
+/* CR8 is the LAPIC's TPR[7:4]. */
+static int pc_cr8_write(struct vcpu *v, uint64_t val)
+{
+	if (vlapic_cr8_write(vcpu_vlapic(v), val) == VLAPIC_GP)
+		return -1;
+	/* A lower TPR may let a pending interrupt through. */
+	vcpu_recheck(v);
+	return 0;
+}
+
+static uint64_t pc_cr8_read(struct vcpu *v)
+{
+	return vlapic_cr8_read(vcpu_vlapic(v));
+}
+
+/* Leaf 0xB: vCPUs are the cores of one package, x2APIC ID = index. */
+static void topology_leaf(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
+{
+	unsigned n = v->vm->nr_vcpus, shift = 0;
+
+	while ((1u << shift) < n)
+		shift++;
+	*r = (struct cpuid_regs){ .ecx = sub & 0xff, .edx = v->id };
+	if (sub == 0) {
+		r->eax = 0;
+		r->ebx = 1;
+		r->ecx |= TOPO_LEVEL_SMT << 8;
+	} else if (sub == 1) {
+		r->eax = shift;
+		r->ebx = n;
+		r->ecx |= TOPO_LEVEL_CORE << 8;
+	}
+}
+
+/* The virtual LAPIC (x2APIC, TSC-deadline timer), one package with one
+ * core per vCPU, and the TSC rate as a crystal clock (CPUID 0x15: TSC =
+ * ECX * EBX / EAX), which is also the LAPIC timer's input clock, so
+ * guests need not calibrate either. */
+static void pc_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
+		     struct cpuid_regs *r)
+{
+	uint64_t hz;
+
+	switch (leaf) {
+	case 0:
+		if (r->eax < CPUID_LEAF_TSC)
+			r->eax = CPUID_LEAF_TSC;
+		break;
+	case 1:
+		r->ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
+		r->edx &= ~(uint32_t)CPUID1_EDX_MTRR;
+		r->ebx = (r->ebx & 0xff00ffff) | (v->vm->nr_vcpus << 16);
+		if (v->vm->nr_vcpus > 1)
+			r->edx |= CPUID1_EDX_HTT;
+		else
+			r->edx &= ~(uint32_t)CPUID1_EDX_HTT;
+		break;
+	case CPUID_LEAF_TOPOLOGY:
+		topology_leaf(v, sub, r);
+		break;
+	case CPUID_LEAF_TSC:
+		hz = tsc_hz();
+		*r = (struct cpuid_regs){ .eax = 1, .ebx = 1,
+					  .ecx = hz > UINT32_MAX ? 0 : (uint32_t)hz };
+		break;
+	default:
+		break;
+	}
+}
+
+const struct platform_ops pc_platform = {
+	.name = "pc",
+	.vcpu_start = pc_vcpu_start,
+	.must_leave = pc_must_leave,
+	.inject = pc_inject,
+	.deadline = pc_deadline,
+	.running = vplat_vcpu_running,
+	.blocked = vplat_vcpu_blocked,
+	.hlt = pc_hlt,
+	.io = vplat_io,
+	.rdmsr = vplat_rdmsr,
+	.wrmsr = vplat_wrmsr,
+	.is_mmio = vplat_is_mmio,
+	.cr8_write = pc_cr8_write,
+	.cr8_read = pc_cr8_read,
+	.cpuid = pc_cpuid,
+	.reset = vplat_reset,
+};
