@@ -35,35 +35,37 @@
 
 /* Features we do not virtualize are hidden, never half-offered: nested
  * VMX, SMX, MONITOR/MWAIT (they exit to #UD), thermal/perf MSR features. */
-static void shape_leaf1(struct vcpu *v, struct cpuid_regs *r)
+static struct cpuid_regs shape_leaf1(struct vcpu *v, struct cpuid_regs r)
 {
-	r->ecx &= ~(uint32_t)(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR |
+	r.ecx &= ~(uint32_t)(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR |
 			      CPUID1_ECX_DS_CPL | CPUID1_ECX_EST | CPUID1_ECX_TM2 |
 			      CPUID1_ECX_PDCM | CPUID1_ECX_X2APIC |
 			      CPUID1_ECX_TSC_DEADLINE);
-	r->ecx |= CPUID1_ECX_HYPERVISOR;
+	r.ecx |= CPUID1_ECX_HYPERVISOR;
 	/* OSXSAVE mirrors the guest's CR4, not ours. */
-	r->ecx &= ~(uint32_t)CPUID1_ECX_OSXSAVE;
+	r.ecx &= ~(uint32_t)CPUID1_ECX_OSXSAVE;
 	if (vcpu_cr4(v) & CR4_OSXSAVE)
-		r->ecx |= CPUID1_ECX_OSXSAVE;
+		r.ecx |= CPUID1_ECX_OSXSAVE;
 	/* Initial APIC ID = vCPU number. */
-	r->ebx = (r->ebx & 0x00ffffff) | (v->id << CPUID1_EBX_APIC_ID_SHIFT);
-	r->edx &= ~(uint32_t)(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_ACPI |
+	r.ebx = (r.ebx & 0x00ffffff) | (v->id << CPUID1_EBX_APIC_ID_SHIFT);
+	r.edx &= ~(uint32_t)(CPUID1_EDX_MCE | CPUID1_EDX_MCA | CPUID1_EDX_ACPI |
 			      CPUID1_EDX_TM);
+	return r;
 }
 
 /* Keep string-copy features coherent (see docs/PLATFORM notes): FSRM is
  * only shown together with ERMS. */
-static void shape_leaf7(struct cpuid_regs *r, uint32_t sub)
+static struct cpuid_regs shape_leaf7(struct cpuid_regs r, uint32_t sub)
 {
 	if (sub != 0)
-		return;
-	r->ebx &= ~(uint32_t)(CPUID7_EBX_TSC_ADJUST | CPUID7_EBX_SGX);
-	r->ecx &= ~(uint32_t)(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE |
-			      CPUID7_ECX_CET_SS | CPUID7_ECX_SGX_LC);
-	r->edx &= ~(uint32_t)CPUID7_EDX_HIDDEN;
-	if (!(r->ebx & CPUID7_EBX_ERMS))
-		r->edx &= ~(uint32_t)CPUID7_EDX_FSRM;
+		return r;
+	r.ebx &= ~(uint32_t)(CPUID7_EBX_TSC_ADJUST | CPUID7_EBX_SGX);
+	r.ecx &= ~(uint32_t)(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE |
+			     CPUID7_ECX_CET_SS | CPUID7_ECX_SGX_LC);
+	r.edx &= ~(uint32_t)CPUID7_EDX_HIDDEN;
+	if (!(r.ebx & CPUID7_EBX_ERMS))
+		r.edx &= ~(uint32_t)CPUID7_EDX_FSRM;
+	return r;
 }
 
 static void hv_leaf(uint32_t leaf, struct cpuid_regs *r)
@@ -81,30 +83,55 @@ static void hv_leaf(uint32_t leaf, struct cpuid_regs *r)
 	}
 }
 
-enum vcpu_action guest_cpuid(struct vcpu *v)
+static inline void set_result(struct vcpu *v, struct cpuid_regs r)
 {
-	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX);
-	uint32_t sub = (uint32_t)vcpu_gpr(v, GPR_RCX);
-	struct cpuid_regs r;
-
-	if (leaf >= HV_CPUID_BASE && leaf < 0x50000000) {
-		hv_leaf(leaf, &r);
-	} else {
-		r = cpuid_count(leaf, sub);
-		if (leaf == 1)
-			shape_leaf1(v, &r);
-		else if (leaf == 7)
-			shape_leaf7(&r, sub);
-		else if (leaf == 6)
-			r = (struct cpuid_regs){ .eax = r.eax & CPUID6_EAX_ARAT };
-		else if (leaf == 0xa)
-			r = (struct cpuid_regs){ 0 }; /* no PMU */
-		/* The machine's own part: its LAPIC, topology, TSC leaf. */
-		v->vm->platform->cpuid(v, leaf, sub, &r);
-	}
 	vcpu_set_gpr(v, GPR_RAX, r.eax);
 	vcpu_set_gpr(v, GPR_RBX, r.ebx);
 	vcpu_set_gpr(v, GPR_RCX, r.ecx);
 	vcpu_set_gpr(v, GPR_RDX, r.edx);
+}
+
+/* The host's answer shaped to what we virtualize. */
+static inline __attribute__((always_inline)) struct cpuid_regs
+shaped(struct vcpu *v, uint32_t leaf, uint32_t sub)
+{
+	struct cpuid_regs r;
+
+	if (leaf >= HV_CPUID_BASE && leaf < 0x50000000) {
+		hv_leaf(leaf, &r);
+		return r;
+	}
+	r = cpuid_count(leaf, sub);
+	if (leaf == 1)
+		r = shape_leaf1(v, r);
+	else if (leaf == 7)
+		r = shape_leaf7(r, sub);
+	else if (leaf == 6)
+		r = (struct cpuid_regs){ .eax = r.eax & CPUID6_EAX_ARAT };
+	else if (leaf == 0xa)
+		r = (struct cpuid_regs){ 0 }; /* no PMU */
+	return r;
+}
+
+/* With the machine's own part (its LAPIC, topology, TSC leaf); out of
+ * line, so that a VM whose machine adds nothing keeps the short path. */
+static __attribute__((noinline)) enum vcpu_action platform_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX);
+	uint32_t sub = (uint32_t)vcpu_gpr(v, GPR_RCX);
+	struct cpuid_regs r = shaped(v, leaf, sub);
+
+	if (leaf < HV_CPUID_BASE || leaf >= 0x50000000)
+		r = v->vm->platform->cpuid(v, leaf, sub, r);
+	set_result(v, r);
+	return ACT_RESUME_ADVANCE;
+}
+
+enum vcpu_action guest_cpuid(struct vcpu *v)
+{
+	if (v->vm->platform->cpuid)
+		return platform_cpuid(v);
+	set_result(v, shaped(v, (uint32_t)vcpu_gpr(v, GPR_RAX),
+			     (uint32_t)vcpu_gpr(v, GPR_RCX)));
 	return ACT_RESUME_ADVANCE;
 }

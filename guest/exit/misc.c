@@ -47,7 +47,8 @@ enum vcpu_action guest_ept_violation(struct vcpu *v, gpa_t gpa,
 	char how[8];
 	unsigned n = 0;
 
-	if (!(access & ACCESS_FETCH) && v->vm->platform->is_mmio(v, gpa))
+	if (!(access & ACCESS_FETCH) && v->vm->platform->is_mmio &&
+	    v->vm->platform->is_mmio(v, gpa))
 		return mmio_emulate(v, gpa, access & ACCESS_WRITE);
 
 	if (access & ACCESS_READ)

@@ -36,17 +36,19 @@ struct platform_ops {
 	enum vcpu_action (*hlt)(struct vcpu *v);
 	enum vcpu_action (*io)(struct vcpu *v, uint16_t port, unsigned size,
 			       bool in, uint32_t *val);
-	/* MSRs of the machine's devices: true when taken (*gp: #GP). */
+	/* Optional (NULL: the machine has none), so that a VM without them
+	 * pays no call on these exits.
+	 * MSRs of the machine's devices: true when taken (*gp: #GP). */
 	bool (*rdmsr)(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp);
 	bool (*wrmsr)(struct vcpu *v, uint32_t msr, uint64_t val, bool *gp);
 	/* A device page at gpa: the access is emulated. */
 	bool (*is_mmio)(struct vcpu *v, gpa_t gpa);
+	/* The machine's part of CPUID, after the generic shaping. */
+	struct cpuid_regs (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t sub,
+				   struct cpuid_regs r);
 	/* CR8, the task-priority register: < 0 for #GP. */
 	int (*cr8_write)(struct vcpu *v, uint64_t val);
 	uint64_t (*cr8_read)(struct vcpu *v);
-	/* The machine's part of CPUID (after the generic shaping). */
-	void (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t sub,
-		      struct cpuid_regs *r);
 	/* Back to the power-on state for a guest reset; NULL: the machine
 	 * has no reset (the VM ends instead). */
 	void (*reset)(struct vm *vm);

@@ -2,7 +2,8 @@
  * virtual interrupts come from a pending-vector set (HC_SEND_IPI) and go
  * in as external interrupts; COM1 is a write-only console that is always
  * ready; every other port reads as all ones and ignores writes, like an
- * empty ISA bus; CR8 is a plain register; no devices, no MSRs, no reset. */
+ * empty ISA bus; CR8 is a plain register; no device MSRs or pages, no
+ * reset. */
 #include "guest/vm/vm.h"
 #include "guest/vpc/map.h"
 #include "guest/dev/vuart.h"
@@ -121,31 +122,6 @@ static enum vcpu_action null_io(struct vcpu *v, uint16_t port, unsigned size,
 	return ACT_RESUME_ADVANCE;
 }
 
-static bool null_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp)
-{
-	(void)v;
-	(void)msr;
-	(void)val;
-	(void)gp;
-	return false;
-}
-
-static bool null_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val, bool *gp)
-{
-	(void)v;
-	(void)msr;
-	(void)val;
-	(void)gp;
-	return false;
-}
-
-static bool null_is_mmio(struct vcpu *v, gpa_t gpa)
-{
-	(void)v;
-	(void)gpa;
-	return false;
-}
-
 /* CR8 is TPR[7:4]; bits 63:4 are reserved (SDM vol. 3 §10.8.6.1). */
 static int null_cr8_write(struct vcpu *v, uint64_t val)
 {
@@ -160,15 +136,6 @@ static uint64_t null_cr8_read(struct vcpu *v)
 	return v->cr8;
 }
 
-static void null_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
-		       struct cpuid_regs *r)
-{
-	(void)v;
-	(void)leaf;
-	(void)sub;
-	(void)r;
-}
-
 const struct platform_ops null_platform = {
 	.name = "none",
 	.vcpu_start = null_vcpu_start,
@@ -179,11 +146,8 @@ const struct platform_ops null_platform = {
 	.blocked = null_blocked,
 	.hlt = null_hlt,
 	.io = null_io,
-	.rdmsr = null_rdmsr,
-	.wrmsr = null_wrmsr,
-	.is_mmio = null_is_mmio,
+	/* no device MSRs, no device pages, nothing to add to CPUID */
 	.cr8_write = null_cr8_write,
 	.cr8_read = null_cr8_read,
-	.cpuid = null_cpuid,
 	.reset = NULL,
 };

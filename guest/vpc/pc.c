@@ -123,36 +123,37 @@ static void topology_leaf(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
  * core per vCPU, and the TSC rate as a crystal clock (CPUID 0x15: TSC =
  * ECX * EBX / EAX), which is also the LAPIC timer's input clock, so
  * guests need not calibrate either. */
-static void pc_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
-		     struct cpuid_regs *r)
+static struct cpuid_regs pc_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
+				   struct cpuid_regs r)
 {
 	uint64_t hz;
 
 	switch (leaf) {
 	case 0:
-		if (r->eax < CPUID_LEAF_TSC)
-			r->eax = CPUID_LEAF_TSC;
+		if (r.eax < CPUID_LEAF_TSC)
+			r.eax = CPUID_LEAF_TSC;
 		break;
 	case 1:
-		r->ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
-		r->edx &= ~(uint32_t)CPUID1_EDX_MTRR;
-		r->ebx = (r->ebx & 0xff00ffff) | (v->vm->nr_vcpus << 16);
+		r.ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
+		r.edx &= ~(uint32_t)CPUID1_EDX_MTRR;
+		r.ebx = (r.ebx & 0xff00ffff) | (v->vm->nr_vcpus << 16);
 		if (v->vm->nr_vcpus > 1)
-			r->edx |= CPUID1_EDX_HTT;
+			r.edx |= CPUID1_EDX_HTT;
 		else
-			r->edx &= ~(uint32_t)CPUID1_EDX_HTT;
+			r.edx &= ~(uint32_t)CPUID1_EDX_HTT;
 		break;
 	case CPUID_LEAF_TOPOLOGY:
-		topology_leaf(v, sub, r);
+		topology_leaf(v, sub, &r);
 		break;
 	case CPUID_LEAF_TSC:
 		hz = tsc_hz();
-		*r = (struct cpuid_regs){ .eax = 1, .ebx = 1,
-					  .ecx = hz > UINT32_MAX ? 0 : (uint32_t)hz };
+		r = (struct cpuid_regs){ .eax = 1, .ebx = 1,
+					 .ecx = hz > UINT32_MAX ? 0 : (uint32_t)hz };
 		break;
 	default:
 		break;
 	}
+	return r;
 }
 
 const struct platform_ops pc_platform = {
