@@ -29,7 +29,6 @@ struct percpu {
 	/* Set by interrupt handlers, consumed by the vCPU run loop. */
 	volatile bool need_resched; /* a kick IPI arrived */
 	volatile bool slice_over;   /* the LAPIC timer ended the slice */
-	volatile bool idle;         /* halted in the idle loop */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];
