@@ -22,7 +22,7 @@ static void arm_slice(struct vcpu *v)
 	uint64_t end = v->slice_end, now, d;
 
 	v->lapic_for_guest = false;
-	d = v->vm->platform->deadline(v);
+	d = v->vm->platform->deadline ? v->vm->platform->deadline(v) : UINT64_MAX;
 	if (d < end) {
 		end = d;
 		v->lapic_for_guest = true;
@@ -74,15 +74,18 @@ static void switch_out(struct vcpu *v)
 static bool vcpu_start(struct vcpu *v)
 {
 	struct vcpu_init_state st;
-	int r = v->vm->platform->vcpu_start(v, &st);
+	int r;
 
+	if (!v->vm->platform->vcpu_start)
+		return true;
+	r = v->vm->platform->vcpu_start(v, &st);
 	if (r < 0)
 		return false;
 	if (r > 0) {
 		hw_vcpu_set_state(v->hw, &st);
 		v->event.valid = false;
+		vcpu_recheck(v);
 	}
-	vcpu_recheck(v);
 	return true;
 }
 
@@ -108,8 +111,10 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 	switch_in(v);
 	arm_slice(v);
 	/* The VM's end, a queued event, a yield and every interrupt source
-	 * set virq.any (vcpu_recheck), so one test covers them all. */
-	vcpu_recheck(v);
+	 * set virq.any (vcpu_recheck), so one test covers them all.  An
+	 * event left from the last slice goes in at the first entry. */
+	if (v->event.valid)
+		vcpu_recheck(v);
 	for (;;) {
 		enum vcpu_action act;
 		int r;
@@ -128,7 +133,10 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 				hw_vcpu_inject(v->hw, &v->event);
 				v->event.valid = false;
 			}
-			arm_slice(v); /* guest timers may have moved */
+			/* Guest timers may have moved; a machine without
+			 * them keeps the slice's deadline. */
+			if (vm->platform->deadline)
+				arm_slice(v);
 		}
 		r = hw_vcpu_enter(v->hw, &e);
 		if (__builtin_expect(r != 0, 0)) {

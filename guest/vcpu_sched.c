@@ -62,11 +62,13 @@ static enum sched_state vcpu_entity_run(struct sched_entity *se, uint64_t slice)
 
 	if (v->state == VCPU_STOPPED || vm_is_over(v->vm))
 		return SCHED_STOPPED;
-	v->vm->platform->running(v);
+	if (v->vm->platform->running)
+		v->vm->platform->running(v);
 	vcpu_run(v, slice);
 	switch (v->state) {
 	case VCPU_BLOCKED:
-		v->vm->platform->blocked(v, this_cpu()->cpu_id);
+		if (v->vm->platform->blocked)
+			v->vm->platform->blocked(v, this_cpu()->cpu_id);
 		return SCHED_BLOCKED;
 	case VCPU_STOPPED:
 		return SCHED_STOPPED;

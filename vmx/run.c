@@ -28,11 +28,13 @@ static inline int run_guest(struct guest_regs *regs, bool launched)
 	return ret;
 }
 
-static bool lapic_preempt; /* forced, or the CPU has no VMX-preemption timer */
+/* Decided once at boot (after the capabilities are read). */
+static bool exit_timer;
 
 void vmx_use_lapic_timer(bool on)
 {
-	lapic_preempt = on;
+	exit_timer = !on && (vmx_caps.pin.may1 & PIN_PREEMPT_TIMER) &&
+		     (vmx_caps.exit.may1 & EXIT_SAVE_PREEMPT_TIMER);
 }
 
 /* A VMX-preemption timer that does not keep its value across exits
@@ -41,8 +43,7 @@ void vmx_use_lapic_timer(bool on)
  * the LAPIC timer ends the slices, so that the common entry arms nothing. */
 bool hw_has_exit_timer(void)
 {
-	return !lapic_preempt && (vmx_caps.pin.may1 & PIN_PREEMPT_TIMER) &&
-	       (vmx_caps.exit.may1 & EXIT_SAVE_PREEMPT_TIMER);
+	return exit_timer;
 }
 
 int hw_ept_config(struct ept_config *cfg)

@@ -15,9 +15,11 @@ struct vm;
 struct vcpu;
 struct vcpu_init_state;
 
+/* Operations marked optional may be NULL: the machine has nothing to do
+ * there, and its VMs pay no call. */
 struct platform_ops {
 	const char *name;
-	/* Before a slice: INIT/SIPI and restarts.  < 0: the vCPU waits
+	/* Optional.  Before a slice: INIT/SIPI and restarts.  < 0: the vCPU waits
 	 * (blocked); > 0: *st is the state to load; 0: run on. */
 	int (*vcpu_start)(struct vcpu *v, struct vcpu_init_state *st);
 	/* Before an entry that has something to look at: true when the
@@ -26,9 +28,11 @@ struct platform_ops {
 	/* Choose what to deliver at the next entry (v->event) and whether
 	 * to exit at the interrupt window. */
 	void (*inject)(struct vcpu *v);
-	/* TSC of the vCPU's next guest timer, UINT64_MAX for none. */
+	/* Optional.  TSC of the vCPU's next guest timer, UINT64_MAX for
+	 * none. */
 	uint64_t (*deadline)(struct vcpu *v);
-	/* The scheduler runs the vCPU / the vCPU blocked on pCPU 'cpu'. */
+	/* Optional.  The scheduler runs the vCPU / the vCPU blocked on
+	 * pCPU 'cpu'. */
 	void (*running)(struct vcpu *v);
 	void (*blocked)(struct vcpu *v, unsigned cpu);
 
@@ -36,21 +40,21 @@ struct platform_ops {
 	enum vcpu_action (*hlt)(struct vcpu *v);
 	enum vcpu_action (*io)(struct vcpu *v, uint16_t port, unsigned size,
 			       bool in, uint32_t *val);
-	/* Optional (NULL: the machine has none), so that a VM without them
-	 * pays no call on these exits.
-	 * MSRs of the machine's devices: true when taken (*gp: #GP). */
+	/* Optional.  MSRs of the machine's devices: true when taken (*gp:
+	 * #GP). */
 	bool (*rdmsr)(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp);
 	bool (*wrmsr)(struct vcpu *v, uint32_t msr, uint64_t val, bool *gp);
-	/* A device page at gpa: the access is emulated. */
+	/* Optional.  A device page at gpa: the access is emulated. */
 	bool (*is_mmio)(struct vcpu *v, gpa_t gpa);
-	/* The machine's part of CPUID, after the generic shaping. */
+	/* Optional.  The machine's part of CPUID, after the generic
+	 * shaping. */
 	struct cpuid_regs (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t sub,
 				   struct cpuid_regs r);
 	/* CR8, the task-priority register: < 0 for #GP. */
 	int (*cr8_write)(struct vcpu *v, uint64_t val);
 	uint64_t (*cr8_read)(struct vcpu *v);
-	/* Back to the power-on state for a guest reset; NULL: the machine
-	 * has no reset (the VM ends instead). */
+	/* Optional.  Back to the power-on state for a guest reset; without
+	 * it the machine has no reset (the VM ends instead). */
 	void (*reset)(struct vm *vm);
 };
 

@@ -13,13 +13,6 @@
 #define LSR_THRE_TEMT (VUART_LSR_THRE | VUART_LSR_TEMT)
 #define MSR_DCD_DSR_CTS (VUART_MSR_DCD | VUART_MSR_DSR | VUART_MSR_CTS)
 
-static int null_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
-{
-	(void)v;
-	(void)st;
-	return 0;
-}
-
 static bool null_must_leave(struct vcpu *v)
 {
 	(void)v;
@@ -50,23 +43,6 @@ static void null_inject(struct vcpu *v)
 	v->event = (struct hw_event){ .valid = true, .vector = (uint8_t)vec,
 				      .type = HW_EV_EXT_INTR };
 	hw_vcpu_intr_window(v->hw, virq_set_maybe(&v->virq));
-}
-
-static uint64_t null_deadline(struct vcpu *v)
-{
-	(void)v;
-	return UINT64_MAX;
-}
-
-static void null_running(struct vcpu *v)
-{
-	(void)v;
-}
-
-static void null_blocked(struct vcpu *v, unsigned cpu)
-{
-	(void)v;
-	(void)cpu;
 }
 
 /* HLT with interrupts on waits for the next virtual interrupt.  With them
@@ -136,14 +112,12 @@ static uint64_t null_cr8_read(struct vcpu *v)
 	return v->cr8;
 }
 
+/* No start-up protocol, no guest timers, nothing to do when the
+ * scheduler runs or parks a vCPU: those operations are left out. */
 const struct platform_ops null_platform = {
 	.name = "none",
-	.vcpu_start = null_vcpu_start,
 	.must_leave = null_must_leave,
 	.inject = null_inject,
-	.deadline = null_deadline,
-	.running = null_running,
-	.blocked = null_blocked,
 	.hlt = null_hlt,
 	.io = null_io,
 	/* no device MSRs, no device pages, nothing to add to CPUID */

@@ -16,9 +16,14 @@
 #define TOPO_LEVEL_SMT 1
 #define TOPO_LEVEL_CORE 2
 
+/* The first entry of a slice looks at the LAPIC and the timers. */
 static int pc_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
 {
-	return vplat_vcpu_start(v, st);
+	int r = vplat_vcpu_start(v, st);
+
+	if (r >= 0)
+		vcpu_recheck(v);
+	return r;
 }
 
 /* An INIT (the next run resets the vCPU), an AP waiting for its SIPI, or
