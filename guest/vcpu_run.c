@@ -110,33 +110,44 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 		vm->first_entry_tsc = rdtsc();
 	switch_in(v);
 	arm_slice(v);
-	/* The VM's end, a queued event, a yield and every interrupt source
-	 * set virq.any (vcpu_recheck), so one test covers them all.  An
-	 * event left from the last slice goes in at the first entry. */
+	/* The VM's end and a yield (vcpu_leave), a queued event and every
+	 * interrupt source (vcpu_recheck) set virq.any, so one test covers
+	 * them all.  An event left from the last slice goes in at the first
+	 * entry. */
 	if (v->event.valid)
 		vcpu_recheck(v);
 	for (;;) {
 		enum vcpu_action act;
+		uint32_t any;
 		int r;
 
-		if (__builtin_expect(virq_set_maybe(&v->virq), 0)) {
-			if (vm_is_over(vm))
-				break;
-			if (v->yield) {
-				v->yield = false;
-				break;
+		any = __atomic_load_n(&v->virq.any, __ATOMIC_RELAXED);
+		if (__builtin_expect(any != 0, 0)) {
+			if (any & VIRQ_ANY_LEAVE) {
+				/* Taken back, so that the next slice starts on
+				 * the short path. */
+				__atomic_fetch_and(&v->virq.any, ~VIRQ_ANY_LEAVE,
+						   __ATOMIC_SEQ_CST);
+				if (vm_is_over(vm))
+					break;
+				if (v->yield) {
+					v->yield = false;
+					break;
+				}
 			}
-			if (vm->platform->must_leave(v))
-				break; /* INIT: the next run resets it */
-			vm->platform->inject(v);
-			if (v->event.valid) {
-				hw_vcpu_inject(v->hw, &v->event);
-				v->event.valid = false;
+			if (any & VIRQ_ANY_RECHECK) {
+				if (vm->platform->must_leave(v))
+					break; /* INIT: the next run resets it */
+				vm->platform->inject(v);
+				if (v->event.valid) {
+					hw_vcpu_inject(v->hw, &v->event);
+					v->event.valid = false;
+				}
+				/* Guest timers may have moved; a machine without
+				 * them keeps the slice's deadline. */
+				if (vm->platform->deadline)
+					arm_slice(v);
 			}
-			/* Guest timers may have moved; a machine without
-			 * them keeps the slice's deadline. */
-			if (vm->platform->deadline)
-				arm_slice(v);
 		}
 		r = hw_vcpu_enter(v->hw, &e);
 		if (__builtin_expect(r != 0, 0)) {

@@ -48,7 +48,7 @@ static bool vm_end(struct vm *vm, enum vm_state state, int code)
 	spin_unlock(&vm->lock);
 	/* Running vCPUs see the end at their next exit. */
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		vcpu_recheck(&vm->vcpu[i]);
+		vcpu_leave(&vm->vcpu[i]);
 	return true;
 }
 

@@ -202,14 +202,21 @@ static inline void vcpu_set_pat(struct vcpu *v, uint64_t val) { hw_set_pat(v->hw
 /* Make the vCPU look at its interrupts and timers at its next entry. */
 static inline void vcpu_recheck(struct vcpu *v)
 {
-	__atomic_store_n(&v->virq.any, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&v->virq.any, VIRQ_ANY_RECHECK, __ATOMIC_SEQ_CST);
+}
+
+/* Make the vCPU leave its loop before its next entry (the VM ended, a
+ * yield). */
+static inline void vcpu_leave(struct vcpu *v)
+{
+	__atomic_fetch_or(&v->virq.any, VIRQ_ANY_LEAVE, __ATOMIC_SEQ_CST);
 }
 
 /* The entry path is about to look at everything pending: whatever
  * arrives from now on sets 'any' again (posting sets its bit first). */
 static inline void vcpu_recheck_begin(struct vcpu *v)
 {
-	__atomic_store_n(&v->virq.any, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&v->virq.any, ~VIRQ_ANY_RECHECK, __ATOMIC_SEQ_CST);
 }
 
 /* Leave the vCPU loop before the next entry (slice over, a yield), on
@@ -217,7 +224,7 @@ static inline void vcpu_recheck_begin(struct vcpu *v)
 static inline void vcpu_yield(struct vcpu *v)
 {
 	v->yield = true;
-	vcpu_recheck(v);
+	vcpu_leave(v);
 }
 static inline void vcpu_inject_gp(struct vcpu *v)
 {

@@ -93,7 +93,8 @@ static void test_yield(void **state)
 	X.v->virq.any = 0;
 	assert_int_equal(ret_of(CALL(HC_YIELD)), 0);
 	assert_true(X.v->yield);
-	assert_int_equal(X.v->virq.any, 1); /* the loop looks before entering */
+	/* the loop leaves before entering again */
+	assert_int_equal(X.v->virq.any, VIRQ_ANY_LEAVE);
 }
 
 static void test_shutdown(void **state)
@@ -105,7 +106,7 @@ static void test_shutdown(void **state)
 	assert_int_equal(CALL(HC_SHUTDOWN, 0xffffffff0000002aULL), ACT_KILL_VM);
 	/* Every vCPU sees the end before its next entry. */
 	for (unsigned i = 0; i < NVCPUS; i++)
-		assert_int_equal(X.vm->vcpu[i].virq.any, 1);
+		assert_int_equal(X.vm->vcpu[i].virq.any, VIRQ_ANY_LEAVE);
 	assert_int_equal(X.vm->state, VM_EXITED);
 	assert_int_equal(X.vm->exit_code, 42); /* the low 32 bits, signed */
 	assert_int_equal(REG(RAX), HC_SHUTDOWN); /* no result written */

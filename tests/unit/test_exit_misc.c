@@ -147,7 +147,7 @@ static void test_stop_calls_ended_hook(void **state)
 	assert_int_equal(ended_calls, 1);
 }
 
-/* The end of the VM has every vCPU look again before its next entry
+/* The end of the VM has every vCPU leave its loop before its next entry
  * (the loop sees the VM is over). */
 static void test_stop_flags_every_vcpu(void **state)
 {
@@ -156,7 +156,7 @@ static void test_stop_flags_every_vcpu(void **state)
 		X.vm->vcpu[i].virq.any = 0;
 	assert_int_equal(run_exit(HW_EXIT_TRIPLE_FAULT), ACT_KILL_VM);
 	for (unsigned i = 0; i < NVCPUS; i++)
-		assert_int_equal(X.vm->vcpu[i].virq.any, 1);
+		assert_int_equal(X.vm->vcpu[i].virq.any, VIRQ_ANY_LEAVE);
 }
 
 static void test_virt_insns_raise_ud(void **state)
@@ -184,7 +184,7 @@ static void test_intr_window_rechecks(void **state)
 	assert_false(X.v->yield);
 }
 
-/* A yield also has the vCPU loop look again before the next entry. */
+/* A yield has the vCPU loop leave before the next entry. */
 static void test_timer_slice_over_yields(void **state)
 {
 	(void)state;
@@ -192,7 +192,7 @@ static void test_timer_slice_over_yields(void **state)
 	X.v->virq.any = 0;
 	assert_int_equal(run_exit(HW_EXIT_TIMER), ACT_RESUME);
 	assert_true(X.v->yield);
-	assert_int_equal(X.v->virq.any, 1);
+	assert_int_equal(X.v->virq.any, VIRQ_ANY_LEAVE);
 }
 
 static void test_timer_guest_timer_rechecks(void **state)
@@ -226,7 +226,7 @@ static void test_extint_slice_over_yields(void **state)
 	assert_int_equal(run_exit(HW_EXIT_EXTINT), ACT_RESUME);
 	assert_false(fake_pcpu.slice_over);
 	assert_true(X.v->yield);
-	assert_int_equal(X.v->virq.any, 1);
+	assert_int_equal(X.v->virq.any, VIRQ_ANY_LEAVE);
 	assert_int_equal(W.yield_asks, 0);
 }
 
@@ -263,7 +263,7 @@ static void test_extint_resched(void **state)
 	assert_false(fake_pcpu.need_resched);
 	assert_int_equal(W.yield_asks, 2);
 	assert_true(X.v->yield);
-	assert_int_equal(X.v->virq.any, 1);
+	assert_int_equal(X.v->virq.any, VIRQ_ANY_LEAVE);
 }
 
 /* ---- HLT ---- */
