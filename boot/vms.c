@@ -5,6 +5,7 @@
 #include "guest/config/config.h"
 #include "guest/vm/vm.h"
 #include "guest/vpc/passthru.h"
+#include "guest/vpc/ports.h"
 #include "guest/exit/emulate.h"
 #include "sched/sched.h"
 #include "guest/vcpu_sched.h"
@@ -46,7 +47,8 @@ static unsigned parse_descriptions(const struct boot_info *bi)
 			continue;
 		nfiles++;
 		errors = vm_config_parse(phys_to_virt(m->start), m->end - m->start,
-					 &part, report_config, NULL);
+					 &part, report_config, NULL,
+					 &vpc_reserved_ports);
 		pr_info("vms: %s: %u VM(s) accepted, %u error(s)\n", m->cmdline,
 			part.count, errors);
 		for (unsigned j = 0; j < part.count; j++) {

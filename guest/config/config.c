@@ -207,7 +207,7 @@ static void parse_line(struct parser *p, const char *s, size_t n)
 
 unsigned vm_config_parse(const char *text, size_t len,
 			 struct vm_config_set *set, config_report_fn report,
-			 void *ctx)
+			 void *ctx, const struct cfg_reserved_ports *reserved)
 {
 	struct parser p;
 	size_t pos = 0;
@@ -217,6 +217,7 @@ unsigned vm_config_parse(const char *text, size_t len,
 	p.set = set;
 	p.report = report;
 	p.ctx = ctx;
+	p.reserved = reserved;
 	while (pos < len) {
 		size_t end = pos, n;
 

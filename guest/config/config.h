@@ -148,13 +148,28 @@ struct vm_config_set {
  * "config:12: unknown key 'memroy' in [vm demo1]". */
 typedef void (*config_report_fn)(void *ctx, const char *msg);
 
+/* Port ranges no VM may own ("ioport"), with whose they are for the
+ * message: the virtual PC's ports and the hypervisor's own.  The parser
+ * does not know them; the composition root hands them in
+ * (guest/vpc/ports.c). */
+struct cfg_port_range {
+	uint16_t first, last;
+	const char *what;
+};
+
+struct cfg_reserved_ports {
+	const struct cfg_port_range *range;
+	unsigned count;
+};
+
 /* Parse [text, text + len); the buffer need not be NUL-terminated and may
  * hold anything.  A VM whose section has an error is reported and left out;
  * the others are kept, so one bad description kills at most that VM.
- * 'report' may be NULL.  Returns the number of errors (0: all clean). */
+ * 'report' may be NULL; 'reserved' may be NULL (no port is reserved).
+ * Returns the number of errors (0: all clean). */
 unsigned vm_config_parse(const char *text, size_t len,
 			 struct vm_config_set *set, config_report_fn report,
-			 void *ctx);
+			 void *ctx, const struct cfg_reserved_ports *reserved);
 
 /* Checks that every CPU named in vm's affinity exists (CPUs 0..ncpus-1) and
  * fills affinities that were not given with all of them.  Returns 0, or

@@ -11,31 +11,6 @@
 #include "lib/string.h"
 
 
-/* Ports no VM may own: the virtual PC emulates them for every VM that has
- * one, and the hypervisor uses some itself (console, leaving the
- * emulator).  Facts: docs/guest-platform.md, drivers/emu_exit.h. */
-static const struct reserved_ports {
-	uint16_t first, last;
-	const char *what;
-} reserved[] = {
-	{ 0x0020, 0x0021, "the virtual PC's master 8259" },
-	{ 0x0040, 0x0043, "the virtual PC's PIT" },
-	{ 0x0060, 0x0060, "the virtual PC's keyboard controller" },
-	{ 0x0061, 0x0061, "the virtual PC's PIT gate and speaker port" },
-	{ 0x0064, 0x0064, "the virtual PC's keyboard controller" },
-	{ 0x0070, 0x0071, "the virtual PC's RTC and CMOS" },
-	{ 0x0080, 0x0080, "the POST port" },
-	{ 0x0092, 0x0092, "the virtual PC's system control port A" },
-	{ 0x00a0, 0x00a1, "the virtual PC's slave 8259" },
-	{ 0x00f4, 0x00f7, "the debug-exit port" },
-	{ 0x03f8, 0x03ff, "COM1 (the hypervisor's console, the virtual PC's UART)" },
-	{ 0x04d0, 0x04d1, "the virtual PC's ELCR" },
-	{ 0x0600, 0x060b, "the virtual PC's ACPI PM block" },
-	{ 0x0cf8, 0x0cff, "the PCI configuration ports and reset control" },
-	{ 0x8900, 0x8900, "Bochs' shutdown port" },
-	{ 0x8a00, 0x8a01, "Bochs' iodebug port" },
-};
-
 /* ---- device ------------------------------------------------------------ */
 
 static bool same_pci(const struct vm_pci_dev *a, const struct vm_pci_dev *b)
@@ -116,12 +91,14 @@ static bool port_taken(struct parser *p, const struct vm_ioport_range *r)
 	const struct vm_config_set *set = p->set;
 	char a[VM_IOPORT_STR_MAX], b[VM_IOPORT_STR_MAX];
 
-	for (unsigned i = 0; i < ARRAY_SIZE(reserved); i++) {
-		if (!overlap(r, reserved[i].first, reserved[i].last))
+	for (unsigned i = 0; p->reserved && i < p->reserved->count; i++) {
+		const struct cfg_port_range *x = &p->reserved->range[i];
+
+		if (!overlap(r, x->first, x->last))
 			continue;
 		cfg_error(p, "ioport %s overlaps %s (%s)",
-			  vm_ioport_str(a, r->first, r->last), reserved[i].what,
-			  vm_ioport_str(b, reserved[i].first, reserved[i].last));
+			  vm_ioport_str(a, r->first, r->last), x->what,
+			  vm_ioport_str(b, x->first, x->last));
 		return true;
 	}
 	for (unsigned i = 0; i < p->vm->nioports; i++) {

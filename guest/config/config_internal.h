@@ -26,6 +26,7 @@ struct parser {
 	struct vm_config_set *set;
 	config_report_fn report;
 	void *ctx;
+	const struct cfg_reserved_ports *reserved; /* may be NULL */
 	unsigned errors;
 	unsigned line; /* current line, counted from 1 */
 	enum section sec;

@@ -2,13 +2,13 @@
  * except the few that are part of the guest's own context; unknown MSRs
  * raise #GP like on a CPU that lacks them. */
 #include "guest/exit/emulate.h"
+#include "guest/dev/vlapic.h"
 
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 
 #define MISC_ENABLE_FAST_STRINGS BIT(0)
 #define MSR_IA32_UCODE_REV 0x8b
-#define APIC_BASE_DEFAULT 0xfee00000ULL
 #define APIC_BASE_BSP BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
 #define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
@@ -58,7 +58,7 @@ emulated_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = FEATURE_CONTROL_LOCK; /* locked, VMX off */
 		break;
 	case MSR_IA32_APIC_BASE:
-		*val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
+		*val = VLAPIC_BASE_DEFAULT | APIC_BASE_ENABLE |
 		       (v->id == 0 ? APIC_BASE_BSP : 0);
 		break;
 	case MSR_IA32_TSC:

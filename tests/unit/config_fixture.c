@@ -1,4 +1,5 @@
 /* Shared fixture of the VM description parser tests; see config_fixture.h. */
+#include "guest/vpc/ports.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,7 +24,7 @@ unsigned parse_len(const char *text, size_t len)
 	assert_non_null(copy);
 	memcpy(copy, text, len);
 	nmsgs = 0;
-	errors = vm_config_parse(copy, len, &set, collect, NULL);
+	errors = vm_config_parse(copy, len, &set, collect, NULL, &vpc_reserved_ports);
 	free(copy);
 	return errors;
 }

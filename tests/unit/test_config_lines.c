@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c
+// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c guest/vpc/ports.c
 /* VM description parser, the text around the keys: line endings, section
  * headers, unknown and duplicate keys and VMs, required keys, stray text,
  * limits on lines, VMs and messages, NULs and control bytes, and a bad VM
@@ -216,7 +216,7 @@ static void test_garbage_is_bounded(void **state)
 	assert_int_equal(nmsgs, VM_CONFIG_MAX_MESSAGES + 1);
 	expect_msg("more error(s) not shown");
 	/* No callback: nothing to print, still counted. */
-	assert_true(vm_config_parse("x\n", 2, &set, NULL, NULL) == 2);
+	assert_true(vm_config_parse("x\n", 2, &set, NULL, NULL, NULL) == 2);
 }
 
 int main(void)
