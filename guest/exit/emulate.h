@@ -21,6 +21,8 @@ enum vcpu_action guest_io(struct vcpu *v, uint16_t port, unsigned size,
 enum vcpu_action guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
 enum vcpu_action guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t val);
+/* Would XSETBV accept 'val' for XCR0 on a CPU supporting 'supported'? */
+bool guest_xcr0_valid(uint64_t val, uint64_t supported);
 enum vcpu_action guest_ept_violation(struct vcpu *v, gpa_t gpa,
 				     unsigned access, uint64_t gla,
 				     bool gla_valid);

@@ -103,6 +103,16 @@ static enum vcpu_action handle_inject_ud(struct vcpu *v, const struct hw_exit *e
 	return ACT_RESUME;
 }
 
+/* The PMU is hidden (CPUID leaf 0xA is all zeros): RDPMC faults as on a
+ * CPU without counters, from any CPL (SDM: #GP(0) for an invalid
+ * counter). */
+static enum vcpu_action handle_rdpmc(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	vcpu_inject_gp(v);
+	return ACT_RESUME;
+}
+
 static enum vcpu_action handle_cr(struct vcpu *v, const struct hw_exit *e)
 {
 	unsigned cr = e->cr.cr, gpr = e->cr.gpr;
@@ -227,8 +237,8 @@ static enum vcpu_action handle_none(struct vcpu *v, const struct hw_exit *e)
 	return ACT_RESUME;
 }
 
-/* Defined policy for exits without a handler (HW_EXIT_UNKNOWN, RDPMC
- * today): the VM is stopped with a report; an unexpected exit is never
+/* Defined policy for exits without a handler (HW_EXIT_UNKNOWN): the VM
+ * is stopped with a report; an unexpected exit is never
  * resumed as if nothing happened. */
 static enum vcpu_action handle_unexpected(struct vcpu *v, const struct hw_exit *e)
 {
@@ -266,7 +276,7 @@ static const exit_handler_fn exit_table[HW_EXIT_KINDS] = {
 	[HW_EXIT_APIC_WRITE] = handle_apic_write,
 	[HW_EXIT_APIC_EOI] = handle_apic_eoi,
 	/* Every kind has an entry, so dispatch needs no check. */
-	[HW_EXIT_RDPMC] = handle_unexpected,
+	[HW_EXIT_RDPMC] = handle_rdpmc,
 	[HW_EXIT_UNKNOWN] = handle_unexpected,
 	[HW_EXIT_ENTRY_FAIL] = handle_unexpected,
 };
