@@ -33,6 +33,21 @@ static bool is_vm_description(const struct boot_module *m)
 	return n >= 4 && !strncmp(&m->cmdline[n - 4], ".vms", 4);
 }
 
+/* A VM's name is its console prefix and its identity in every report:
+ * unique over all descriptions, so that no VM can speak as another. */
+static bool name_taken(const char *name)
+{
+	for (unsigned k = 0; k < configs.count; k++)
+		if (!strcmp(configs.vm[k].name, name))
+			return true;
+	return false;
+}
+
+/* One description file's VMs, parsed before they join 'configs'.  Static:
+ * it is about 16 KiB, too large for the boot stack, and descriptions are
+ * parsed once, on the boot CPU. */
+static struct vm_config_set part;
+
 static unsigned parse_descriptions(const struct boot_info *bi)
 {
 	unsigned nfiles = 0;
@@ -40,7 +55,6 @@ static unsigned parse_descriptions(const struct boot_info *bi)
 	configs.count = 0;
 	for (unsigned i = 0; i < bi->module_count; i++) {
 		const struct boot_module *m = &bi->modules[i];
-		struct vm_config_set part;
 		unsigned errors;
 
 		if (!is_vm_description(m))
@@ -55,6 +69,11 @@ static unsigned parse_descriptions(const struct boot_info *bi)
 			if (configs.count == VM_CONFIG_MAX_VMS) {
 				pr_err("vms: more than %u VMs, '%s' ignored\n",
 				       VM_CONFIG_MAX_VMS, part.vm[j].name);
+				continue;
+			}
+			if (name_taken(part.vm[j].name)) {
+				pr_err("vms: %s: [vm %s] skipped: an earlier description has a VM of that name\n",
+				       m->cmdline, part.vm[j].name);
 				continue;
 			}
 			configs.vm[configs.count++] = part.vm[j];
