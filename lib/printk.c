@@ -1,6 +1,7 @@
 /* Log levels and console sinks. */
 #include "lib/printk.h"
 #include "lib/spinlock.h"
+#include "lib/string.h"
 
 #define MAX_SINKS 4
 
@@ -57,8 +58,17 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 	bool locked;
 
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n > (int)sizeof(buf) - 1)
+	if (n > (int)sizeof(buf) - 1) {
+		size_t fl = 0;
+
 		n = sizeof(buf) - 1;
+		/* Cut short: say so, and keep the line's end, so that the
+		 * next line does not run on from this one. */
+		while (fmt[fl])
+			fl++;
+		if (fl && fmt[fl - 1] == '\n')
+			memcpy(buf + n - 4, "...\n", 4);
+	}
 	locked = console_lock_take();
 	for (unsigned i = 0; i < nsinks; i++)
 		sinks[i](buf, (size_t)n);
