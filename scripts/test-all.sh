@@ -24,6 +24,15 @@ rm -f "$BUILD/layers-test/summary"
 bash tests/layers/planted.sh "$BUILD/layers-test"
 add_summary "$BUILD/layers-test/summary"
 
+# The hypercall ABI's documentation agrees with the ABI (issue 11).
+echo "== docs/hypercalls.md against the ABI =="
+if python3 tests/docs/check_hypercalls.py; then
+	total_pass=$((total_pass + 1))
+else
+	total_fail=$((total_fail + 1))
+	echo "test-all: FAIL docs/hypercalls.md against the ABI"
+fi
+
 # Every include and symbol edge of the tree points down (issue 10).
 echo "== make layers =="
 if make --no-print-directory layers; then

@@ -59,6 +59,8 @@ static int64_t hc_console_write(struct vcpu *v, const struct hc_args *a)
 
 	if (len > HV_CONSOLE_MAX)
 		return HV_EINVAL;
+	if (len == 0)
+		return 0; /* an empty range is never outside RAM */
 	if (!gmem_range_ok(&v->vm->mem, gpa, len))
 		return HV_EFAULT;
 	while (done < len) {
