@@ -2,6 +2,7 @@
 #include "guest/exit/emulate.h"
 
 #include "arch-x86/regs.h"
+#include "arch-x86/cpu.h"
 
 #define CR0_RESERVED_HI 0xffffffff00000000ULL
 #define CR4_KNOWN (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | \
@@ -9,14 +10,32 @@
 		   CR4_UMIP | CR4_FSGSBASE | CR4_PCIDE | CR4_OSXSAVE | CR4_SMEP | \
 		   CR4_SMAP)
 
-static enum vcpu_action write_cr0(struct vcpu *v, uint64_t val)
+#define SEG_CS 1 /* hw_seg_ar()'s numbering */
+
+/* 64-bit mode: IA-32e mode with CS.L set (SDM vol. 3 §2.2). */
+static bool in_64bit_mode(struct vcpu *v)
 {
-	/* SDM vol. 3 §2.5: #GP for reserved bits, PG without PE, NW
-	 * without CD, and enabling paging in long mode without PAE. */
-	if ((val & CR0_RESERVED_HI) || ((val & CR0_PG) && !(val & CR0_PE)) ||
-	    ((val & CR0_NW) && !(val & CR0_CD)) ||
-	    ((val & CR0_PG) && (vcpu_efer(v) & EFER_LME) &&
-	     !(vcpu_cr4(v) & CR4_PAE))) {
+	return vcpu_long_mode(v) && (hw_seg_ar(v->hw, SEG_CS) & SEG_AR_L);
+}
+
+/* SDM vol. 3 §2.5 and the MOV to CR0 page: #GP for reserved bits, PG
+ * without PE, NW without CD, enabling paging with LME but without PAE,
+ * and clearing PG in 64-bit mode or with CR4.PCIDE set (software leaves
+ * long mode from compatibility mode, with PCIDE off). */
+static bool cr0_faults(struct vcpu *v, uint64_t val)
+{
+	bool clears_pg = (vcpu_cr0(v) & CR0_PG) && !(val & CR0_PG);
+
+	return (val & CR0_RESERVED_HI) || ((val & CR0_PG) && !(val & CR0_PE)) ||
+	       ((val & CR0_NW) && !(val & CR0_CD)) ||
+	       ((val & CR0_PG) && (vcpu_efer(v) & EFER_LME) &&
+		!(vcpu_cr4(v) & CR4_PAE)) ||
+	       (clears_pg && (in_64bit_mode(v) || (vcpu_cr4(v) & CR4_PCIDE)));
+}
+
+static enum vcpu_action guest_write_cr0(struct vcpu *v, uint64_t val)
+{
+	if (cr0_faults(v, val)) {
 		vcpu_inject_gp(v);
 		return ACT_RESUME;
 	}
@@ -24,11 +43,16 @@ static enum vcpu_action write_cr0(struct vcpu *v, uint64_t val)
 	return ACT_RESUME_ADVANCE;
 }
 
-static enum vcpu_action write_cr4(struct vcpu *v, uint64_t val)
+/* The MOV to CR4 page: #GP for bits not offered (VMXE among them),
+ * clearing PAE in IA-32e mode, and setting PCIDE outside IA-32e mode or
+ * while CR3[11:0] is not 0. */
+static enum vcpu_action guest_write_cr4(struct vcpu *v, uint64_t val)
 {
-	/* VMXE is not offered; clearing PAE in long mode is illegal. */
+	bool sets_pcide = (val & CR4_PCIDE) && !(vcpu_cr4(v) & CR4_PCIDE);
+
 	if ((val & ~(uint64_t)CR4_KNOWN) ||
-	    (vcpu_long_mode(v) && !(val & CR4_PAE))) {
+	    (vcpu_long_mode(v) && !(val & CR4_PAE)) ||
+	    (sets_pcide && (!vcpu_long_mode(v) || (vcpu_cr3(v) & 0xfff)))) {
 		vcpu_inject_gp(v);
 		return ACT_RESUME;
 	}
@@ -36,16 +60,45 @@ static enum vcpu_action write_cr4(struct vcpu *v, uint64_t val)
 	return ACT_RESUME_ADVANCE;
 }
 
+/* CPUID.80000008H:EAX[7:0], 36 where the leaf is missing (SDM vol. 3
+ * §4.1.4); CR3 writes trap seldom, so it is asked each time. */
+static unsigned maxphyaddr(void)
+{
+	if (cpuid(0x80000000).eax >= 0x80000008)
+		return cpuid(0x80000008).eax & 0xff;
+	return 36;
+}
+
+/* The MOV to CR3 page: in IA-32e mode, bits from MAXPHYADDR up are
+ * reserved (#GP), except bit 63 with CR4.PCIDE, which only asks not to
+ * flush and is not kept. */
+static enum vcpu_action guest_write_cr3(struct vcpu *v, uint64_t val)
+{
+	if (vcpu_long_mode(v)) {
+		uint64_t reserved = ~0ULL << maxphyaddr();
+
+		if (vcpu_cr4(v) & CR4_PCIDE) {
+			reserved &= ~BIT(63);
+			val &= ~BIT(63);
+		}
+		if (val & reserved) {
+			vcpu_inject_gp(v);
+			return ACT_RESUME;
+		}
+	}
+	vcpu_set_cr3(v, val);
+	return ACT_RESUME_ADVANCE;
+}
+
 enum vcpu_action guest_cr_write(struct vcpu *v, unsigned cr, uint64_t val)
 {
 	switch (cr) {
 	case 0:
-		return write_cr0(v, val);
+		return guest_write_cr0(v, val);
 	case 3:
-		vcpu_set_cr3(v, val);
-		return ACT_RESUME_ADVANCE;
+		return guest_write_cr3(v, val);
 	case 4:
-		return write_cr4(v, val);
+		return guest_write_cr4(v, val);
 	case 8:
 		if (v->vm->platform->cr8_write(v, val) < 0) {
 			vcpu_inject_gp(v);

@@ -74,6 +74,32 @@ static void test_cr0_gp(void **state)
 	assert_int_equal(X.hw->cr0, CR0_BASE | CR0_CD | CR0_NW);
 }
 
+/* Issue 11: clearing PG in 64-bit mode was accepted and the vCPU went on
+ * running 64-bit code as 16/32-bit code.  In 64-bit mode (LMA and CS.L)
+ * and with PCIDE it is #GP; from compatibility mode it leaves IA-32e
+ * mode. */
+static void test_cr0_clear_pg_in_64bit_mode(void **state)
+{
+	const uint64_t on = CR0_BASE | CR0_PG;
+
+	(void)state;
+	X.hw->cr0 = on;
+	X.hw->cr4 = CR4_PAE;
+	X.hw->efer = EFER_LME | EFER_LMA;
+	X.hw->seg_ar[1] = SEG_AR_L | SEG_AR_P | SEG_AR_S | SEG_AR_TYPE(SEG_TYPE_CODE_RX_A);
+	assert_gp(mov_to(0, GPR_RAX, CR0_BASE));
+	assert_int_equal(X.hw->cr0, on);
+	assert_true(X.hw->efer & EFER_LMA);
+	/* With PCIDE, even from compatibility mode. */
+	X.hw->seg_ar[1] = SEG_AR_DB | SEG_AR_P | SEG_AR_S | SEG_AR_TYPE(SEG_TYPE_CODE_RX_A);
+	X.hw->cr4 = CR4_PAE | CR4_PCIDE;
+	assert_gp(mov_to(0, GPR_RAX, CR0_BASE));
+	/* From compatibility mode without PCIDE: allowed, IA-32e mode ends. */
+	X.hw->cr4 = CR4_PAE;
+	assert_int_equal(mov_to(0, GPR_RAX, CR0_BASE), ACT_RESUME_ADVANCE);
+	assert_false(X.hw->efer & EFER_LMA);
+}
+
 static void test_clts(void **state)
 {
 	(void)state;
@@ -112,6 +138,43 @@ static void test_cr3(void **state)
 	assert_int_equal(mov_to(3, GPR_R15, 0x123000), ACT_RESUME_ADVANCE);
 	assert_int_equal(X.hw->cr3, 0x123000);
 	assert_int_equal(mov_from(3, GPR_RDX), 0x123000);
+}
+
+/* CR3 in IA-32e mode: reserved bits from MAXPHYADDR up are #GP; bit 63
+ * with PCIDE asks not to flush and is not kept. */
+static void test_cr3_reserved_in_long_mode(void **state)
+{
+	(void)state;
+	X.hw->cr3 = 0x1000;
+	X.hw->efer = EFER_LME | EFER_LMA;
+	X.hw->cr4 = CR4_PAE;
+	assert_gp(mov_to(3, GPR_RAX, BIT(62) | 0x2000));
+	assert_gp(mov_to(3, GPR_RAX, BIT(63) | 0x2000));   /* no PCIDE */
+	assert_int_equal(X.hw->cr3, 0x1000);
+	X.hw->cr4 = CR4_PAE | CR4_PCIDE;
+	assert_int_equal(mov_to(3, GPR_RAX, BIT(63) | 0x2005), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr3, 0x2005);
+	/* Outside IA-32e mode the register takes the value as it is. */
+	X.hw->efer = 0;
+	X.hw->cr4 = 0;
+	assert_int_equal(mov_to(3, GPR_RAX, 0x3000), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr3, 0x3000);
+}
+
+/* Setting PCIDE needs IA-32e mode and CR3[11:0] = 0. */
+static void test_cr4_pcide(void **state)
+{
+	(void)state;
+	X.hw->cr4 = CR4_PAE;
+	X.hw->cr3 = 0x5000;
+	assert_gp(mov_to(4, GPR_RAX, CR4_PAE | CR4_PCIDE));  /* not IA-32e */
+	X.hw->efer = EFER_LME | EFER_LMA;
+	X.hw->cr3 = 0x5001;
+	assert_gp(mov_to(4, GPR_RAX, CR4_PAE | CR4_PCIDE));  /* PCID 1 in CR3 */
+	assert_int_equal(X.hw->cr4, CR4_PAE);
+	X.hw->cr3 = 0x5000;
+	assert_int_equal(mov_to(4, GPR_RAX, CR4_PAE | CR4_PCIDE), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->cr4, CR4_PAE | CR4_PCIDE);
 }
 
 static void test_cr4(void **state)
@@ -197,6 +260,9 @@ int main(void)
 		T(test_cr0_write),
 		T(test_cr0_enters_long_mode),
 		T(test_cr0_gp),
+		T(test_cr0_clear_pg_in_64bit_mode),
+		T(test_cr3_reserved_in_long_mode),
+		T(test_cr4_pcide),
 		T(test_clts),
 		T(test_lmsw),
 		T(test_cr0_read),
