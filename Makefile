@@ -6,17 +6,22 @@ CC      := gcc
 LD      := ld
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+# The largest stack frame any hypervisor function may have (bytes): the
+# boot and per-CPU stacks are 16 KiB, and a frame over this limit fails
+# the build (-Wstack-usage, also at link time for LTO).
+STACK_FRAME_MAX := 3072
+
 # Hypervisor: freestanding C11, no SSE/red zone, identity-mapped at 1 MiB.
 HV_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 -mcmodel=small \
 	-fno-stack-protector -fno-omit-frame-pointer -momit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-O2 -g -flto -Wall -Wextra -Werror -Wno-address-of-packed-member \
+	-O2 -g -flto -Wall -Wextra -Werror -Wno-address-of-packed-member -Wstack-usage=$(STACK_FRAME_MAX) \
 	-I. -I$(BUILD)/gen -DHV_VERSION='"$(VERSION)"' -MMD -MP
 HV_ASFLAGS := -D__ASSEMBLER__ -I. -I$(BUILD)/gen -MMD -MP -g
 # Linked through gcc so that link-time optimisation can inline across
 # files on the exit path.
-HV_LDFLAGS := -flto=auto -flto-partition=one -O2 -ffreestanding -mno-red-zone -mgeneral-regs-only \
+HV_LDFLAGS := -flto=auto -flto-partition=one -O2 -Wstack-usage=$(STACK_FRAME_MAX) -Werror -ffreestanding -mno-red-zone -mgeneral-regs-only \
 	-mno-sse -mno-sse2 -mno-mmx -fno-pie -nostdlib -static -no-pie \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -T linker.ld
 
