@@ -27,7 +27,6 @@ static void arm_slice(struct vcpu *v)
 		end = d;
 		v->lapic_for_guest = true;
 	}
-	v->deadline = end;
 	if (hw_has_exit_timer()) {
 		hw_vcpu_set_deadline(v->hw, end);
 		return;
@@ -136,7 +135,7 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 				}
 			}
 			if (any & VIRQ_ANY_RECHECK) {
-				if (vm->platform->must_leave(v))
+				if (vm->platform->must_leave && vm->platform->must_leave(v))
 					break; /* INIT: the next run resets it */
 				vm->platform->inject(v);
 				if (v->event.valid) {

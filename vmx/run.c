@@ -62,11 +62,13 @@ const char *hw_exit_reason_name(unsigned reason)
 
 /* SDM §26.5.1: the timer counts down at the TSC rate divided by 2^X,
  * X from IA32_VMX_MISC[4:0], and only while the guest runs. */
-static void arm_timer(struct hw_vcpu *x, uint64_t deadline)
+void hw_vcpu_set_deadline(struct hw_vcpu *x, uint64_t deadline)
 {
-	uint64_t now = rdtsc(), ticks;
+	uint64_t now, ticks;
 
-	x->timer_deadline = deadline;
+	if (!(x->pin & PIN_PREEMPT_TIMER))
+		return;
+	now = rdtsc();
 	if (deadline == UINT64_MAX)
 		ticks = UINT32_MAX;
 	else if (deadline <= now)
@@ -76,12 +78,6 @@ static void arm_timer(struct hw_vcpu *x, uint64_t deadline)
 	if (ticks > UINT32_MAX)
 		ticks = UINT32_MAX;
 	vmcs_write32(GUEST_PREEMPTION_TIMER, (uint32_t)ticks);
-}
-
-void hw_vcpu_set_deadline(struct hw_vcpu *x, uint64_t deadline)
-{
-	if (x->pin & PIN_PREEMPT_TIMER)
-		arm_timer(x, deadline);
 }
 
 void hw_vcpu_inject(struct hw_vcpu *x, const struct hw_event *e)
@@ -142,6 +138,8 @@ static __noreturn void ept_misconfig(struct hw_vcpu *x)
  * the slow path. */
 _Static_assert(HW_IO_IN == 1 && HW_IO_STRING == 2 && HW_IO_REP == 4,
 	       "I/O qualification bits 3-5 map to HW_IO_*");
+_Static_assert(EXIT_REASON_MAX < HW_EXIT_REASONS,
+	       "hw_exit.reason keeps the last counter for reasons past the table");
 #define INSN_KIND_SIZE 128
 _Static_assert(EXIT_REASON_MAX <= INSN_KIND_SIZE, "insn_kind[] too small");
 static const uint8_t insn_kind[INSN_KIND_SIZE] = {

@@ -368,7 +368,6 @@ struct hw_vcpu *hw_vcpu_create(struct hw_vm *hvm, unsigned id,
 	x->vm = hvm;
 	x->id = id;
 	x->exit_result = VMX_RUN_EXIT;
-	x->timer_deadline = 0;
 	rev = phys_to_virt(x->vmcs);
 	*rev = VMX_BASIC_REVISION(vmx_caps.basic);
 	x->vpid = (uint16_t)__atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);

@@ -58,8 +58,6 @@ struct hw_vcpu {
 	uint32_t pin, proc, proc2, exit_ctls, entry_ctls;
 	uint64_t cr0_mask, cr4_mask;
 	unsigned last_cpu;   /* pCPU whose host state the VMCS holds */
-	/* The deadline the VMX-preemption timer was armed for. */
-	uint64_t timer_deadline;
 	/* APIC virtualization (vmx/apicv.c), for hw_vm.apicv only: */
 	bool apicv;
 	bool apicv_x2apic;   /* controls and MSR bitmap set for x2APIC mode */

@@ -22,8 +22,8 @@ struct platform_ops {
 	/* Optional.  Before a slice: INIT/SIPI and restarts.  < 0: the vCPU waits
 	 * (blocked); > 0: *st is the state to load; 0: run on. */
 	int (*vcpu_start)(struct vcpu *v, struct vcpu_init_state *st);
-	/* Before an entry that has something to look at: true when the
-	 * vCPU must leave the loop first (an INIT, a restart). */
+	/* Optional.  Before an entry that has something to look at: true
+	 * when the vCPU must leave the loop first (an INIT, a restart). */
 	bool (*must_leave)(struct vcpu *v);
 	/* Choose what to deliver at the next entry (v->event) and whether
 	 * to exit at the interrupt window. */

@@ -66,7 +66,6 @@ struct vcpu {
 	uint64_t hc_count[HC_NR_CALLS];       /* hypercalls by number */
 	bool yield; /* leave the run loop after this exit (slice over) */
 	uint64_t slice_end; /* TSC at which the current slice ends */
-	uint64_t deadline;  /* the next exit timer: slice end or guest timer */
 	/* Without an exit timer: the host LAPIC timer is armed for a guest
 	 * timer due before the slice ends (guest/vcpu_run.c). */
 	bool lapic_for_guest;

@@ -13,12 +13,6 @@
 #define LSR_THRE_TEMT (VUART_LSR_THRE | VUART_LSR_TEMT)
 #define MSR_DCD_DSR_CTS (VUART_MSR_DCD | VUART_MSR_DSR | VUART_MSR_CTS)
 
-static bool null_must_leave(struct vcpu *v)
-{
-	(void)v;
-	return false;
-}
-
 /* The highest pending virtual interrupt goes in as an external interrupt
  * when the guest can take one; otherwise ask for an exit as soon as it
  * can (interrupt-window exiting). */
@@ -112,11 +106,11 @@ static uint64_t null_cr8_read(struct vcpu *v)
 	return v->cr8;
 }
 
-/* No start-up protocol, no guest timers, nothing to do when the
- * scheduler runs or parks a vCPU: those operations are left out. */
+/* No start-up protocol, nothing that makes a vCPU leave its loop, no
+ * guest timers, nothing to do when the scheduler runs or parks a vCPU:
+ * those operations are left out. */
 const struct platform_ops null_platform = {
 	.name = "none",
-	.must_leave = null_must_leave,
 	.inject = null_inject,
 	.hlt = null_hlt,
 	.io = null_io,

@@ -231,7 +231,6 @@ void hw_vcpu_inject(struct hw_vcpu *hw, const struct hw_event *ev)
 void hw_vcpu_set_deadline(struct hw_vcpu *hw, uint64_t deadline)
 {
 	hw->last_deadline = deadline;
-	hw->rearms++;
 }
 
 int hw_vcpu_enter(struct hw_vcpu *hw, struct hw_exit *exit)

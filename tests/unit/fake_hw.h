@@ -37,7 +37,7 @@ struct hw_vcpu {
 	unsigned cpl;
 	bool intr_window, interruptible, nmi_blocked, loaded;
 	/* Calls guest/ made. */
-	unsigned advances, rearms, set_states, dumps;
+	unsigned advances, set_states, dumps;
 	struct vcpu_init_state state; /* the last one loaded */
 	/* hw_vcpu_enter() returns this exit (kind HW_EXIT_NONE if unset). */
 	struct hw_exit next_exit;
