@@ -43,16 +43,19 @@ static bool name_taken(const char *name)
 	return false;
 }
 
-/* One description file's VMs, parsed before they join 'configs'.  Static:
- * it is about 16 KiB, too large for the boot stack, and descriptions are
- * parsed once, on the boot CPU. */
-static struct vm_config_set part;
-
+/* Each description file's VMs are parsed into a set of their own before
+ * they join 'configs': about 16 KiB, too large for the boot stack, so it
+ * comes from the heap for the time of the parse. */
 static unsigned parse_descriptions(const struct boot_info *bi)
 {
+	struct vm_config_set *part = kmalloc(sizeof(*part));
 	unsigned nfiles = 0;
 
 	configs.count = 0;
+	if (!part) {
+		pr_err("vms: no memory to parse the VM descriptions\n");
+		return 0;
+	}
 	for (unsigned i = 0; i < bi->module_count; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		unsigned errors;
@@ -61,24 +64,25 @@ static unsigned parse_descriptions(const struct boot_info *bi)
 			continue;
 		nfiles++;
 		errors = vm_config_parse(phys_to_virt(m->start), m->end - m->start,
-					 &part, report_config, NULL,
+					 part, report_config, NULL,
 					 &vpc_reserved_ports);
 		pr_info("vms: %s: %u VM(s) accepted, %u error(s)\n", m->cmdline,
-			part.count, errors);
-		for (unsigned j = 0; j < part.count; j++) {
+			part->count, errors);
+		for (unsigned j = 0; j < part->count; j++) {
 			if (configs.count == VM_CONFIG_MAX_VMS) {
 				pr_err("vms: more than %u VMs, '%s' ignored\n",
-				       VM_CONFIG_MAX_VMS, part.vm[j].name);
+				       VM_CONFIG_MAX_VMS, part->vm[j].name);
 				continue;
 			}
-			if (name_taken(part.vm[j].name)) {
+			if (name_taken(part->vm[j].name)) {
 				pr_err("vms: %s: [vm %s] skipped: an earlier description has a VM of that name\n",
-				       m->cmdline, part.vm[j].name);
+				       m->cmdline, part->vm[j].name);
 				continue;
 			}
-			configs.vm[configs.count++] = part.vm[j];
+			configs.vm[configs.count++] = part->vm[j];
 		}
 	}
+	kfree(part);
 	return nfiles;
 }
 
