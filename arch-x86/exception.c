@@ -4,6 +4,7 @@
 #include "arch-x86/cpu.h"
 #include "arch-x86/percpu.h"
 #include "arch-x86/smp.h"
+#include "arch-x86/stack.h"
 #include "lib/printk.h"
 
 static irq_handler_fn irq_handlers[NR_VECTORS];
@@ -68,6 +69,14 @@ static void dump_frame(const void *ctx)
 	       f->r10, f->r11, f->r12);
 	pr_err("  R13 %016lx R14 %016lx R15 %016lx\n", f->r13, f->r14, f->r15);
 	pr_err("  fault at %016lx\n", f->rip);
+	if (f->vector == X86_EXC_PF || f->vector == X86_EXC_DF) {
+		unsigned cpu;
+		const char *what;
+
+		if (stack_guard_hit(read_cr2(), &cpu, &what))
+			pr_err("  stack overflow: CR2 is in the guard page under CPU %u's %s\n",
+			       cpu, what);
+	}
 	dump_backtrace(f->rbp);
 }
 

@@ -1,11 +1,10 @@
 /* Per-CPU GDT and TSS, and the per-CPU area itself. */
 #include "arch-x86/percpu.h"
 #include "arch-x86/cpu.h"
+#include "arch-x86/stack.h"
 #include "lib/string.h"
 
 struct percpu percpu_area[MAX_CPUS];
-
-static uint8_t bsp_ist_stacks[IST_COUNT][IST_STACK_SIZE] __aligned(16);
 
 /* SDM vol. 3 §7.2.3: a 64-bit TSS descriptor takes two GDT slots. */
 static void set_tss_desc(uint64_t *slot, const struct tss64 *tss)
@@ -65,7 +64,7 @@ void percpu_init(unsigned cpu_id, uint64_t stack_bottom, uint64_t stack_top)
 	pc->stack_top = stack_top;
 	if (cpu_id == 0)
 		for (unsigned i = 0; i < IST_COUNT; i++)
-			pc->ist_stack[i] = bsp_ist_stacks[i];
+			pc->ist_stack[i] = stack_bsp_ist(i);
 	gdt_init_cpu(pc);
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)pc);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);

@@ -1,6 +1,7 @@
 /* Boot self-tests for the fault paths of the hypervisor itself. */
 #include "arch-x86/selftest.h"
 #include "arch-x86/cpu.h"
+#include "arch-x86/percpu.h"
 #include "arch-x86/smp.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -34,6 +35,27 @@ static void test_panic_smp(void)
 	panic("self-test panic with %u CPU(s) online", smp_cpus_online());
 }
 
+/* Recursion without end: each frame holds a page the compiler cannot drop,
+ * until one runs into the guard page under the stack. */
+static volatile unsigned long overflow_depth = ~0UL;
+
+static __attribute__((noinline)) unsigned long test_overflow_frame(unsigned long n)
+{
+	volatile uint8_t page[1024];
+
+	page[0] = (uint8_t)n;
+	if (n < overflow_depth)
+		return test_overflow_frame(n + 1) + page[0];
+	return page[0];
+}
+
+static void test_stack_overflow(void)
+{
+	pr_info("selftest: stack from %016lx down to %016lx\n",
+		this_cpu()->stack_top, this_cpu()->stack_bottom);
+	(void)test_overflow_frame(0);
+}
+
 struct selftest {
 	const char *name;
 	void (*fn)(void);
@@ -45,6 +67,7 @@ static const struct selftest tests[] = {
 	{ "pf", test_pf, false },
 	{ "panic", test_panic, false },
 	{ "int3", test_breakpoint, false },
+	{ "stack-overflow", test_stack_overflow, false },
 	{ "panic-smp", test_panic_smp, true },
 };
 
@@ -61,6 +84,6 @@ void selftest_run(const char *name, bool smp)
 		return;
 	}
 	if (!smp)
-		pr_err("selftest: unknown test '%s' (ud, pf, panic, int3, panic-smp)\n",
+		pr_err("selftest: unknown test '%s' (ud, pf, panic, int3, stack-overflow, panic-smp)\n",
 		       name);
 }

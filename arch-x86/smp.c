@@ -3,6 +3,7 @@
 #include "arch-x86/smp.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/lapic.h"
+#include "arch-x86/stack.h"
 #include "arch-x86/tsc.h"
 #include "arch-x86/trampoline.h"
 #include "mm/frame.h"
@@ -115,18 +116,16 @@ static void __noreturn ap_entry(unsigned cpu)
 static bool prepare_cpu(unsigned cpu)
 {
 	struct percpu *pc = &percpu_area[cpu];
-	paddr_t stack = frame_zalloc_contig(AP_STACK_PAGES, PAGE_SIZE);
+	uint8_t *stack = stack_alloc(AP_STACK_PAGES);
 
 	if (!stack)
 		return false;
-	pc->stack_bottom = (uint64_t)(uintptr_t)phys_to_virt(stack);
+	pc->stack_bottom = (uint64_t)(uintptr_t)stack;
 	pc->stack_top = pc->stack_bottom + AP_STACK_PAGES * PAGE_SIZE;
 	for (unsigned i = 0; i < IST_COUNT; i++) {
-		paddr_t ist = frame_zalloc_contig(AP_IST_PAGES, PAGE_SIZE);
-
-		if (!ist)
+		pc->ist_stack[i] = stack_alloc(AP_IST_PAGES);
+		if (!pc->ist_stack[i])
 			return false;
-		pc->ist_stack[i] = phys_to_virt(ist);
 	}
 	return true;
 }

@@ -21,7 +21,7 @@ _start:
 	movl	%eax, boot_tsc
 	movl	%edx, boot_tsc + 4
 
-	/* Clear .bss (the page tables below live there). */
+	/* Clear .bss (the page tables below live there; the stack does not). */
 	movl	%edi, %ebp
 	movl	$__bss_start, %edi
 	movl	$__bss_end, %ecx
@@ -142,7 +142,14 @@ boot_gdt_desc:
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
-	.globl boot_stack_bottom, boot_stack_top
+
+	/* Out of .bss (not cleared), with a guard page under it that
+	 * arch-x86/stack.c unmaps once the host page tables are live. */
+	.section .stacks, "aw", @nobits
+	.balign 4096
+	.globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:
+	.skip 4096
 boot_stack_bottom:
 	.skip BOOT_STACK_SIZE
 boot_stack_top:

@@ -10,6 +10,7 @@
 #include "arch-x86/percpu.h"
 #include "arch-x86/tsc.h"
 #include "arch-x86/selftest.h"
+#include "arch-x86/stack.h"
 #include "lib/boot_info.h"
 #include "boot/cmdline.h"
 #include "boot/multiboot2.h"
@@ -30,7 +31,7 @@
 #include "sched/sched.h"
 #include "arch-x86/fpu.h"
 
-extern char boot_stack_bottom[], boot_stack_top[];
+extern char boot_stack_guard[], boot_stack_bottom[], boot_stack_top[];
 extern char __image_start[], __image_end[], __text_start[], __text_end[],
 	__rodata_end[];
 extern uint64_t boot_tsc;
@@ -194,6 +195,8 @@ static void setup_platform(void)
 	struct acpi_s5 s5;
 
 	paging_set_flush(&host_pt, flush_tlb, NULL);
+	if (stack_guards_init(&host_pt, boot_stack_guard) < 0)
+		panic("cannot unmap the guard pages under the hypervisor stacks");
 	lapic_init();
 	percpu_area[0].apic_id = lapic_id();
 	acpi_set_mapper(map_firmware);
