@@ -209,6 +209,9 @@ static bool check_one(unsigned idx, bool created)
 
 	if (!created)
 		return !cfg->has_expect_exit && !cfg->expect_stop;
+	if (!vm_is_over(vm) && __atomic_load_n(&vm->hung, __ATOMIC_SEQ_CST))
+		pr_info("vm %s: hung at the end of the run (on_hang = report)\n",
+			cfg->name);
 	print_exit_stats(vm);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		sched_print_vcpu(&vm->vcpu[i]);

@@ -75,16 +75,20 @@ static bool vcpu_start(struct vcpu *v)
 	struct vcpu_init_state st;
 	int r;
 
-	if (!v->vm->platform->vcpu_start)
-		return true;
-	r = v->vm->platform->vcpu_start(v, &st);
-	if (r < 0)
-		return false;
-	if (r > 0) {
-		hw_vcpu_set_state(v->hw, &st);
-		v->event.valid = false;
-		vcpu_recheck(v);
+	if (__builtin_expect(READ_ONCE(v->halt_if_off), 0) && !vcpu_may_leave_wait(v))
+		return false; /* HLT with IF = 0: only NMI, INIT, SIPI end it */
+	if (v->vm->platform->vcpu_start) {
+		r = v->vm->platform->vcpu_start(v, &st);
+		if (r < 0)
+			return false;
+		if (r > 0) {
+			hw_vcpu_set_state(v->hw, &st);
+			v->event.valid = false;
+			vcpu_recheck(v);
+		}
 	}
+	if (__builtin_expect(__atomic_load_n(&v->dead_wait, __ATOMIC_RELAXED), 0))
+		vcpu_may_leave_wait(v); /* runs again: the VM is not hung */
 	return true;
 }
 

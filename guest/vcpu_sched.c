@@ -69,6 +69,9 @@ static enum sched_state vcpu_entity_run(struct sched_entity *se, uint64_t slice)
 	case VCPU_BLOCKED:
 		if (v->vm->platform->blocked)
 			v->vm->platform->blocked(v, this_cpu()->cpu_id);
+		/* Waiting where only an NMI, INIT or SIPI can end it. */
+		if (READ_ONCE(v->halt_if_off) || READ_ONCE(v->wait_sipi))
+			vm_hang_check(v);
 		return SCHED_BLOCKED;
 	case VCPU_STOPPED:
 		return SCHED_STOPPED;

@@ -130,12 +130,31 @@ static void rq_dequeue(struct runqueue *rq, struct sched_entity *se,
 	rq_update_counts(rq);
 }
 
-/* An added entity reached STOPPED (se->lock held): one less to schedule. */
+/* An added entity reached STOPPED (se->lock held): one less to schedule
+ * (a dormant one was taken off the count already). */
 static void set_stopped(struct sched_entity *se)
 {
 	WRITE_ONCE(se->state, SCHED_STOPPED);
-	if (se->added)
+	if (se->added && !se->dormant_out)
 		__atomic_sub_fetch(&sc.live, 1, __ATOMIC_SEQ_CST);
+	se->dormant = se->dormant_out = false;
+}
+
+/* se->lock held, se BLOCKED: a dormant entity leaves the live count. */
+static void dormant_out(struct sched_entity *se)
+{
+	if (se->dormant && !se->dormant_out) {
+		se->dormant_out = true;
+		__atomic_sub_fetch(&sc.live, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* se->lock held: woken, it is an ordinary live entity again. */
+static void dormant_end(struct sched_entity *se)
+{
+	if (se->dormant_out)
+		__atomic_add_fetch(&sc.live, 1, __ATOMIC_SEQ_CST);
+	se->dormant = se->dormant_out = false;
 }
 
 /* ---- set-up -------------------------------------------------------------- */
@@ -441,14 +460,17 @@ void sched_put(unsigned cpu, struct sched_entity *se, enum sched_state new_state
 		se->wakes_early++;
 	}
 	if (new_state == SCHED_RUNNABLE) {
+		se->dormant = false;
 		rq_enqueue(rq, se, now, SCHED_ENQ_PREEMPT);
 	} else {
 		if (sc.ops->sleep)
 			sc.ops->sleep(rq, se, now);
-		if (new_state == SCHED_STOPPED)
+		if (new_state == SCHED_STOPPED) {
 			set_stopped(se);
-		else
+		} else {
 			WRITE_ONCE(se->state, new_state);
+			dormant_out(se);
+		}
 		WRITE_ONCE(se->cpu, SCHED_CPU_NONE);
 		rq_update_counts(rq);
 	}
@@ -471,16 +493,30 @@ void sched_wake(struct sched_entity *se)
 		/* Resident: it runs after this wake anyway, unless it is
 		 * blocking right now, and then sched_put(BLOCKED) consumes
 		 * the flag.  Stopped: nothing to do. */
-		if (st != SCHED_STOPPED)
+		if (st != SCHED_STOPPED) {
 			__atomic_store_n(&se->wake_pending, true, __ATOMIC_RELEASE);
+			se->dormant = false;
+		}
 		spin_unlock(&se->lock);
 		return;
 	}
+	dormant_end(se);
 	cpu = select_cpu(se, READ_ONCE(se->last_cpu));
 	idle = place(se, cpu, SCHED_ENQ_WAKE);
 	spin_unlock(&se->lock);
 	if (idle || cpu != self_cpu())
 		kick(cpu);
+}
+
+void sched_dormant(struct sched_entity *se)
+{
+	spin_lock(&se->lock);
+	if (se->added && se_state(se) != SCHED_STOPPED && !se->stop_pending) {
+		se->dormant = true;
+		if (se_state(se) == SCHED_BLOCKED)
+			dormant_out(se);
+	}
+	spin_unlock(&se->lock);
 }
 
 void sched_stop(struct sched_entity *se)

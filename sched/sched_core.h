@@ -62,6 +62,8 @@ struct sched_entity {
 	bool added;		/* sched_add() done */
 	bool wake_pending;	/* a wake arrived while resident (atomic) */
 	bool stop_pending;	/* sched_stop() was called (se->lock) */
+	bool dormant;		/* sched_dormant(): blocked for good (se->lock) */
+	bool dormant_out;	/* ... and no longer counted live (se->lock) */
 	uint64_t affinity;	/* bit n: may run on pCPU n; fixed after add */
 	unsigned weight;	/* 1..SCHED_WEIGHT_MAX */
 	unsigned cpu;		/* resident run queue; SCHED_CPU_NONE otherwise */
@@ -172,10 +174,16 @@ void sched_wake(struct sched_entity *se);
  * and that pCPU is kicked. */
 void sched_stop(struct sched_entity *se);
 
+/* The entity is blocked and nothing is expected to wake it (a hung VM
+ * kept for inspection): it stops counting as live, so it does not keep
+ * the run open, from now if BLOCKED or from its next sched_put(BLOCKED)
+ * if RUNNING.  A sched_wake() makes it an ordinary entity again. */
+void sched_dormant(struct sched_entity *se);
+
 /* Something else is waiting on this pCPU's queue. */
 bool sched_should_preempt(unsigned cpu);
 
-/* Entities added and not yet STOPPED. */
+/* Entities added and not yet STOPPED, dormant ones left out. */
 unsigned sched_nr_live(void);
 
 void sched_entity_get_stats(struct sched_entity *se, struct sched_entity_stats *out);

@@ -74,6 +74,15 @@ enum vm_on_reset {
 	ON_RESET_COUNT
 };
 
+/* What happens when no vCPU of the VM can ever run again: every one waits
+ * for a start-up IPI or is halted with interrupts disabled, and nothing
+ * can send it an NMI, INIT or SIPI (guest/vm/hang.c). */
+enum vm_on_hang {
+	ON_HANG_STOP,   /* reported once, then the VM is stopped */
+	ON_HANG_REPORT, /* reported once; the VM stays, for inspection */
+	ON_HANG_COUNT
+};
+
 /* A PCI function on segment 0. */
 struct vm_pci_dev {
 	uint8_t bus;
@@ -115,6 +124,7 @@ struct vm_config {
 	bool debug_exit;
 	enum vm_poweroff on_poweroff;
 	enum vm_on_reset on_reset;
+	enum vm_on_hang on_hang;
 	/* The virtual PC (vLAPIC, IOAPIC, PICs, PIT, RTC, UART with IRQ,
 	 * ACPI); implied by the linux and multiboot entries. */
 	bool platform;

@@ -27,9 +27,14 @@ static const char *const on_reset_names[] = {
 	[ON_RESET_RESTART] = "restart",
 	[ON_RESET_STOP] = "stop",
 };
+static const char *const on_hang_names[] = {
+	[ON_HANG_STOP] = "stop",
+	[ON_HANG_REPORT] = "report",
+};
 static const char *const platform_names[] = { "none", "pc" };
 _Static_assert(ARRAY_SIZE(entry_names) == ENTRY_MODE_COUNT, "entry names");
 _Static_assert(ARRAY_SIZE(on_reset_names) == ON_RESET_COUNT, "on_reset names");
+_Static_assert(ARRAY_SIZE(on_hang_names) == ON_HANG_COUNT, "on_hang names");
 _Static_assert(ARRAY_SIZE(console_names) == CONSOLE_COUNT, "console names");
 _Static_assert(ARRAY_SIZE(poweroff_names) == POWEROFF_COUNT, "poweroff names");
 _Static_assert(VM_CONFIG_MAX_CPUS <= 64, "affinity is one uint64_t mask");
@@ -212,6 +217,7 @@ static const struct key_desc {
 	[K_EXPECT_STOP] = { "expect_stop", ENUM(expect_stop, bool_names) },
 	[K_FAULT_INJECT] = { "fault_inject", ENUM(fault_inject, fault_inject_names) },
 	[K_ON_RESET] = { "on_reset", ENUM(on_reset, on_reset_names) },
+	[K_ON_HANG] = { "on_hang", ENUM(on_hang, on_hang_names) },
 	[K_PLATFORM] = { "platform", ENUM(platform, platform_names) },
 	[K_INITRD] = { "initrd", FN(key_initrd) },
 	[K_CONSOLE_INPUT] = { "console_input", FN(key_console_input) },

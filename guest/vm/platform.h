@@ -56,6 +56,10 @@ struct platform_ops {
 	/* Optional.  Back to the power-on state for a guest reset; without
 	 * it the machine has no reset (the VM ends instead). */
 	void (*reset)(struct vm *vm);
+	/* Optional.  True when a device of the machine may still send a
+	 * vCPU an NMI, INIT or SIPI (an IOAPIC pin routed so): the VM is not
+	 * hung while every vCPU waits for one.  NULL: nothing can. */
+	bool (*may_wake)(struct vm *vm);
 };
 
 extern const struct platform_ops pc_platform;

@@ -76,6 +76,10 @@ struct vcpu {
 	bool nmi_pending;
 	uint64_t cr8;        /* CR8 of VMs without a platform */
 	bool reload;         /* load the power-on state at the next run */
+	/* Hang detection (guest/vm/hang.c): */
+	bool halt_if_off;    /* in HLT with IF = 0: only NMI/INIT/SIPI end it */
+	uint64_t halt_rip;   /* RIP of that HLT, for the report */
+	bool dead_wait;      /* blocked in such a wait or for a SIPI (atomic) */
 };
 
 struct vm_console_buf {
@@ -118,6 +122,7 @@ struct vm {
 	size_t initrd_size;
 	struct vcpu_init_state boot_state; /* linux/multiboot boot vCPU */
 	bool restarting; /* a guest reset is being carried out */
+	bool hung;       /* reported hung, no vCPU ran since (atomic) */
 	unsigned restarts;
 	struct vm_passthru passthru; /* host ports and IRQs it owns */
 };
@@ -173,6 +178,19 @@ void vcpu_raise_irq(struct vcpu *v, uint8_t vector);
 /* Make the vCPU look at its interrupts and timers again soon (any pCPU):
  * wake it if it waits, make its pCPU exit if it runs elsewhere. */
 void vcpu_kick(struct vcpu *v);
+
+/* Hang detection (guest/vm/hang.c).  The loaded vCPU executed HLT with
+ * interrupts disabled and nothing to wake it: it waits for an NMI, INIT
+ * or SIPI (vcpu_run() keeps it waiting until one comes). */
+void vcpu_halt_if_off(struct vcpu *v);
+/* The vCPU just blocked in HLT with IF = 0 or waiting for its SIPI: when
+ * no vCPU of its VM can ever run again, report the VM once and act on its
+ * on_hang (stop it, or keep it without holding the run open). */
+void vm_hang_check(struct vcpu *v);
+/* Before an entry: false while the vCPU must stay halted (HLT with IF = 0
+ * and no NMI, INIT, SIPI or reset); a vCPU that runs again ends its VM's
+ * hang. */
+bool vcpu_may_leave_wait(struct vcpu *v);
 
 /* Queue an exception for injection at the next entry. */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,

@@ -40,8 +40,9 @@ static void null_inject(struct vcpu *v)
 }
 
 /* HLT with interrupts on waits for the next virtual interrupt.  With them
- * off and nothing pending it never ends: a dead vCPU, reported and
- * stopped rather than kept around (the VM ends with its last vCPU). */
+ * off and nothing pending it never ends (this machine sends no NMI): a
+ * dead vCPU, reported and stopped rather than kept around (the VM ends
+ * with its last vCPU), unless the VM's on_hang is report. */
 static enum vcpu_action null_hlt(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -50,6 +51,10 @@ static enum vcpu_action null_hlt(struct vcpu *v)
 		return virq_set_maybe(&v->virq) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
 	if (v->event.valid)
 		return ACT_RESUME_ADVANCE;
+	if (vm->cfg->on_hang == ON_HANG_REPORT) {
+		vcpu_halt_if_off(v); /* waits, reported with the VM's last */
+		return ACT_BLOCK;
+	}
 	v->state = VCPU_STOPPED;
 	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_SEQ_CST) == 0) {
 		vm_stop(vm, "vCPU %u halted with interrupts disabled at RIP %#lx",

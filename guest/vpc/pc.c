@@ -83,10 +83,19 @@ static uint64_t pc_deadline(struct vcpu *v)
 	return vplat_deadline(v);
 }
 
-/* A PC's CPU halted with IF=0 still wakes for NMI/INIT/SIPI; blocked is
- * right for both (Linux parks stopped CPUs so). */
+/* HLT waits for an interrupt the CPU takes; with IF = 0 only an NMI or
+ * INIT ends it (Linux parks stopped CPUs so), and a VM whose every vCPU
+ * waits so is hung (guest/vm/hang.c). */
 static enum vcpu_action pc_hlt(struct vcpu *v)
 {
+	if (!(vcpu_rflags(v) & RFLAGS_IF)) {
+		if (READ_ONCE(v->nmi_pending) || READ_ONCE(v->init_pending)) {
+			vcpu_recheck(v);
+			return ACT_RESUME_ADVANCE;
+		}
+		vcpu_halt_if_off(v);
+		return ACT_BLOCK;
+	}
 	return vplat_wakeup_pending(v) ? ACT_RESUME_ADVANCE : ACT_BLOCK;
 }
 
@@ -170,6 +179,7 @@ const struct platform_ops pc_platform = {
 	.running = vplat_vcpu_running,
 	.blocked = vplat_vcpu_blocked,
 	.hlt = pc_hlt,
+	.may_wake = vplat_may_wake,
 	.io = vplat_io,
 	.rdmsr = vplat_rdmsr,
 	.wrmsr = vplat_wrmsr,

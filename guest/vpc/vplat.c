@@ -323,11 +323,12 @@ void vplat_pit_changed(struct vplat *p)
 
 /* ---- halted vCPUs' wake-ups ---- */
 
-/* Its deadline while halted in HLT (not waiting for a SIPI), or none. */
+/* Its deadline while halted in HLT (not waiting for a SIPI, nor halted
+ * with interrupts disabled, which no timer ends), or none. */
 static uint64_t halted_deadline(const struct vcpu *v)
 {
 	if (vm_is_over(v->vm) || READ_ONCE(v->state) != VCPU_BLOCKED ||
-	    READ_ONCE(v->wait_sipi))
+	    READ_ONCE(v->wait_sipi) || READ_ONCE(v->halt_if_off))
 		return VPLAT_NO_DEADLINE;
 	return vplat_deadline(v);
 }
@@ -367,6 +368,21 @@ void vplat_vcpu_blocked(struct vcpu *v, unsigned cpu)
 	spin_lock(&p->lock);
 	wake_arm(p, v, cpu);
 	spin_unlock(&p->lock);
+}
+
+bool vplat_may_wake(struct vm *vm)
+{
+	const struct vioapic *io = &vm->plat->ioapic;
+
+	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++) {
+		uint64_t rte = READ_ONCE(io->rte[pin]);
+		unsigned dm = IOAPIC_RTE_DM(rte);
+
+		if (!(rte & IOAPIC_RTE_MASKED) &&
+		    (dm == APIC_DM_NMI || dm == APIC_DM_INIT || dm == APIC_DM_SMI))
+			return true;
+	}
+	return false;
 }
 
 void vplat_vcpu_running(struct vcpu *v)

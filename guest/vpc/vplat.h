@@ -114,6 +114,9 @@ uint64_t vplat_deadline(const struct vcpu *v);
  * timer is not needed.  A deadline that changes while it waits re-arms
  * the timer (console input for vCPU 0); a PIT change wakes vCPU 0. */
 void vplat_vcpu_blocked(struct vcpu *v, unsigned cpu);
+/* An IOAPIC pin is routed, unmasked, to deliver an NMI, INIT or SMI: a
+ * device may still wake vCPUs that only such an event can wake. */
+bool vplat_may_wake(struct vm *vm);
 void vplat_vcpu_running(struct vcpu *v);
 
 /* Print the state of every virtual PC (cmdline vmstats=N). */

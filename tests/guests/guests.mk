@@ -51,6 +51,9 @@ lapic_test_SRCS    := $(GUEST_DIR)/lapic_test.c $(GUEST_DIR)/lapic_apic.c \
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi lapic_test \
 	reset_test ata_test
+# A VM that can never run again (issue 11, on_hang).
+hang_test_SRCS     := $(GUEST_DIR)/hang_test.c $(GUEST_RT)
+GUEST_NAMES += hang_test
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 

@@ -75,6 +75,12 @@ bool vplat_wakeup_pending(struct vcpu *v)
 	return W.wakeup;
 }
 
+bool vplat_may_wake(struct vm *vm)
+{
+	(void)vm;
+	return W.may_wake;
+}
+
 /* The rest of the virtual PC that guest/vpc/pc.c reaches: not exercised
  * by the exit handlers' tests. */
 int vplat_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
@@ -174,6 +180,11 @@ void sched_wake(struct sched_entity *se)
 {
 	(void)se;
 	W.wakes++;
+}
+
+void sched_dormant(struct sched_entity *se)
+{
+	W.dormant |= 1u << (unsigned)(container_of(se, struct vcpu, se)->id);
 }
 
 void smp_kick(unsigned cpu)

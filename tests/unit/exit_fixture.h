@@ -52,14 +52,15 @@ struct fake_world {
 	gpa_t mmio_gpa;
 	bool mmio_write;
 	unsigned mmio_calls;
-	/* vplat_wakeup_pending */
-	bool wakeup;
+	/* vplat_wakeup_pending, vplat_may_wake */
+	bool wakeup, may_wake;
 	/* apicv_{write,eoi}_exit */
 	enum vcpu_action apicv_act;
 	unsigned apicv_write, apicv_eoi;
 	struct hw_exit apicv_exit;
 	/* scheduler and host interrupts */
 	unsigned devirq_calls, wakes, kicks, yield_asks;
+	unsigned dormant;        /* vCPUs given to sched_dormant(), a mask */
 	bool should_yield;       /* what sched_should_yield() answers */
 	struct sched_entity_stats stats;
 	uint64_t tsc_hz;

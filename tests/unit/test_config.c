@@ -106,6 +106,7 @@ static void test_defaults(void **state)
 	assert_int_equal(vm->console, CONSOLE_COM1);
 	assert_false(vm->debug_exit);
 	assert_int_equal(vm->on_poweroff, POWEROFF_STOP);
+	assert_int_equal(vm->on_hang, ON_HANG_STOP);
 	assert_false(vm->cpl3_hypercalls);
 	assert_int_equal(vm->ndevices, 0);
 	assert_string_equal(vm->cmdline, "");
@@ -151,6 +152,10 @@ static void test_value_forms(void **state)
 	assert_int_equal(set.vm[0].vcpus, 8);
 	assert_int_equal(set.vm[0].weight, 65535);
 	assert_int_equal(set.vm[0].expect_exit, 0xffffffffu);
+	parse_ok("[vm h]\nmemory=8M\nimage=h\non_hang=report\n");
+	assert_int_equal(set.vm[0].on_hang, ON_HANG_REPORT);
+	parse_ok("[vm h]\nmemory=8M\nimage=h\non_hang=stop\n");
+	assert_int_equal(set.vm[0].on_hang, ON_HANG_STOP);
 	parse_ok("[vm b]\nmemory=8M\nimage=b\nweight=1\n");
 	assert_int_equal(set.vm[0].weight, 1);
 }
@@ -234,6 +239,7 @@ static void test_bad_numbers_and_names(void **state)
 	expect_bad("console = com2", "config:4: bad value 'com2' for console (expected com1 or none)");
 	expect_bad("debug_exit = maybe", "config:4: bad value 'maybe' for debug_exit (expected off or on)");
 	expect_bad("on_poweroff = reboot", "config:4: bad value 'reboot' for on_poweroff");
+	expect_bad("on_hang = ignore", "config:4: bad value 'ignore' for on_hang (expected stop or report)");
 	expect_bad("cpl3_hypercalls = ON", "config:4: bad value 'ON' for cpl3_hypercalls");
 	expect_bad("load = 1X", "config:4: bad number '1X' for load");
 	expect_bad("entry_ip = ", "config:4: missing value for 'entry_ip'");

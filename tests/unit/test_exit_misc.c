@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/exit/exit.c guest/exit/cpuid.c guest/exit/cr.c guest/exit/msr.c guest/exit/io.c guest/exit/misc.c guest/exit/hypercall.c guest/vm/vm.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c tests/unit/fake_hw.c tests/unit/exit_fixture.c guest/vpc/null.c guest/vpc/pc.c
+// UNIT-SOURCES: guest/exit/exit.c guest/exit/cpuid.c guest/exit/cr.c guest/exit/msr.c guest/exit/io.c guest/exit/misc.c guest/exit/hypercall.c guest/vm/vm.c guest/dev/vlapic.c guest/dev/vlapic_timer.c guest/dev/vlapic_ipi.c mm/gmem.c mm/ept.c mm/pt.c mm/frame.c mm/range.c tests/unit/fake_hw.c tests/unit/exit_fixture.c guest/vpc/null.c guest/vpc/pc.c guest/vm/hang.c
 /* The exit table and the exits without an emulation of their own: the
  * table's policy for unhandled exits, counting, triple faults, exception
  * exits, #UD for nested virtualization, timer and interrupt window,
@@ -316,13 +316,14 @@ static void test_hlt_plat(void **state)
 {
 	(void)state;
 	use_plat();
+	X.hw->rflags |= RFLAGS_IF;
 	W.wakeup = false;
 	assert_int_equal(run_exit(HW_EXIT_HLT), ACT_BLOCK);
 	W.wakeup = true;
 	assert_int_equal(run_exit(HW_EXIT_HLT), ACT_RESUME_ADVANCE);
-	/* IF=0 does not kill a PC's vCPU. */
 	assert_int_equal(X.v->state, VCPU_RUNNING);
 	assert_int_equal(X.vm->vcpus_live, NVCPUS);
+	assert_false(X.v->halt_if_off);
 }
 
 /* ---- XSETBV ---- */

@@ -210,6 +210,50 @@ static void test_idle_accounting(void **state)
 	assert_false(cst(0).idle);
 }
 
+/* A dormant entity (a hung VM kept for inspection) no longer holds the
+ * run open; a wake makes it live again; stopping it counts it once. */
+static void test_dormant_leaves_live_count(void **state)
+{
+	struct sched_entity a, b;
+
+	(void)state;
+	init("rr", 1);
+	add(&a, BIT(0), 0, "a");
+	add(&b, BIT(0), 0, "b");
+	assert_int_equal(sched_nr_live(), 2);
+	run(0, &a, 10, SCHED_BLOCKED);
+	sched_dormant(&a); /* blocked: out at once */
+	assert_int_equal(sched_nr_live(), 1);
+	sched_dormant(&a); /* twice is once */
+	assert_int_equal(sched_nr_live(), 1);
+	sched_wake(&a);
+	assert_int_equal(sched_nr_live(), 2);
+	/* Dormant while running: out at its sched_put(BLOCKED) only. */
+	assert_ptr_equal(sched_pick(0), &b);
+	sched_dormant(&b);
+	assert_int_equal(sched_nr_live(), 2);
+	sched_put(0, &b, SCHED_BLOCKED);
+	assert_int_equal(sched_nr_live(), 1);
+	/* ... but a put as RUNNABLE cancels it. */
+	run(0, &a, 10, SCHED_RUNNABLE);
+	assert_ptr_equal(sched_pick(0), &a);
+	sched_dormant(&a);
+	sched_put(0, &a, SCHED_RUNNABLE);
+	assert_int_equal(sched_nr_live(), 1);
+	run(0, &a, 10, SCHED_BLOCKED);
+	assert_int_equal(sched_nr_live(), 1);
+	/* Stopping a dormant entity does not count it a second time. */
+	sched_stop(&b);
+	assert_int_equal(sched_nr_live(), 1);
+	sched_dormant(&a);
+	sched_stop(&a);
+	assert_int_equal(sched_nr_live(), 0);
+	/* A stopped entity cannot become dormant (and count again). */
+	sched_dormant(&a);
+	sched_wake(&a);
+	assert_int_equal(sched_nr_live(), 0);
+}
+
 static void test_pinned_never_elsewhere(void **state)
 {
 	struct sched_entity p, f;
@@ -551,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_lost_wakeup_race),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_bugs_caught),
+		cmocka_unit_test(test_dormant_leaves_live_count),
 		cmocka_unit_test(test_fair_weights),
 		cmocka_unit_test(test_fair_sleeper_cannot_hoard),
 	};
