@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # bochs.sh ISO SERIAL_LOG [--cpus N] [--timeout S] [--model M] [--show]
-#          [--extra "bochsrc lines"]
+#          [--extra "bochsrc lines"] [--ignore-bad-msrs 0|1]
 # Boots the ISO in Bochs headless; exit status: 0 = the hypervisor left
 # through the iodebug "pass" sequence, 1 = shutdown port (fail),
 # 124 = timeout, other = emulator error.  --show copies the serial log to
 # stdout as it grows.
 set -uo pipefail
 iso=$1; log=$2; shift 2
-cpus=1; timeout_s=120; model=corei7_icelake_u; show=0; extra=""
+cpus=1; timeout_s=120; model=corei7_icelake_u; show=0; extra=""; bad_msrs=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=$2; shift 2 ;;
@@ -15,6 +15,7 @@ while [ $# -gt 0 ]; do
 	--model) model=$2; shift 2 ;;
 	--show) show=1; shift ;;
 	--extra) extra=$2; shift 2 ;;
+	--ignore-bad-msrs) bad_msrs=$2; shift 2 ;;
 	*) echo "bochs.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -28,7 +29,7 @@ romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 display_library: rfb, options="timeout=0"
 clock: sync=none, time0=946681200
-cpu: model=$model, count=$cpus, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+cpu: model=$model, count=$cpus, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=$bad_msrs
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$log
