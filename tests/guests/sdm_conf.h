@@ -1,0 +1,98 @@
+/* sdm_conf: the SDM conformance guest.  One table (sdm_table.c) of cases,
+ * each an instruction the hypervisor traps or emulates, the state it
+ * starts from, its operand and the architectural outcome the Intel SDM
+ * gives: the exception (#GP(0), #UD, ...) or none, and what reading the
+ * register back shows afterwards.  sdm_conf.c runs each row with
+ * exception recovery, compares, and prints one PASS/FAIL/SKIP line per
+ * row and the RESULT line. */
+#ifndef SDM_CONF_H
+#define SDM_CONF_H
+
+#include "lib/guest_rt.h"
+
+#define NONE (-1) /* no exception */
+#define VEC_NM 7
+/* Expected exceptions in the table (0: none). */
+#define EXC(vec) ((vec) + 1)
+#define GP EXC(VEC_GP)
+#define UD EXC(VEC_UD)
+#define B(n) (1ull << (n))
+
+/* What a row executes. */
+enum op {
+	OP_WRCR,     /* MOV CRn, reg (idx = n); read back with MOV reg, CRn */
+	OP_RDCR,     /* MOV reg, CRn: compare with rb under rbmask */
+	OP_CLTS,     /* read back CR0 */
+	OP_LMSW,     /* LMSW with the low 16 bits of the operand; CR0 back */
+	OP_XSETBV,   /* ECX = idx; read back XGETBV(0) */
+	OP_XGETBV,   /* ECX = idx */
+	OP_WRMSR,    /* ECX = idx; read back RDMSR idx unless F_NORB */
+	OP_RDMSR,    /* ECX = idx */
+	OP_RDPMC,    /* ECX = idx */
+	OP_INSN,     /* a fixed instruction, idx from enum insn */
+	OP_CR8_TPR,  /* MOV CR8 = operand, then the LAPIC's TPR is compared */
+	OP_TPR_CR8,  /* the LAPIC's TPR = operand, then CR8 is compared */
+	OP_OSXSAVE,  /* CR4.OSXSAVE = operand, then CPUID.1:ECX.OSXSAVE */
+};
+
+enum insn {
+	I_WBINVD, I_INVD, I_HLT, I_VMXON, I_VMXOFF, I_VMCLEAR, I_VMPTRLD,
+	I_VMREAD, I_VMWRITE, I_VMLAUNCH, I_INVEPT, I_INVVPID, I_MONITOR,
+	I_MWAIT, I_GETSEC, I_RDTSCP, I_RDTSC, I_INVLPG, I_LGDT, I_MOVDR7,
+};
+
+/* The state a row starts from (the state before every row is restored
+ * after it, except where F_KEEP says the row moves the machine on). */
+enum prep {
+	P_NONE,
+	P_OSXSAVE,     /* CR4.OSXSAVE = 1 */
+	P_NO_OSXSAVE,  /* CR4.OSXSAVE = 0 */
+	P_CR3_LOW,     /* CR3[11:0] != 0 (PWT set), PCIDE off */
+	P_PCIDE,       /* CR4.PCIDE = 1 (CR3[11:0] = 0) */
+	P_TS,          /* CR0.TS = 1 */
+	P_PCE,         /* CR4.PCE = 1 */
+	P_TSD,         /* CR4.TSD = 1 */
+	P_LVT_DEADLINE, /* LVT timer masked, TSC-deadline mode */
+	P_LVT_ONESHOT,  /* LVT timer masked, one-shot mode */
+	P_TSC_AUX,     /* IA32_TSC_AUX = 0x5a */
+};
+
+/* Features a row may need (SKIP, or #GP expected with F_ELSE_GP). */
+enum need {
+	N_NONE, N_PCID, N_XSAVE, N_AVX, N_FSGSBASE, N_UMIP, N_NX, N_RDTSCP,
+	N_LA57, N_XGETBV1, N_XSAVES, N_MTRR,
+};
+
+#define F_CPL3 (1u << 0)     /* executed at CPL 3 */
+#define F_ABS (1u << 1)      /* operand = set (not (current & ~clr) | set) */
+#define F_NORB (1u << 2)     /* no read back (write-only, or no meaning) */
+#define F_KEEP (1u << 3)     /* the row's effect stays (no restore) */
+#define F_MAXPHY (1u << 4)   /* operand |= 1 << MAXPHYADDR */
+#define F_ELSE_GP (1u << 5)  /* without the feature, #GP is expected */
+#define F_XCR0 (1u << 6)     /* #GP unless CPUID.(0DH,0) lists all the bits */
+#define F_NEAR (1u << 7)     /* read back within 2^24 above the operand */
+#define F_IRR (1u << 8)      /* the vector (operand & 0xff) is requested in IRR */
+#define F_QUIRK (1u << 9)    /* Bochs gives .quirk instead (EXC() or 0) */
+
+struct row {
+	const char *area;
+	const char *what;
+	enum op op;
+	uint32_t idx;
+	uint64_t set, clr;   /* operand = (current & ~clr) | set */
+	enum prep prep;
+	int exc;             /* expected exception: 0 none, else EXC(vector) */
+	/* Success: the register reads back as (operand & ~rb_clr) | rb_set;
+	 * reads: (value & rbmask) == rb_set (rbmask 0: all bits);
+	 * an exception: the register reads as before. */
+	uint64_t rb_set, rb_clr, rbmask;
+	uint32_t flags;
+	enum need need;
+	int quirk;           /* with F_QUIRK: Bochs' own outcome, also accepted */
+	const char *note;    /* SDM reference, or what the Bochs quirk is */
+};
+
+extern const struct row sdm_rows[];
+extern const unsigned sdm_nrows;
+
+#endif
