@@ -45,6 +45,13 @@
 #define CR4_OSXSAVE _BITUL(18)
 #define CR4_SMEP _BITUL(20)
 #define CR4_SMAP _BITUL(21)
+/* The CR4 bits a guest may own; every other bit (VMXE, SMXE, PKE, CET,
+ * LA57, ...) is reserved in its view: a write setting one traps and is
+ * #GP, as CPUID does not offer the feature. */
+#define CR4_GUEST_BITS (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | \
+			CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | \
+			CR4_OSXMMEXCPT | CR4_UMIP | CR4_FSGSBASE | CR4_PCIDE | \
+			CR4_OSXSAVE | CR4_SMEP | CR4_SMAP)
 
 /* EFER */
 #define MSR_EFER 0xc0000080

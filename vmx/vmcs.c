@@ -187,11 +187,14 @@ static bool setup_controls(struct hw_vcpu *x)
 	/* Guest/host masks: bits the guest may not change freely.  CR0.PE
 	 * and PG stay the guest's own (unrestricted guest); CD/NW are kept
 	 * clear underneath and shown as the guest set them.  CR4.VMXE is
-	 * owned by us and invisible. */
+	 * owned by us and invisible; every CR4 bit the guest may not own
+	 * (features CPUID hides, such as PKE and CET) traps too, so that
+	 * setting it is #GP instead of taking effect unseen. */
 	x->cr0_mask = ((vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) &
 		       ~(uint64_t)(CR0_PE | CR0_PG)) |
 		      CR0_CD | CR0_NW;
-	x->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1 | CR4_VMXE;
+	x->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1 | CR4_VMXE |
+		      ~(uint64_t)CR4_GUEST_BITS;
 	vmcs_writen(CR0_GUEST_HOST_MASK, x->cr0_mask);
 	vmcs_writen(CR4_GUEST_HOST_MASK, x->cr4_mask);
 	return true;

@@ -5,11 +5,6 @@
 #include "arch-x86/cpu.h"
 
 #define CR0_RESERVED_HI 0xffffffff00000000ULL
-#define CR4_KNOWN (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | \
-		   CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | \
-		   CR4_UMIP | CR4_FSGSBASE | CR4_PCIDE | CR4_OSXSAVE | CR4_SMEP | \
-		   CR4_SMAP)
-
 #define SEG_CS 1 /* hw_seg_ar()'s numbering */
 
 /* 64-bit mode: IA-32e mode with CS.L set (SDM vol. 3 §2.2). */
@@ -50,7 +45,7 @@ static enum vcpu_action guest_write_cr4(struct vcpu *v, uint64_t val)
 {
 	bool sets_pcide = (val & CR4_PCIDE) && !(vcpu_cr4(v) & CR4_PCIDE);
 
-	if ((val & ~(uint64_t)CR4_KNOWN) ||
+	if ((val & ~(uint64_t)CR4_GUEST_BITS) ||
 	    (vcpu_long_mode(v) && !(val & CR4_PAE)) ||
 	    (sets_pcide && (!vcpu_long_mode(v) || (vcpu_cr3(v) & 0xfff)))) {
 		vcpu_inject_gp(v);
