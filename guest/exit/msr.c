@@ -28,6 +28,18 @@ void guest_msr_setup(struct vm *vm)
 	hw_vm_msr_intercept(vm->hw, MSR_IA32_TSC, false, true);
 }
 
+/* IA32_XSS exists where CPUID.(EAX=0DH,ECX=1):EAX.XSAVES says so.  No
+ * supervisor state component is offered (guest/exit/cpuid.c clears
+ * ECX:EDX of that subleaf), so 0 is its only valid value, the one the
+ * host leaves in it while the guest runs. */
+#define CPUID_D1_EAX_XSAVES BIT(3)
+
+static bool guest_has_xss(void)
+{
+	return (cpuid(1).ecx & CPUID1_ECX_XSAVE) &&
+	       (cpuid_count(0xd, 1).eax & CPUID_D1_EAX_XSAVES);
+}
+
 /* PAT: each of the 8 entries must be a valid memory type (0,1,4,5,6,7). */
 static bool pat_valid(uint64_t pat)
 {
@@ -66,6 +78,13 @@ emulated_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		break;
 	case MSR_IA32_UCODE_REV:
 		*val = 0; /* no microcode update loaded */
+		break;
+	case MSR_IA32_XSS:
+		if (!guest_has_xss()) {
+			vcpu_inject_gp(v);
+			return ACT_RESUME;
+		}
+		*val = 0;
 		break;
 	default:
 		vcpu_inject_gp(v);
@@ -129,6 +148,10 @@ enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		break;
 	case MSR_IA32_UCODE_REV:
 		break; /* written as 0 before CPUID, to read the revision */
+	case MSR_IA32_XSS:
+		if (val || !guest_has_xss())
+			goto gp;
+		break;
 	default:
 		goto gp;
 	}

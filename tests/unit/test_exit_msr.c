@@ -95,6 +95,30 @@ static void test_rdmsr_plat_first(void **state)
 	assert_int_equal(W.msr_calls, 2);
 }
 
+/* IA32_XSS exists as CPUID.(0DH,1):EAX.XSAVES says; it reads 0 and
+ * takes only 0 (no supervisor state is offered).  Before sdm_conf it was
+ * #GP although CPUID offered XSAVES. */
+static bool host_has_xsaves(void)
+{
+	return (cpuid(1).ecx & CPUID1_ECX_XSAVE) && (cpuid_count(0xd, 1).eax & BIT(3));
+}
+
+static void test_xss(void **state)
+{
+	(void)state;
+	if (!host_has_xsaves()) {
+		assert_gp(rdmsr_exit(MSR_IA32_XSS));
+		assert_gp(wrmsr_exit(MSR_IA32_XSS, 0));
+		return;
+	}
+	assert_int_equal(rdmsr_ok(MSR_IA32_XSS), 0);
+	assert_int_equal(wrmsr_exit(MSR_IA32_XSS, 0), ACT_RESUME_ADVANCE);
+	assert_no_event();
+	assert_gp(wrmsr_exit(MSR_IA32_XSS, BIT(8)));  /* PT: supervisor, not offered */
+	assert_gp(wrmsr_exit(MSR_IA32_XSS, BIT(0)));  /* x87: user state */
+	assert_gp(wrmsr_exit(MSR_IA32_XSS, BIT(63)));
+}
+
 /* ---- WRMSR ---- */
 
 static void test_wrmsr_efer(void **state)
@@ -216,6 +240,7 @@ int main(void)
 		T(test_rdmsr_apic_base),
 		T(test_rdmsr_unknown_gp),
 		T(test_rdmsr_plat_first),
+		T(test_xss),
 		T(test_wrmsr_efer),
 		T(test_wrmsr_efer_gp),
 		T(test_wrmsr_pat),
