@@ -141,7 +141,7 @@ static bool setup_controls(struct hw_vcpu *x)
 				      PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CTLS |
 				      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
 				      PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING,
-			      PROC_RDPMC_EXITING, &x->proc);
+			      PROC_RDPMC_EXITING | PROC_TSC_OFFSETTING, &x->proc);
 	/* Default-1 controls we do not want (CR3 load/store exiting).  CR8
 	 * is the TPR of the virtual LAPIC, so it always exits. */
 	x->proc &= ~((PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING |

@@ -24,7 +24,8 @@ void guest_msr_setup(struct vm *vm)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(passthrough); i++)
 		hw_vm_msr_intercept(vm->hw, passthrough[i], false, false);
-	/* Reading the TSC is harmless; writing it would skew the host. */
+	/* Reading the TSC does not exit (the CPU adds the vCPU's offset);
+	 * a write sets the offset. */
 	hw_vm_msr_intercept(vm->hw, MSR_IA32_TSC, false, true);
 }
 
@@ -74,7 +75,7 @@ emulated_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		       (v->id == 0 ? APIC_BASE_BSP : 0);
 		break;
 	case MSR_IA32_TSC:
-		*val = rdtsc();
+		*val = rdtsc() + vcpu_tsc_offset(v);
 		break;
 	case MSR_IA32_UCODE_REV:
 		*val = 0; /* no microcode update loaded */
@@ -148,6 +149,11 @@ enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		break;
 	case MSR_IA32_UCODE_REV:
 		break; /* written as 0 before CPUID, to read the revision */
+	case MSR_IA32_TSC:
+		/* The vCPU's TSC reads 'val' now and counts on from there. */
+		if (!vcpu_set_tsc_offset(v, val - rdtsc()))
+			goto gp;
+		break;
 	case MSR_IA32_XSS:
 		if (val || !guest_has_xss())
 			goto gp;

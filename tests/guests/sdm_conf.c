@@ -34,6 +34,7 @@ static uint64_t xcr0_supported; /* CPUID.(EAX=0DH,ECX=0):EDX:EAX */
 static unsigned maxphyaddr;
 static unsigned skipped, quirks;
 static volatile unsigned drained;
+static volatile uint64_t drained_tsc; /* when the last one came */
 
 /* ---- CPUID and registers ------------------------------------------------ */
 
@@ -236,6 +237,20 @@ static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 		apic_write(REG_TPR, (uint32_t)operand);
 		*out = rd_cr(8);
 		return NONE;
+	case OP_TSCDL_FIRE: {
+		unsigned d0 = drained;
+		uint64_t deadline = rdtsc() + operand, end = deadline + (1ull << 26);
+
+		apic_write(REG_LVT_TIMER, LVT_DEADLINE | VEC_DRAIN_LAST);
+		try_wrmsr(MSR_TSC_DEADLINE, deadline);
+		irq_enable();
+		while (drained == d0 && rdtsc() < end)
+			__asm__ __volatile__("pause");
+		irq_disable();
+		apic_write(REG_LVT_TIMER, LVT_MASKED);
+		*out = drained == d0 ? 0 : drained_tsc >= deadline ? 1 : 2;
+		return NONE;
+	}
 	case OP_OSXSAVE: {
 		uint64_t cr4 = rd_cr(4);
 
@@ -360,6 +375,7 @@ static const char *vec_str(int vec)
 
 static void drain_irq(unsigned vec)
 {
+	drained_tsc = rdtsc();
 	__atomic_fetch_add(&drained, 1, __ATOMIC_RELAXED);
 	(void)vec;
 	apic_write(REG_EOI, 0);
@@ -392,6 +408,8 @@ static void run_row(unsigned n, const struct row *r)
 		have_before = read_back(r, &before);
 	cur = have_before ? before : 0;
 	operand = (r->flags & F_ABS) ? r->set : ((cur & ~r->clr) | r->set);
+	if (r->flags & F_ADD)
+		operand = cur + r->set;
 	if (r->flags & F_MAXPHY)
 		operand |= 1ull << maxphyaddr;
 	if (r->flags & F_XCR0)

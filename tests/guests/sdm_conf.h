@@ -33,6 +33,8 @@ enum op {
 	OP_CR8_TPR,  /* MOV CR8 = operand, then the LAPIC's TPR is compared */
 	OP_TPR_CR8,  /* the LAPIC's TPR = operand, then CR8 is compared */
 	OP_OSXSAVE,  /* CR4.OSXSAVE = operand, then CPUID.1:ECX.OSXSAVE */
+	OP_TSCDL_FIRE, /* TSC-deadline timer at TSC + operand: 1 if its
+			* interrupt came, not before the deadline */
 };
 
 enum insn {
@@ -72,6 +74,7 @@ enum need {
 #define F_XCR0 (1u << 6)     /* #GP unless CPUID.(0DH,0) lists all the bits */
 #define F_NEAR (1u << 7)     /* read back within 2^24 above the operand */
 #define F_IRR (1u << 8)      /* the vector (operand & 0xff) is requested in IRR */
+#define F_ADD (1u << 10)     /* operand = current + set */
 #define F_QUIRK (1u << 9)    /* Bochs gives .quirk instead (EXC() or 0) */
 
 struct row {

@@ -233,7 +233,7 @@ const struct row sdm_rows[] = {
 
 	/* ---- MSRs: TSC, PAT, MISC_ENABLE, MTRRs and the like ---- */
 	{ "tsc", "IA32_TSC read", OP_RDMSR, MSR_TSC, .flags = F_NORB },
-	{ "tsc", "IA32_TSC written with its value", OP_WRMSR, MSR_TSC, .flags = F_NEAR | F_KEEP, .note = SDM_WRMSR },
+	{ "tsc", "IA32_TSC written with its value + 2^40: counts on from there", OP_WRMSR, MSR_TSC, .set = B(40), .flags = F_ADD | F_NEAR | F_KEEP, .note = SDM_WRMSR },
 	{ "tsc", "IA32_TSC_ADJUST read (CPUID.7:EBX.TSC_ADJUST = 0)", OP_RDMSR, MSR_TSC_ADJUST, .exc = GP },
 	{ "tsc", "IA32_TSC_ADJUST write", OP_WRMSR, MSR_TSC_ADJUST, .flags = F_ABS, .exc = GP },
 	{ "tsc", "IA32_TSC_AUX 0x5a reads back", OP_WRMSR, MSR_TSC_AUX, .set = 0x5a, .flags = F_ABS | F_ELSE_GP, .need = N_RDTSCP },
@@ -299,6 +299,7 @@ const struct row sdm_rows[] = {
 	{ "tscdl", "one-shot mode: write ignored, reads 0", OP_WRMSR, MSR_TSC_DEADLINE, .set = B(62), .flags = F_ABS, .prep = P_LVT_ONESHOT, .rb_clr = ~0ull, .note = "SDM vol. 3 11.5.4.1" },
 	{ "tscdl", "TSC-deadline mode: reads back", OP_WRMSR, MSR_TSC_DEADLINE, .set = B(62), .flags = F_ABS, .prep = P_LVT_DEADLINE, .note = "SDM vol. 3 11.5.4.1" },
 	{ "tscdl", "TSC-deadline mode: 0 disarms, reads 0", OP_WRMSR, MSR_TSC_DEADLINE, .set = 0, .flags = F_ABS, .prep = P_LVT_DEADLINE },
+	{ "tscdl", "deadline TSC + 100000 (guest TSC moved): fires, not before", OP_TSCDL_FIRE, 0, .set = 100000, .flags = F_ABS, .rb_set = 1, .note = "SDM vol. 3 11.5.4.1" },
 	{ "apic", "xAPIC -> x2APIC", OP_WRMSR, MSR_APIC_BASE, .set = BASE_EXTD, .flags = F_KEEP },
 
 	/* ---- The LAPIC: x2APIC mode ---- */
@@ -356,6 +357,7 @@ const struct row sdm_rows[] = {
 	{ "x2apic", "CR8 = 9 -> TPR 0x90", OP_CR8_TPR, 0, .set = 9, .flags = F_ABS, .rb_set = 0x90, .rbmask = 0xff, .note = "SDM vol. 3 11.8.6" },
 	{ "x2apic", "TPR 0x30 -> CR8 = 3", OP_TPR_CR8, 0, .set = 0x30, .flags = F_ABS, .rb_set = 3, .note = "SDM vol. 3 11.8.6" },
 	{ "tscdl", "x2APIC, TSC-deadline mode: reads back", OP_WRMSR, MSR_TSC_DEADLINE, .set = B(62), .flags = F_ABS, .prep = P_LVT_DEADLINE },
+	{ "tscdl", "x2APIC: deadline TSC + 100000: fires, not before", OP_TSCDL_FIRE, 0, .set = 100000, .flags = F_ABS, .rb_set = 1, .note = "SDM vol. 3 11.5.4.1" },
 
 	/* ---- APIC_BASE mode transitions from x2APIC ---- */
 	{ "apic", "x2APIC -> xAPIC (illegal)", OP_WRMSR, MSR_APIC_BASE, .clr = BASE_EXTD, .exc = GP, .note = "SDM vol. 3 11.12.5" },

@@ -183,8 +183,25 @@ static void test_wrmsr_unknown_gp(void **state)
 {
 	(void)state;
 	assert_gp(wrmsr_exit(MSR_IA32_APIC_BASE, 0xfee00900));
-	assert_gp(wrmsr_exit(MSR_IA32_TSC, 0));
 	assert_gp(wrmsr_exit(MSR_IA32_FEATURE_CONTROL, 5));
+}
+
+/* WRMSR IA32_TSC (writable, SDM vol. 2 WRMSR) sets the vCPU's TSC offset:
+ * the guest's TSC reads the value written and counts on.  It was #GP
+ * before sdm_conf. */
+static void test_wrmsr_tsc(void **state)
+{
+	uint64_t want = 1ULL << 50, got;
+
+	(void)state;
+	assert_int_equal(wrmsr_exit(MSR_IA32_TSC, want), ACT_RESUME_ADVANCE);
+	assert_no_event();
+	assert_int_equal(X.hw->tsc_offset + rdtsc() - want < (1ULL << 32), true);
+	got = rdmsr_ok(MSR_IA32_TSC);
+	assert_true(got >= want && got - want < (1ULL << 32));
+	/* Back to the host's TSC. */
+	assert_int_equal(wrmsr_exit(MSR_IA32_TSC, rdtsc()), ACT_RESUME_ADVANCE);
+	assert_true(X.hw->tsc_offset + (1ULL << 32) < (1ULL << 33));
 }
 
 static void test_wrmsr_plat_first(void **state)
@@ -247,6 +264,7 @@ int main(void)
 		T(test_wrmsr_misc_enable),
 		T(test_wrmsr_ucode_rev_ignored),
 		T(test_wrmsr_unknown_gp),
+		T(test_wrmsr_tsc),
 		T(test_wrmsr_plat_first),
 		T(test_msr_setup),
 	};
