@@ -45,7 +45,8 @@ sched_ipi_SRCS     := $(GUEST_DIR)/sched_ipi.c $(GUEST_RT)
 realmode_test_SRCS := $(GUEST_DIR)/realmode_test.S \
 	$(GUEST_DIR)/realmode_main.c $(GUEST_RT_BASE)
 realmode_test_LDS  := $(GUEST_DIR)/realmode.ld
-sdm_conf_SRCS      := $(GUEST_DIR)/sdm_conf.c $(GUEST_DIR)/sdm_table.c $(GUEST_RT)
+sdm_conf_SRCS      := $(GUEST_DIR)/sdm_conf.c $(GUEST_DIR)/sdm_table.c \
+	$(GUEST_DIR)/sdm_legacy.S $(GUEST_RT)
 lapic_test_SRCS    := $(GUEST_DIR)/lapic_test.c $(GUEST_DIR)/lapic_apic.c \
 	$(GUEST_DIR)/lapic_smp.c $(GUEST_DIR)/lapic_ap.S $(GUEST_RT)
 

@@ -33,6 +33,7 @@ static uint64_t xcr0_base;     /* XCR0 as found: restored after each row */
 static uint64_t xcr0_supported; /* CPUID.(EAX=0DH,ECX=0):EDX:EAX */
 static unsigned maxphyaddr;
 static unsigned skipped, quirks;
+static bool legacy_done;
 static volatile unsigned drained;
 static volatile uint64_t drained_tsc; /* when the last one came */
 
@@ -237,6 +238,13 @@ static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 		apic_write(REG_TPR, (uint32_t)operand);
 		*out = rd_cr(8);
 		return NONE;
+	case OP_LEGACY:
+		if (!legacy_done) {
+			sdm_legacy_run();
+			legacy_done = true;
+		}
+		*out = sdm_leg_val[r->idx];
+		return sdm_leg_vec[r->idx] == 0xffffffffu ? NONE : (int)sdm_leg_vec[r->idx];
 	case OP_TSCDL_FIRE: {
 		unsigned d0 = drained;
 		uint64_t deadline = rdtsc() + operand, end = deadline + (1ull << 26);
@@ -454,7 +462,8 @@ static void run_row(unsigned n, const struct row *r)
 			snprintf(why, sizeof(why), "reads back %#lx, expected %#lx (operand %#lx)",
 				 after, want_rb, operand);
 	}
-	if (ok && !is_write(r->op) && got == NONE && !(r->flags & F_NORB)) {
+	if (ok && !is_write(r->op) && (got == NONE || r->op == OP_LEGACY) &&
+	    !(r->flags & F_NORB)) {
 		uint64_t mask = r->rbmask ? r->rbmask : ~0ull;
 
 		ok = (out & mask) == r->rb_set;

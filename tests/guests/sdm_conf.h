@@ -33,6 +33,9 @@ enum op {
 	OP_CR8_TPR,  /* MOV CR8 = operand, then the LAPIC's TPR is compared */
 	OP_TPR_CR8,  /* the LAPIC's TPR = operand, then CR8 is compared */
 	OP_OSXSAVE,  /* CR4.OSXSAVE = operand, then CPUID.1:ECX.OSXSAVE */
+	OP_LEGACY,   /* case idx of sdm_legacy.S (32-bit protected mode, no
+		      * paging): its vector and value, compared even after a
+		      * fault */
 	OP_TSCDL_FIRE, /* TSC-deadline timer at TSC + operand: 1 if its
 			* interrupt came, not before the deadline */
 };
@@ -94,6 +97,10 @@ struct row {
 	int quirk;           /* with F_QUIRK: Bochs' own outcome, also accepted */
 	const char *note;    /* SDM reference, or what the Bochs quirk is */
 };
+
+/* sdm_legacy.S */
+void sdm_legacy_run(void);
+extern uint32_t sdm_leg_vec[16], sdm_leg_val[16];
 
 extern const struct row sdm_rows[];
 extern const unsigned sdm_nrows;

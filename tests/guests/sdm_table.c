@@ -150,6 +150,23 @@ const struct row sdm_rows[] = {
 	{ "cr8", "CPL 3 write", OP_WRCR, 8, .set = 1, .flags = F_ABS | F_CPL3, .exc = GP },
 	{ "cr8", "CPL 3 read", OP_RDCR, 8, .flags = F_CPL3, .exc = GP },
 
+	/* ---- Outside IA-32e mode: 32-bit protected mode, paging off
+	 * (sdm_legacy.S), and compatibility mode on the way; the value is read
+	 * back after the case ---- */
+	{ "legacy", "compatibility mode: CR0.PG cleared with CR4.PCIDE", OP_LEGACY, 11, .exc = GP, .rb_set = PG, .need = N_PCID, .note = SDM_CR },
+	{ "legacy", "compatibility mode: CR0.PG cleared with CR4.PCIDE, CD set (trapped)", OP_LEGACY, 12, .exc = GP, .rb_set = PG, .need = N_PCID, .note = SDM_CR },
+	{ "legacy", "CR4.PCIDE set outside IA-32e mode", OP_LEGACY, 0, .exc = GP, .rb_set = 0, .note = SDM_CR },
+	{ "legacy", "CR4.PAE cleared outside IA-32e mode: allowed", OP_LEGACY, 1, .rb_set = 0 },
+	{ "legacy", "EFER.LME set with paging off: LMA stays 0", OP_LEGACY, 2, .rb_set = EFER_LME, .note = "SDM vol. 3 10.8.5" },
+	{ "legacy", "CR0.PG with EFER.LME and CR4.PAE = 0", OP_LEGACY, 3, .exc = GP, .rb_set = 0, .note = SDM_CR },
+	{ "legacy", "CR0.PG with EFER.LME and CR4.PAE = 0, CD set (trapped)", OP_LEGACY, 4, .exc = GP, .rb_set = 0, .note = SDM_CR },
+	{ "legacy", "CR4.LA57 outside IA-32e mode (not offered)", OP_LEGACY, 5, .exc = GP, .rb_set = 0, .note = SDM_CR },
+	{ "legacy", "CR0.NW without CD", OP_LEGACY, 6, .exc = GP, .rb_set = 0, .note = SDM_CR },
+	{ "legacy", "CR0.PG without PE", OP_LEGACY, 7, .exc = GP, .rb_set = PE, .note = SDM_CR },
+	{ "legacy", "CR0.CD set (trapped) without paging", OP_LEGACY, 8, .rb_set = CD },
+	{ "legacy", "CR0.NE cleared (trapped) without paging", OP_LEGACY, 9, .rb_set = 0 },
+	{ "legacy", "EFER.LME cleared with paging off", OP_LEGACY, 10, .rb_set = 0 },
+
 	/* ---- XSETBV / XGETBV (XSETBV always traps) ---- */
 	{ "xsetbv", "ECX = 1", OP_XSETBV, 1, .set = 3, .flags = F_ABS, .prep = P_OSXSAVE, .need = N_XSAVE, .exc = GP, .note = SDM_XSETBV },
 	{ "xsetbv", "ECX = 0xffffffff", OP_XSETBV, 0xffffffffu, .set = 3, .flags = F_ABS, .prep = P_OSXSAVE, .need = N_XSAVE, .exc = GP, .note = SDM_XSETBV },
