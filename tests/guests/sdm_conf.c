@@ -238,6 +238,23 @@ static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 		apic_write(REG_TPR, (uint32_t)operand);
 		*out = rd_cr(8);
 		return NONE;
+	case OP_IN: {
+		uint16_t port = (uint16_t)r->idx;
+		uint32_t v = 0x5a5a5a5a;
+
+		if (operand == 1)
+			__asm__ __volatile__(FAULT_TRY("inb %w1, %b0") : "+a"(v) : "d"(port) : "r11", "memory");
+		else if (operand == 2)
+			__asm__ __volatile__(FAULT_TRY("inw %w1, %w0") : "+a"(v) : "d"(port) : "r11", "memory");
+		else
+			__asm__ __volatile__(FAULT_TRY("inl %w1, %0") : "+a"(v) : "d"(port) : "r11", "memory");
+		*out = v;
+		return RESULT(before);
+	}
+	case OP_OUT:
+		__asm__ __volatile__(FAULT_TRY("outb %b0, %w1")
+				     : : "a"((uint8_t)operand), "d"((uint16_t)r->idx) : "r11", "memory");
+		return RESULT(before);
 	case OP_LEGACY:
 		if (!legacy_done) {
 			sdm_legacy_run();

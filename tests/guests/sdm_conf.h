@@ -33,6 +33,8 @@ enum op {
 	OP_CR8_TPR,  /* MOV CR8 = operand, then the LAPIC's TPR is compared */
 	OP_TPR_CR8,  /* the LAPIC's TPR = operand, then CR8 is compared */
 	OP_OSXSAVE,  /* CR4.OSXSAVE = operand, then CPUID.1:ECX.OSXSAVE */
+	OP_IN,       /* IN from port idx, 'set' bytes wide (1, 2, 4) */
+	OP_OUT,      /* OUT of 'set' (a byte) to port idx */
 	OP_LEGACY,   /* case idx of sdm_legacy.S (32-bit protected mode, no
 		      * paging): its vector and value, compared even after a
 		      * fault */
