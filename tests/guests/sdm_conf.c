@@ -190,6 +190,87 @@ static int exec_insn(enum insn i, uint64_t *out)
 	return RESULT(before);
 }
 
+/* ---- One instruction on memory: the TPR or RAM ---------------------- */
+
+#define FLAGS_LOGIC 0x8c5ull /* CF PF ZF SF OF (AF undefined) */
+#define FLAGS_ARITH 0x8d5ull /* and AF */
+
+static volatile uint32_t ram_word;
+
+/* Runs 'm' on *p starting from 'init': *out = the value the instruction
+ * left in its register or in memory (low 32 bits) and the flags it
+ * defines (high 32 bits). */
+static int mem_insn(enum mmio m, volatile uint32_t *p, uint32_t init, uint64_t *out)
+{
+	unsigned before = fault_count;
+	uint64_t fl = 0, mask = FLAGS_LOGIC;
+	uint32_t reg = 0x50, res;
+
+	*p = init;
+	switch (m) {
+	case M_MOV_RD:
+		__asm__ __volatile__(FAULT_TRY("movl (%1), %0") : "+r"(reg) : "r"(p) : "r11", "memory");
+		break;
+	case M_MOV_WR:
+		__asm__ __volatile__(FAULT_TRY("movl %0, (%1)") : : "r"(reg), "r"(p) : "r11", "memory");
+		break;
+	case M_OR:
+		__asm__ __volatile__(FAULT_TRY("orl $0x10, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_AND:
+		__asm__ __volatile__(FAULT_TRY("andl $0x0f, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_XOR:
+		__asm__ __volatile__(FAULT_TRY("xorl $0x30, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_CMP_EQ:
+		mask = FLAGS_ARITH;
+		__asm__ __volatile__(FAULT_TRY("cmpl $0x30, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_CMP_LT:
+		mask = FLAGS_ARITH;
+		__asm__ __volatile__(FAULT_TRY("cmpl $0x41, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_CMP_REG:
+		mask = FLAGS_ARITH;
+		__asm__ __volatile__(FAULT_TRY("cmpl %2, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p), "r"(0x2fu) : "r11", "memory", "cc");
+		break;
+	case M_TEST:
+		__asm__ __volatile__(FAULT_TRY("testl $0x20, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_OR_REG:
+		__asm__ __volatile__(FAULT_TRY("orl %2, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p), "r"(0x81u) : "r11", "memory", "cc");
+		break;
+	case M_AND_REG:
+		__asm__ __volatile__(FAULT_TRY("andl %2, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p), "r"(0xc0u) : "r11", "memory", "cc");
+		break;
+	case M_MOVZB:
+		__asm__ __volatile__(FAULT_TRY("movzbl (%1), %0") : "+r"(reg) : "r"(p) : "r11", "memory");
+		break;
+	case M_MOVSB:
+		__asm__ __volatile__(FAULT_TRY("movsbl (%1), %0") : "+r"(reg) : "r"(p) : "r11", "memory");
+		break;
+	case M_MOVZW:
+		__asm__ __volatile__(FAULT_TRY("movzwl (%1), %0") : "+r"(reg) : "r"(p) : "r11", "memory");
+		break;
+	case M_XCHG:
+		__asm__ __volatile__(FAULT_TRY("xchgl %0, (%1)") : "+r"(reg) : "r"(p) : "r11", "memory");
+		break;
+	case M_STOS: {
+		void *d = (void *)(uintptr_t)p;
+		uint64_t n = 1;
+
+		__asm__ __volatile__(FAULT_TRY("rep stosl") : "+D"(d), "+c"(n) : "a"(0x60u) : "r11", "memory");
+		break;
+	}
+	}
+	res = (m == M_MOV_RD || m == M_MOVZB || m == M_MOVSB || m == M_MOVZW) ? reg : *p;
+	if (m == M_XCHG)
+		res ^= reg << 16; /* both: the old value and the new */
+	*out = (fl & mask) << 32 | res;
+	return RESULT(before);
+}
+
 /* Runs the row's instruction with 'operand'; *out is what it read. */
 static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 {
@@ -238,6 +319,10 @@ static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 		apic_write(REG_TPR, (uint32_t)operand);
 		*out = rd_cr(8);
 		return NONE;
+	case OP_MMIO:
+		return mem_insn((enum mmio)r->idx,
+				(volatile uint32_t *)(uintptr_t)(LAPIC_MMIO + REG_TPR),
+				(uint32_t)operand, out);
 	case OP_IN: {
 		uint16_t port = (uint16_t)r->idx;
 		uint32_t v = 0x5a5a5a5a;
@@ -479,7 +564,14 @@ static void run_row(unsigned n, const struct row *r)
 			snprintf(why, sizeof(why), "reads back %#lx, expected %#lx (operand %#lx)",
 				 after, want_rb, operand);
 	}
-	if (ok && !is_write(r->op) && (got == NONE || r->op == OP_LEGACY) &&
+	if (ok && r->op == OP_MMIO) {
+		uint64_t ram = 0;
+
+		mem_insn((enum mmio)r->idx, &ram_word, (uint32_t)operand, &ram);
+		ok = out == ram;
+		if (!ok)
+			snprintf(why, sizeof(why), "TPR gives %#lx (flags:value), RAM %#lx", out, ram);
+	} else if (ok && !is_write(r->op) && (got == NONE || r->op == OP_LEGACY) &&
 	    !(r->flags & F_NORB)) {
 		uint64_t mask = r->rbmask ? r->rbmask : ~0ull;
 

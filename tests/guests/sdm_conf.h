@@ -33,6 +33,9 @@ enum op {
 	OP_CR8_TPR,  /* MOV CR8 = operand, then the LAPIC's TPR is compared */
 	OP_TPR_CR8,  /* the LAPIC's TPR = operand, then CR8 is compared */
 	OP_OSXSAVE,  /* CR4.OSXSAVE = operand, then CPUID.1:ECX.OSXSAVE */
+	OP_MMIO,     /* instruction idx (enum mmio) on the xAPIC TPR, starting
+		      * from 'set'; compared with the same on RAM (result
+		      * and the arithmetic flags it defines) */
 	OP_IN,       /* IN from port idx, 'set' bytes wide (1, 2, 4) */
 	OP_OUT,      /* OUT of 'set' (a byte) to port idx */
 	OP_LEGACY,   /* case idx of sdm_legacy.S (32-bit protected mode, no
@@ -46,6 +49,14 @@ enum insn {
 	I_WBINVD, I_INVD, I_HLT, I_VMXON, I_VMXOFF, I_VMCLEAR, I_VMPTRLD,
 	I_VMREAD, I_VMWRITE, I_VMLAUNCH, I_INVEPT, I_INVVPID, I_MONITOR,
 	I_MWAIT, I_GETSEC, I_RDTSCP, I_RDTSC, I_INVLPG, I_LGDT, I_MOVDR7,
+};
+
+/* Instructions on a LAPIC register (emulated, or virtualized with
+ * APICv) whose outcome must equal the same instruction on RAM. */
+enum mmio {
+	M_MOV_RD, M_MOV_WR, M_OR, M_AND, M_XOR, M_CMP_EQ, M_CMP_LT, M_TEST,
+	M_OR_REG, M_AND_REG, M_MOVZB, M_MOVSB, M_MOVZW, M_XCHG, M_STOS,
+	M_CMP_REG,
 };
 
 /* The state a row starts from (the state before every row is restored
