@@ -22,7 +22,9 @@
 #define VEC_DRAIN_FIRST 0x40u
 #define VEC_DRAIN_LAST 0x4fu
 
+#define CR0_EM (1ull << 2)
 #define CR0_TS (1ull << 3)
+#define CR4_OSFXSR (1ull << 9)
 #define CR4_TSD (1ull << 2)
 #define CR4_PCE (1ull << 8)
 #define CR4_PCIDE (1ull << 17)
@@ -185,6 +187,9 @@ static int exec_insn(enum insn i, uint64_t *out)
 	case I_INVLPG: __asm__ __volatile__(FAULT_TRY("invlpg (%0)") : : "r"(ptr) : "r11", "memory"); break;
 	case I_LGDT: __asm__ __volatile__(FAULT_TRY("lgdt %0") : : "m"(gdtr) : "r11", "memory"); break;
 	case I_MOVDR7: __asm__ __volatile__(FAULT_TRY("mov %0, %%dr7") : : "r"(0x400ull) : "r11", "memory"); break;
+	case I_SSE: __asm__ __volatile__(FAULT_TRY("pxor %%xmm0, %%xmm0") : : : "r11", "memory"); break;
+	case I_X87: __asm__ __volatile__(FAULT_TRY("fninit") : : : "r11", "memory"); break;
+	case I_AVX: __asm__ __volatile__(FAULT_TRY("vzeroupper") : : : "r11", "memory"); break;
 	}
 	*out = i == I_RDTSCP ? c : 0;
 	return RESULT(before);
@@ -361,6 +366,15 @@ static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 		*out = drained == d0 ? 0 : drained_tsc >= deadline ? 1 : 2;
 		return NONE;
 	}
+	case OP_XSAVE_SIZE:
+		wr_cr(4, rd_cr(4) | CR4_OSXSAVE);
+		__asm__ __volatile__(FAULT_TRY("xsetbv")
+				     : : "c"(0), "a"((uint32_t)operand), "d"((uint32_t)(operand >> 32))
+				     : "r11", "memory");
+		if (fault_count != before)
+			return (int)fault_last.vector;
+		*out = cpuid(0xd, 0).b;
+		return NONE;
 	case OP_OSXSAVE: {
 		uint64_t cr4 = rd_cr(4);
 
@@ -472,6 +486,19 @@ static void prep(enum prep p)
 	case P_LVT_DEADLINE: apic_write(REG_LVT_TIMER, LVT_MASKED | LVT_DEADLINE | 0x40); break;
 	case P_LVT_ONESHOT: apic_write(REG_LVT_TIMER, LVT_MASKED | 0x40); break;
 	case P_TSC_AUX: try_wrmsr(MSR_TSC_AUX, 0x5a); break;
+	case P_EM: wr_cr(0, rd_cr(0) | CR0_EM); break;
+	case P_OSFXSR: wr_cr(4, rd_cr(4) | CR4_OSFXSR); break;
+	case P_TS_FX: wr_cr(4, rd_cr(4) | CR4_OSFXSR); wr_cr(0, rd_cr(0) | CR0_TS); break;
+	case P_EM_FX: wr_cr(4, rd_cr(4) | CR4_OSFXSR); wr_cr(0, rd_cr(0) | CR0_EM); break;
+	case P_XCR0_AVX:
+	case P_XCR0_X87: {
+		uint64_t x = p == P_XCR0_AVX ? 7 : 1;
+
+		wr_cr(4, rd_cr(4) | CR4_OSXSAVE | CR4_OSFXSR);
+		__asm__ __volatile__(FAULT_TRY("xsetbv")
+				     : : "c"(0), "a"((uint32_t)x), "d"(0) : "r11", "memory");
+		break;
+	}
 	}
 	fault_reset();
 }

@@ -33,6 +33,7 @@ enum op {
 	OP_CR8_TPR,  /* MOV CR8 = operand, then the LAPIC's TPR is compared */
 	OP_TPR_CR8,  /* the LAPIC's TPR = operand, then CR8 is compared */
 	OP_OSXSAVE,  /* CR4.OSXSAVE = operand, then CPUID.1:ECX.OSXSAVE */
+	OP_XSAVE_SIZE, /* XSETBV(0, operand), then CPUID.(0DH,0):EBX */
 	OP_MMIO,     /* instruction idx (enum mmio) on the xAPIC TPR, starting
 		      * from 'set'; compared with the same on RAM (result
 		      * and the arithmetic flags it defines) */
@@ -49,6 +50,9 @@ enum insn {
 	I_WBINVD, I_INVD, I_HLT, I_VMXON, I_VMXOFF, I_VMCLEAR, I_VMPTRLD,
 	I_VMREAD, I_VMWRITE, I_VMLAUNCH, I_INVEPT, I_INVVPID, I_MONITOR,
 	I_MWAIT, I_GETSEC, I_RDTSCP, I_RDTSC, I_INVLPG, I_LGDT, I_MOVDR7,
+	I_SSE,       /* PXOR xmm0, xmm0 */
+	I_X87,       /* FNINIT */
+	I_AVX,       /* VZEROUPPER */
 };
 
 /* Instructions on a LAPIC register (emulated, or virtualized with
@@ -73,6 +77,12 @@ enum prep {
 	P_LVT_DEADLINE, /* LVT timer masked, TSC-deadline mode */
 	P_LVT_ONESHOT,  /* LVT timer masked, one-shot mode */
 	P_TSC_AUX,     /* IA32_TSC_AUX = 0x5a */
+	P_EM,          /* CR0.EM = 1 */
+	P_OSFXSR,      /* CR4.OSFXSR = 1 */
+	P_TS_FX,       /* CR0.TS = 1, CR4.OSFXSR = 1 */
+	P_EM_FX,       /* CR0.EM = 1, CR4.OSFXSR = 1 */
+	P_XCR0_AVX,    /* CR4.OSXSAVE = 1, XCR0 = x87 | SSE | AVX */
+	P_XCR0_X87,    /* CR4.OSXSAVE = 1, XCR0 = x87 */
 };
 
 /* Features a row may need (SKIP, or #GP expected with F_ELSE_GP). */

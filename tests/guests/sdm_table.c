@@ -204,6 +204,23 @@ const struct row sdm_rows[] = {
 	{ "xgetbv", "CR4.OSXSAVE = 0", OP_XGETBV, 0, .prep = P_NO_OSXSAVE, .need = N_XSAVE, .exc = UD, .note = "SDM vol. 2 XGETBV" },
 	{ "xgetbv", "CPL 3 allowed", OP_XGETBV, 0, .prep = P_OSXSAVE, .flags = F_CPL3, .need = N_XSAVE, .rb_set = 1, .rbmask = 1 },
 
+	/* XSETBV takes effect: the XSAVE area size follows XCR0, and AVX
+	 * instructions fault without XCR0.AVX (SDM vol. 1 13.3, 14.3) */
+	{ "xsetbv", "XCR0 = 3: CPUID.(0DH,0):EBX = 576", OP_XSAVE_SIZE, 0, .set = 3, .flags = F_ABS, .rb_set = 576, .need = N_XSAVE, .note = "SDM vol. 1 13.2" },
+	{ "xsetbv", "XCR0 = 7: CPUID.(0DH,0):EBX = 832", OP_XSAVE_SIZE, 0, .set = 7, .flags = F_ABS, .rb_set = 832, .need = N_AVX, .note = "SDM vol. 1 13.2" },
+	{ "xsetbv", "VZEROUPPER with XCR0.AVX = 1", OP_INSN, I_AVX, .prep = P_XCR0_AVX, .flags = F_NORB, .need = N_AVX },
+	{ "xsetbv", "VZEROUPPER with XCR0.AVX = 0", OP_INSN, I_AVX, .prep = P_XCR0_X87, .flags = F_NORB, .need = N_AVX, .exc = UD, .note = "SDM vol. 1 14.3" },
+
+	/* ---- The FPU: CR0.TS/EM and CR4.OSFXSR seen by the guest's own
+	 * instructions (SDM vol. 3 2.5, 13.1) ---- */
+	{ "fpu", "SSE with CR4.OSFXSR = 1", OP_INSN, I_SSE, .prep = P_OSFXSR, .flags = F_NORB },
+	{ "fpu", "SSE with CR4.OSFXSR = 0", OP_INSN, I_SSE, .flags = F_NORB, .exc = UD, .note = "SDM vol. 3 13.1.3" },
+	{ "fpu", "x87 FNINIT", OP_INSN, I_X87, .flags = F_NORB },
+	{ "fpu", "x87 FNINIT with CR0.TS", OP_INSN, I_X87, .prep = P_TS, .flags = F_NORB, .exc = EXC(VEC_NM), .note = "SDM vol. 3 2.5" },
+	{ "fpu", "x87 FNINIT with CR0.EM", OP_INSN, I_X87, .prep = P_EM, .flags = F_NORB, .exc = EXC(VEC_NM), .note = "SDM vol. 3 2.5" },
+	{ "fpu", "SSE with CR0.TS", OP_INSN, I_SSE, .prep = P_TS_FX, .flags = F_NORB, .exc = EXC(VEC_NM), .note = "SDM vol. 3 2.5" },
+	{ "fpu", "SSE with CR0.EM", OP_INSN, I_SSE, .prep = P_EM_FX, .flags = F_NORB, .exc = UD, .note = "SDM vol. 3 2.5" },
+
 	/* ---- RDPMC (the PMU is hidden: no counter is valid) ---- */
 	{ "rdpmc", "counter 0", OP_RDPMC, 0, .exc = GP, .note = "SDM vol. 2 RDPMC" },
 	{ "rdpmc", "fixed counter 0", OP_RDPMC, 0x40000000u, .exc = GP, .note = "SDM vol. 2 RDPMC" },
@@ -388,9 +405,10 @@ const struct row sdm_rows[] = {
 	{ "x2apic", "ESR write 0", OP_WRMSR, X2(0x28), .flags = F_ABS | F_NORB },
 	{ "x2apic", "ESR write 1 (non-zero)", OP_WRMSR, X2(0x28), .set = 1, .flags = F_ABS | F_NORB, .exc = GP, .note = SDM_X2 },
 	{ "x2apic", "ICR read", OP_RDMSR, X2(0x30), .flags = F_NORB },
-	{ "x2apic", "ICR self IPI 0x41: requested, delivered", OP_WRMSR, X2(0x30), .set = ICR_SELF | 0x41, .flags = F_ABS | F_NORB | F_IRR },
-	{ "x2apic", "ICR bit 20 (reserved)", OP_WRMSR, X2(0x30), .set = ICR_SELF | B(20) | 0x41, .flags = F_ABS | F_NORB, .exc = GP, .note = SDM_X2 },
-	{ "x2apic", "ICR bit 13 (reserved)", OP_WRMSR, X2(0x30), .set = ICR_SELF | B(13) | 0x41, .flags = F_ABS | F_NORB, .exc = GP, .note = SDM_X2 },
+	{ "x2apic", "ICR self IPI 0x41: requested, delivered", OP_WRMSR, X2(0x30), .set = ICR_SELF | 0x41, .flags = F_KEEP | F_ABS | F_NORB | F_IRR },
+	{ "x2apic", "ICR reads back the self IPI (64 bits, no delivery status)", OP_RDMSR, X2(0x30), .rb_set = ICR_SELF | 0x41 },
+	{ "x2apic", "ICR bit 20 (reserved)", OP_WRMSR, X2(0x30), .set = ICR_SELF | B(20) | 0x41, .flags = F_KEEP | F_ABS | F_NORB, .exc = GP, .note = SDM_X2 },
+	{ "x2apic", "ICR bit 13 (reserved)", OP_WRMSR, X2(0x30), .set = ICR_SELF | B(13) | 0x41, .flags = F_KEEP | F_ABS | F_NORB, .exc = GP, .note = SDM_X2 },
 	{ "x2apic", "ICR_HI 0x831 read (not in x2APIC)", OP_RDMSR, X2(0x31), .exc = GP, .note = SDM_X2 },
 	{ "x2apic", "ICR_HI 0x831 write (not in x2APIC)", OP_WRMSR, X2(0x31), .flags = F_ABS, .exc = GP, .note = SDM_X2 },
 	{ "x2apic", "LVT timer masked one-shot reads back", OP_WRMSR, X2(0x32), .set = 0x10040, .flags = F_ABS },
@@ -399,7 +417,11 @@ const struct row sdm_rows[] = {
 	{ "x2apic", "LVT error masked reads back", OP_WRMSR, X2(0x37), .set = 0x10050, .flags = F_ABS },
 	{ "x2apic", "TMICT 0 reads back", OP_WRMSR, X2(0x38), .set = 0, .flags = F_ABS },
 	{ "x2apic", "TMCCT read", OP_RDMSR, X2(0x39), .flags = F_NORB },
-	{ "x2apic", "TMCCT write (read-only)", OP_WRMSR, X2(0x39), .flags = F_ABS, .exc = GP, .note = SDM_X2 },
+	{ "x2apic", "TMICT 0x0fffffff starts the count", OP_WRMSR, X2(0x38), .set = 0x0fffffff, .flags = F_ABS | F_KEEP },
+	{ "x2apic", "TMCCT counts down from TMICT", OP_RDMSR, X2(0x39), .rb_set = 0, .rbmask = 0xf0000000u, .note = "SDM vol. 3 11.5.4" },
+	{ "x2apic", "TMICT 0 stops it", OP_WRMSR, X2(0x38), .set = 0, .flags = F_KEEP | F_ABS },
+	{ "x2apic", "TMCCT 0 after TMICT 0", OP_RDMSR, X2(0x39), .rb_set = 0, .note = "SDM vol. 3 11.5.4" },
+	{ "x2apic", "TMCCT write (read-only)", OP_WRMSR, X2(0x39), .flags = F_ABS | F_NORB, .exc = GP, .note = SDM_X2 },
 	{ "x2apic", "TDCR 0xb reads back", OP_WRMSR, X2(0x3e), .set = 0xb, .flags = F_ABS },
 	{ "x2apic", "TDCR bit 4 (reserved)", OP_WRMSR, X2(0x3e), .set = 0x1b, .flags = F_ABS, .exc = GP, .note = SDM_X2 },
 	{ "x2apic", "SELF_IPI read (write-only)", OP_RDMSR, X2(0x3f), .exc = GP, .note = SDM_X2 },
