@@ -7,6 +7,7 @@
 #include "sdm_conf.h"
 
 #define LAPIC_MMIO 0xfee00000ull
+#define IOAPIC_MMIO 0xfec00000ull /* IOREGSEL */
 #define MSR_APIC_BASE 0x1bu
 #define MSR_EFER 0xc0000080u
 #define MSR_PAT 0x277u
@@ -261,6 +262,38 @@ static int mem_insn(enum mmio m, volatile uint32_t *p, uint32_t init, uint64_t *
 	case M_XCHG:
 		__asm__ __volatile__(FAULT_TRY("xchgl %0, (%1)") : "+r"(reg) : "r"(p) : "r11", "memory");
 		break;
+	case M_ORB:
+		__asm__ __volatile__(FAULT_TRY("orb $0x81, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_ANDB:
+		__asm__ __volatile__(FAULT_TRY("andb $0x80, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_XORB:
+		__asm__ __volatile__(FAULT_TRY("xorb $0xff, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_CMPB:
+		mask = FLAGS_ARITH;
+		__asm__ __volatile__(FAULT_TRY("cmpb $0x7f, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_TESTB:
+		__asm__ __volatile__(FAULT_TRY("testb $0x80, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_MOVB_WR:
+		__asm__ __volatile__(FAULT_TRY("movb %b0, (%1)") : : "r"(0xa5u), "r"(p) : "r11", "memory");
+		break;
+	case M_MOVB_RD:
+		__asm__ __volatile__(FAULT_TRY("movb (%1), %b0") : "+r"(reg) : "r"(p) : "r11", "memory");
+		break;
+	case M_XCHGB:
+		__asm__ __volatile__(FAULT_TRY("xchgb %b0, (%1)") : "+r"(reg) : "r"(p) : "r11", "memory");
+		break;
+	case M_ORW:
+		__asm__ __volatile__(FAULT_TRY("orw $0x0101, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
+	case M_CMPW:
+		mask = FLAGS_ARITH;
+		__asm__ __volatile__(FAULT_TRY("cmpw $0x00ff, (%1); pushfq; popq %0") : "+r"(fl) : "r"(p) : "r11", "memory", "cc");
+		break;
 	case M_STOS: {
 		void *d = (void *)(uintptr_t)p;
 		uint64_t n = 1;
@@ -269,8 +302,9 @@ static int mem_insn(enum mmio m, volatile uint32_t *p, uint32_t init, uint64_t *
 		break;
 	}
 	}
-	res = (m == M_MOV_RD || m == M_MOVZB || m == M_MOVSB || m == M_MOVZW) ? reg : *p;
-	if (m == M_XCHG)
+	res = (m == M_MOV_RD || m == M_MOVZB || m == M_MOVSB || m == M_MOVZW ||
+	       m == M_MOVB_RD) ? reg : *p;
+	if (m == M_XCHG || m == M_XCHGB)
 		res ^= reg << 16; /* both: the old value and the new */
 	*out = (fl & mask) << 32 | res;
 	return RESULT(before);
@@ -327,6 +361,9 @@ static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 	case OP_MMIO:
 		return mem_insn((enum mmio)r->idx,
 				(volatile uint32_t *)(uintptr_t)(LAPIC_MMIO + REG_TPR),
+				(uint32_t)operand, out);
+	case OP_MMIO_IOAPIC:
+		return mem_insn((enum mmio)r->idx, (volatile uint32_t *)(uintptr_t)IOAPIC_MMIO,
 				(uint32_t)operand, out);
 	case OP_IN: {
 		uint16_t port = (uint16_t)r->idx;
@@ -591,13 +628,17 @@ static void run_row(unsigned n, const struct row *r)
 			snprintf(why, sizeof(why), "reads back %#lx, expected %#lx (operand %#lx)",
 				 after, want_rb, operand);
 	}
-	if (ok && r->op == OP_MMIO) {
+	if (ok && (r->op == OP_MMIO || r->op == OP_MMIO_IOAPIC)) {
 		uint64_t ram = 0;
 
 		mem_insn((enum mmio)r->idx, &ram_word, (uint32_t)operand, &ram);
+		if (r->flags & F_FLAGS) {
+			out >>= 32;
+			ram >>= 32;
+		}
 		ok = out == ram;
 		if (!ok)
-			snprintf(why, sizeof(why), "TPR gives %#lx (flags:value), RAM %#lx", out, ram);
+			snprintf(why, sizeof(why), "the device gives %#lx (flags:value), RAM %#lx", out, ram);
 	} else if (ok && !is_write(r->op) && (got == NONE || r->op == OP_LEGACY) &&
 	    !(r->flags & F_NORB)) {
 		uint64_t mask = r->rbmask ? r->rbmask : ~0ull;

@@ -37,6 +37,8 @@ enum op {
 	OP_MMIO,     /* instruction idx (enum mmio) on the xAPIC TPR, starting
 		      * from 'set'; compared with the same on RAM (result
 		      * and the arithmetic flags it defines) */
+	OP_MMIO_IOAPIC, /* the same on the IOAPIC's IOREGSEL (bits 7:0),
+			 * always emulated */
 	OP_IN,       /* IN from port idx, 'set' bytes wide (1, 2, 4) */
 	OP_OUT,      /* OUT of 'set' (a byte) to port idx */
 	OP_LEGACY,   /* case idx of sdm_legacy.S (32-bit protected mode, no
@@ -61,6 +63,9 @@ enum mmio {
 	M_MOV_RD, M_MOV_WR, M_OR, M_AND, M_XOR, M_CMP_EQ, M_CMP_LT, M_TEST,
 	M_OR_REG, M_AND_REG, M_MOVZB, M_MOVSB, M_MOVZW, M_XCHG, M_STOS,
 	M_CMP_REG,
+	/* byte and word forms (IOREGSEL only: a byte register) */
+	M_ORB, M_ANDB, M_XORB, M_CMPB, M_TESTB, M_MOVB_WR, M_MOVB_RD, M_XCHGB,
+	M_ORW, M_CMPW,
 };
 
 /* The state a row starts from (the state before every row is restored
@@ -101,6 +106,8 @@ enum need {
 #define F_NEAR (1u << 7)     /* read back within 2^24 above the operand */
 #define F_IRR (1u << 8)      /* the vector (operand & 0xff) is requested in IRR */
 #define F_ADD (1u << 10)     /* operand = current + set */
+#define F_FLAGS (1u << 11)   /* OP_MMIO*: the flags only (the device drops
+			      * the write) */
 #define F_QUIRK (1u << 9)    /* Bochs gives .quirk instead (EXC() or 0) */
 
 struct row {
