@@ -71,6 +71,9 @@ static bool has(enum need n)
 	case N_XGETBV1: return has(N_XSAVE) && (cpuid(0xd, 1).a & (1u << 2));
 	case N_XSAVES: return has(N_XSAVE) && (cpuid(0xd, 1).a & (1u << 3));
 	case N_MTRR: return cpuid(1, 0).d & (1u << 12);
+	case N_INVPCID: return cpuid(7, 0).b & (1u << 10);
+	case N_XSAVEC: return has(N_XSAVE) && (cpuid(0xd, 1).a & (1u << 1));
+	case N_RDPID: return cpuid(7, 0).c & (1u << 22);
 	}
 	return false;
 }
@@ -158,6 +161,7 @@ static int try_rd_cr(unsigned n, uint64_t *v)
 }
 
 static uint64_t vmx_region[512] __attribute__((aligned(4096)));
+static uint8_t xsave_area[4096] __attribute__((aligned(64)));
 
 static int exec_insn(enum insn i, uint64_t *out)
 {
@@ -188,11 +192,39 @@ static int exec_insn(enum insn i, uint64_t *out)
 	case I_INVLPG: __asm__ __volatile__(FAULT_TRY("invlpg (%0)") : : "r"(ptr) : "r11", "memory"); break;
 	case I_LGDT: __asm__ __volatile__(FAULT_TRY("lgdt %0") : : "m"(gdtr) : "r11", "memory"); break;
 	case I_MOVDR7: __asm__ __volatile__(FAULT_TRY("mov %0, %%dr7") : : "r"(0x400ull) : "r11", "memory"); break;
+	case I_INVPCID2: __asm__ __volatile__(FAULT_TRY("invpcid %0, %1") : : "m"(desc), "r"(2ull) : "r11", "memory"); break;
+	case I_INVPCID4: __asm__ __volatile__(FAULT_TRY("invpcid %0, %1") : : "m"(desc), "r"(4ull) : "r11", "memory"); break;
+	case I_XSAVES:
+		__builtin_memset(xsave_area, 0, 1024);
+		__asm__ __volatile__(FAULT_TRY("xsaves64 (%0)") : : "r"(xsave_area), "a"(1), "d"(0) : "r11", "memory");
+		break;
+	case I_XRSTORS_BAD:
+		__builtin_memset(xsave_area, 0, 1024);
+		__asm__ __volatile__(FAULT_TRY("xrstors64 (%0)") : : "r"(xsave_area), "a"(1), "d"(0) : "r11", "memory");
+		break;
+	case I_XSAVEC:
+		__builtin_memset(xsave_area, 0, 1024);
+		__asm__ __volatile__(FAULT_TRY("xsavec64 (%0)") : : "r"(xsave_area), "a"(1), "d"(0) : "r11", "memory");
+		break;
+	case I_RDPID: {
+		uint64_t v = 0;
+
+		__asm__ __volatile__(FAULT_TRY("rdpid %0") : "+r"(v) : : "r11", "memory");
+		c = (uint32_t)v;
+		break;
+	}
+	case I_SGDT: __asm__ __volatile__(FAULT_TRY("sgdt %0") : "=m"(gdtr) : : "r11", "memory"); break;
+	case I_RDFSBASE: {
+		uint64_t v = 0;
+
+		__asm__ __volatile__(FAULT_TRY("rdfsbase %0") : "+r"(v) : : "r11", "memory");
+		break;
+	}
 	case I_SSE: __asm__ __volatile__(FAULT_TRY("pxor %%xmm0, %%xmm0") : : : "r11", "memory"); break;
 	case I_X87: __asm__ __volatile__(FAULT_TRY("fninit") : : : "r11", "memory"); break;
 	case I_AVX: __asm__ __volatile__(FAULT_TRY("vzeroupper") : : : "r11", "memory"); break;
 	}
-	*out = i == I_RDTSCP ? c : 0;
+	*out = (i == I_RDTSCP || i == I_RDPID) ? c : 0;
 	return RESULT(before);
 }
 
@@ -524,6 +556,8 @@ static void prep(enum prep p)
 	case P_LVT_ONESHOT: apic_write(REG_LVT_TIMER, LVT_MASKED | 0x40); break;
 	case P_TSC_AUX: try_wrmsr(MSR_TSC_AUX, 0x5a); break;
 	case P_EM: wr_cr(0, rd_cr(0) | CR0_EM); break;
+	case P_UMIP: wr_cr(4, rd_cr(4) | (1ull << 11)); break;
+	case P_FSGSBASE: wr_cr(4, rd_cr(4) | (1ull << 16)); break;
 	case P_OSFXSR: wr_cr(4, rd_cr(4) | CR4_OSFXSR); break;
 	case P_TS_FX: wr_cr(4, rd_cr(4) | CR4_OSFXSR); wr_cr(0, rd_cr(0) | CR0_TS); break;
 	case P_EM_FX: wr_cr(4, rd_cr(4) | CR4_OSFXSR); wr_cr(0, rd_cr(0) | CR0_EM); break;

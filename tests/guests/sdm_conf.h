@@ -55,6 +55,14 @@ enum insn {
 	I_SSE,       /* PXOR xmm0, xmm0 */
 	I_X87,       /* FNINIT */
 	I_AVX,       /* VZEROUPPER */
+	I_INVPCID2,  /* INVPCID type 2 (all contexts, with globals) */
+	I_INVPCID4,  /* INVPCID type 4 (reserved) */
+	I_XSAVES,    /* XSAVES of x87 state to an aligned area */
+	I_XRSTORS_BAD, /* XRSTORS of an area in the standard form */
+	I_XSAVEC,    /* XSAVEC of x87 state */
+	I_RDPID,     /* RDPID: IA32_TSC_AUX */
+	I_SGDT,      /* SGDT */
+	I_RDFSBASE,  /* RDFSBASE */
 };
 
 /* Instructions on a LAPIC register (emulated, or virtualized with
@@ -88,12 +96,14 @@ enum prep {
 	P_EM_FX,       /* CR0.EM = 1, CR4.OSFXSR = 1 */
 	P_XCR0_AVX,    /* CR4.OSXSAVE = 1, XCR0 = x87 | SSE | AVX */
 	P_XCR0_X87,    /* CR4.OSXSAVE = 1, XCR0 = x87 */
+	P_UMIP,        /* CR4.UMIP = 1 */
+	P_FSGSBASE,    /* CR4.FSGSBASE = 1 */
 };
 
 /* Features a row may need (SKIP, or #GP expected with F_ELSE_GP). */
 enum need {
 	N_NONE, N_PCID, N_XSAVE, N_AVX, N_FSGSBASE, N_UMIP, N_NX, N_RDTSCP,
-	N_LA57, N_XGETBV1, N_XSAVES, N_MTRR,
+	N_LA57, N_XGETBV1, N_XSAVES, N_MTRR, N_INVPCID, N_XSAVEC, N_RDPID,
 };
 
 #define F_CPL3 (1u << 0)     /* executed at CPL 3 */

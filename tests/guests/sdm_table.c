@@ -221,6 +221,21 @@ const struct row sdm_rows[] = {
 	{ "fpu", "SSE with CR0.TS", OP_INSN, I_SSE, .prep = P_TS_FX, .flags = F_NORB, .exc = EXC(VEC_NM), .note = "SDM vol. 3 2.5" },
 	{ "fpu", "SSE with CR0.EM", OP_INSN, I_SSE, .prep = P_EM_FX, .flags = F_NORB, .exc = UD, .note = "SDM vol. 3 2.5" },
 
+	/* ---- Instructions behind secondary controls or CR4 bits: as
+	 * CPUID offers them (SDM vol. 2 pages of each) ---- */
+	{ "insn", "INVPCID type 2", OP_INSN, I_INVPCID2, .flags = F_NORB, .need = N_INVPCID },
+	{ "insn", "INVPCID type 4 (reserved)", OP_INSN, I_INVPCID4, .flags = F_NORB, .need = N_INVPCID, .exc = GP, .note = "SDM vol. 2 INVPCID" },
+	{ "insn", "CPL 3 INVPCID", OP_INSN, I_INVPCID2, .flags = F_NORB | F_CPL3, .need = N_INVPCID, .exc = GP },
+	{ "insn", "XSAVES of x87 state", OP_INSN, I_XSAVES, .prep = P_OSXSAVE, .flags = F_NORB, .need = N_XSAVES },
+	{ "insn", "XRSTORS of a standard-form area", OP_INSN, I_XRSTORS_BAD, .prep = P_OSXSAVE, .flags = F_NORB, .need = N_XSAVES, .exc = GP, .note = "SDM vol. 2 XRSTORS: XCOMP_BV[63] = 0" },
+	{ "insn", "CPL 3 XSAVES", OP_INSN, I_XSAVES, .prep = P_OSXSAVE, .flags = F_NORB | F_CPL3, .need = N_XSAVES, .exc = GP },
+	{ "insn", "XSAVEC of x87 state", OP_INSN, I_XSAVEC, .prep = P_OSXSAVE, .flags = F_NORB, .need = N_XSAVEC },
+	{ "insn", "RDPID: IA32_TSC_AUX", OP_INSN, I_RDPID, .prep = P_TSC_AUX, .rb_set = 0x5a, .need = N_RDPID },
+	{ "insn", "CPL 3 SGDT with CR4.UMIP", OP_INSN, I_SGDT, .prep = P_UMIP, .flags = F_NORB | F_CPL3, .need = N_UMIP, .exc = GP, .note = "SDM vol. 2 SGDT" },
+	{ "insn", "CPL 3 SGDT without CR4.UMIP", OP_INSN, I_SGDT, .flags = F_NORB | F_CPL3 },
+	{ "insn", "RDFSBASE with CR4.FSGSBASE", OP_INSN, I_RDFSBASE, .prep = P_FSGSBASE, .flags = F_NORB | F_CPL3, .need = N_FSGSBASE },
+	{ "insn", "RDFSBASE without CR4.FSGSBASE", OP_INSN, I_RDFSBASE, .flags = F_NORB | F_CPL3, .exc = UD, .note = "SDM vol. 2 RDFSBASE" },
+
 	/* ---- RDPMC (the PMU is hidden: no counter is valid) ---- */
 	{ "rdpmc", "counter 0", OP_RDPMC, 0, .exc = GP, .note = "SDM vol. 2 RDPMC" },
 	{ "rdpmc", "fixed counter 0", OP_RDPMC, 0x40000000u, .exc = GP, .note = "SDM vol. 2 RDPMC" },
