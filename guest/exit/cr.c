@@ -41,8 +41,8 @@ static enum vcpu_action guest_write_cr0(struct vcpu *v, uint64_t val)
 /* CR4 bits among CR4_GUEST_BITS whose feature CPUID does not report
  * are reserved too (the guest's CPUID is the host's for these).  The CPU
  * lacks such a bit, so IA32_VMX_CR4_FIXED1 puts it in the guest/host
- * mask and a write setting it traps.  MCE stays
- * allowed although leaf 1 hides MCA, as a guest may set it blindly. */
+ * mask and a write setting it traps.  MCE stays allowed although leaf 1
+ * hides MCA, as a guest may set it blindly. */
 static uint64_t cr4_not_offered(void)
 {
 	struct cpuid_regs l1 = cpuid(1), l7 = { 0 };
@@ -50,7 +50,6 @@ static uint64_t cr4_not_offered(void)
 
 	if (cpuid(0).eax >= 7)
 		l7 = cpuid_count(7, 0);
-
 	if (!(l1.edx & BIT(1)))
 		no |= CR4_VME | CR4_PVI;
 	if (!(l1.edx & BIT(2)))
