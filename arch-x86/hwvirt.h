@@ -277,6 +277,10 @@ void hw_set_cr4(struct hw_vcpu *hw, uint64_t val);
 void hw_set_efer(struct hw_vcpu *hw, uint64_t val);
 uint64_t hw_pat(struct hw_vcpu *hw);
 void hw_set_pat(struct hw_vcpu *hw, uint64_t val);
+/* The guest's TSC is the host's plus this offset (0 until the guest
+ * writes IA32_TSC); false if the CPU cannot offset it. */
+uint64_t hw_tsc_offset(struct hw_vcpu *hw);
+bool hw_set_tsc_offset(struct hw_vcpu *hw, uint64_t off);
 /* CR2 of the guest (it lives in the pCPU while the vCPU runs). */
 uint64_t hw_cr2(struct hw_vcpu *hw);
 void hw_set_cr2(struct hw_vcpu *hw, uint64_t val);

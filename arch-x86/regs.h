@@ -45,6 +45,13 @@
 #define CR4_OSXSAVE _BITUL(18)
 #define CR4_SMEP _BITUL(20)
 #define CR4_SMAP _BITUL(21)
+/* The CR4 bits a guest may own; every other bit (VMXE, SMXE, PKE, CET,
+ * LA57, ...) is reserved in its view: a write setting one traps and is
+ * #GP, as CPUID does not offer the feature. */
+#define CR4_GUEST_BITS (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | \
+			CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | \
+			CR4_OSXMMEXCPT | CR4_UMIP | CR4_FSGSBASE | CR4_PCIDE | \
+			CR4_OSXSAVE | CR4_SMEP | CR4_SMAP)
 
 /* EFER */
 #define MSR_EFER 0xc0000080
@@ -81,6 +88,7 @@
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_PAT 0x277
 #define MSR_IA32_DEBUGCTL 0x1d9
+#define MSR_IA32_XSS 0xda0
 #define MSR_IA32_VMX_BASIC 0x480
 #define MSR_IA32_VMX_PINBASED_CTLS 0x481
 #define MSR_IA32_VMX_PROCBASED_CTLS 0x482

@@ -157,6 +157,23 @@ void hw_set_pat(struct hw_vcpu *x, uint64_t val)
 		vmcs_write64(GUEST_IA32_PAT, val);
 }
 
+uint64_t hw_tsc_offset(struct hw_vcpu *x)
+{
+	return x->tsc_offset;
+}
+
+/* With TSC offsetting, RDTSC, RDTSCP and RDMSR of IA32_TSC in the guest
+ * add the offset (SDM vol. 3 27.3); without the control a guest cannot
+ * be given a TSC of its own. */
+bool hw_set_tsc_offset(struct hw_vcpu *x, uint64_t off)
+{
+	if (!(x->proc & PROC_TSC_OFFSETTING))
+		return false;
+	x->tsc_offset = off;
+	vmcs_write64(TSC_OFFSET, off);
+	return true;
+}
+
 uint64_t hw_cr2(struct hw_vcpu *x)
 {
 	return x->regs.cr2;

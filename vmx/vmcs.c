@@ -141,7 +141,7 @@ static bool setup_controls(struct hw_vcpu *x)
 				      PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CTLS |
 				      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
 				      PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING,
-			      PROC_RDPMC_EXITING, &x->proc);
+			      PROC_RDPMC_EXITING | PROC_TSC_OFFSETTING, &x->proc);
 	/* Default-1 controls we do not want (CR3 load/store exiting).  CR8
 	 * is the TPR of the virtual LAPIC, so it always exits. */
 	x->proc &= ~((PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING |
@@ -187,11 +187,14 @@ static bool setup_controls(struct hw_vcpu *x)
 	/* Guest/host masks: bits the guest may not change freely.  CR0.PE
 	 * and PG stay the guest's own (unrestricted guest); CD/NW are kept
 	 * clear underneath and shown as the guest set them.  CR4.VMXE is
-	 * owned by us and invisible. */
+	 * owned by us and invisible; every CR4 bit the guest may not own
+	 * (features CPUID hides, such as PKE and CET) traps too, so that
+	 * setting it is #GP instead of taking effect unseen. */
 	x->cr0_mask = ((vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) &
 		       ~(uint64_t)(CR0_PE | CR0_PG)) |
 		      CR0_CD | CR0_NW;
-	x->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1 | CR4_VMXE;
+	x->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1 | CR4_VMXE |
+		      ~(uint64_t)CR4_GUEST_BITS;
 	vmcs_writen(CR0_GUEST_HOST_MASK, x->cr0_mask);
 	vmcs_writen(CR4_GUEST_HOST_MASK, x->cr4_mask);
 	return true;

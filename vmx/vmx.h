@@ -57,6 +57,7 @@ struct hw_vcpu {
 	/* Control values as programmed, so handlers can flip single bits. */
 	uint32_t pin, proc, proc2, exit_ctls, entry_ctls;
 	uint64_t cr0_mask, cr4_mask;
+	uint64_t tsc_offset; /* guest TSC - host TSC, with PROC_TSC_OFFSETTING */
 	unsigned last_cpu;   /* pCPU whose host state the VMCS holds */
 	/* APIC virtualization (vmx/apicv.c), for hw_vm.apicv only: */
 	bool apicv;

@@ -110,6 +110,8 @@ shaped(struct vcpu *v, uint32_t leaf, uint32_t sub)
 		r = (struct cpuid_regs){ .eax = r.eax & CPUID6_EAX_ARAT };
 	else if (leaf == 0xa)
 		r = (struct cpuid_regs){ 0 }; /* no PMU */
+	else if (leaf == 0xd && sub == 1)
+		r.ecx = r.edx = 0; /* no supervisor state for IA32_XSS */
 	return r;
 }
 

@@ -5,11 +5,6 @@
 #include "arch-x86/cpu.h"
 
 #define CR0_RESERVED_HI 0xffffffff00000000ULL
-#define CR4_KNOWN (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | \
-		   CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | \
-		   CR4_UMIP | CR4_FSGSBASE | CR4_PCIDE | CR4_OSXSAVE | CR4_SMEP | \
-		   CR4_SMAP)
-
 #define SEG_CS 1 /* hw_seg_ar()'s numbering */
 
 /* 64-bit mode: IA-32e mode with CS.L set (SDM vol. 3 §2.2). */
@@ -43,6 +38,45 @@ static enum vcpu_action guest_write_cr0(struct vcpu *v, uint64_t val)
 	return ACT_RESUME_ADVANCE;
 }
 
+/* CR4 bits among CR4_GUEST_BITS whose feature CPUID does not report
+ * are reserved too (the guest's CPUID is the host's for these).  The CPU
+ * lacks such a bit, so IA32_VMX_CR4_FIXED1 puts it in the guest/host
+ * mask and a write setting it traps.  MCE stays allowed although leaf 1
+ * hides MCA, as a guest may set it blindly. */
+static uint64_t cr4_not_offered(void)
+{
+	struct cpuid_regs l1 = cpuid(1), l7 = { 0 };
+	uint64_t no = 0;
+
+	if (cpuid(0).eax >= 7)
+		l7 = cpuid_count(7, 0);
+	if (!(l1.edx & BIT(1)))
+		no |= CR4_VME | CR4_PVI;
+	if (!(l1.edx & BIT(2)))
+		no |= CR4_DE;
+	if (!(l1.edx & BIT(4)))
+		no |= CR4_TSD;
+	if (!(l1.edx & BIT(13)))
+		no |= CR4_PGE;
+	if (!(l1.edx & BIT(24)))
+		no |= CR4_OSFXSR;
+	if (!(l1.edx & BIT(25)))
+		no |= CR4_OSXMMEXCPT;
+	if (!(l1.ecx & BIT(17)))
+		no |= CR4_PCIDE;
+	if (!(l1.ecx & CPUID1_ECX_XSAVE))
+		no |= CR4_OSXSAVE;
+	if (!(l7.ebx & BIT(0)))
+		no |= CR4_FSGSBASE;
+	if (!(l7.ebx & BIT(7)))
+		no |= CR4_SMEP;
+	if (!(l7.ebx & BIT(20)))
+		no |= CR4_SMAP;
+	if (!(l7.ecx & BIT(2)))
+		no |= CR4_UMIP;
+	return no;
+}
+
 /* The MOV to CR4 page: #GP for bits not offered (VMXE among them),
  * clearing PAE in IA-32e mode, and setting PCIDE outside IA-32e mode or
  * while CR3[11:0] is not 0. */
@@ -50,7 +84,7 @@ static enum vcpu_action guest_write_cr4(struct vcpu *v, uint64_t val)
 {
 	bool sets_pcide = (val & CR4_PCIDE) && !(vcpu_cr4(v) & CR4_PCIDE);
 
-	if ((val & ~(uint64_t)CR4_KNOWN) ||
+	if ((val & ~(uint64_t)CR4_GUEST_BITS) || (val & cr4_not_offered()) ||
 	    (vcpu_long_mode(v) && !(val & CR4_PAE)) ||
 	    (sets_pcide && (!vcpu_long_mode(v) || (vcpu_cr3(v) & 0xfff)))) {
 		vcpu_inject_gp(v);

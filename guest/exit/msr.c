@@ -24,8 +24,21 @@ void guest_msr_setup(struct vm *vm)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(passthrough); i++)
 		hw_vm_msr_intercept(vm->hw, passthrough[i], false, false);
-	/* Reading the TSC is harmless; writing it would skew the host. */
+	/* Reading the TSC does not exit (the CPU adds the vCPU's offset);
+	 * a write sets the offset. */
 	hw_vm_msr_intercept(vm->hw, MSR_IA32_TSC, false, true);
+}
+
+/* IA32_XSS exists where CPUID.(EAX=0DH,ECX=1):EAX.XSAVES says so.  No
+ * supervisor state component is offered (guest/exit/cpuid.c clears
+ * ECX:EDX of that subleaf), so 0 is its only valid value, the one the
+ * host leaves in it while the guest runs. */
+#define CPUID_D1_EAX_XSAVES BIT(3)
+
+static bool guest_has_xss(void)
+{
+	return (cpuid(1).ecx & CPUID1_ECX_XSAVE) &&
+	       (cpuid_count(0xd, 1).eax & CPUID_D1_EAX_XSAVES);
 }
 
 /* PAT: each of the 8 entries must be a valid memory type (0,1,4,5,6,7). */
@@ -62,10 +75,17 @@ emulated_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		       (v->id == 0 ? APIC_BASE_BSP : 0);
 		break;
 	case MSR_IA32_TSC:
-		*val = rdtsc();
+		*val = rdtsc() + vcpu_tsc_offset(v);
 		break;
 	case MSR_IA32_UCODE_REV:
 		*val = 0; /* no microcode update loaded */
+		break;
+	case MSR_IA32_XSS:
+		if (!guest_has_xss()) {
+			vcpu_inject_gp(v);
+			return ACT_RESUME;
+		}
+		*val = 0;
 		break;
 	default:
 		vcpu_inject_gp(v);
@@ -129,6 +149,15 @@ enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		break;
 	case MSR_IA32_UCODE_REV:
 		break; /* written as 0 before CPUID, to read the revision */
+	case MSR_IA32_TSC:
+		/* The vCPU's TSC reads 'val' now and counts on from there. */
+		if (!vcpu_set_tsc_offset(v, val - rdtsc()))
+			goto gp;
+		break;
+	case MSR_IA32_XSS:
+		if (val || !guest_has_xss())
+			goto gp;
+		break;
 	default:
 		goto gp;
 	}

@@ -215,6 +215,8 @@ static inline void vcpu_set_cr4(struct vcpu *v, uint64_t val) { hw_set_cr4(v->hw
 static inline void vcpu_set_efer(struct vcpu *v, uint64_t val) { hw_set_efer(v->hw, val); }
 static inline uint64_t vcpu_pat(struct vcpu *v) { return hw_pat(v->hw); }
 static inline void vcpu_set_pat(struct vcpu *v, uint64_t val) { hw_set_pat(v->hw, val); }
+static inline uint64_t vcpu_tsc_offset(struct vcpu *v) { return hw_tsc_offset(v->hw); }
+static inline bool vcpu_set_tsc_offset(struct vcpu *v, uint64_t off) { return hw_set_tsc_offset(v->hw, off); }
 
 /* Make the vCPU look at its interrupts and timers at its next entry. */
 static inline void vcpu_recheck(struct vcpu *v)

@@ -378,11 +378,24 @@ static bool lapic_msr(uint32_t msr)
 	       (msr >= VLAPIC_MSR_X2APIC_FIRST && msr <= VLAPIC_MSR_X2APIC_LAST);
 }
 
+/* The LAPIC model keeps its TSC deadline in host time; the guest's TSC
+ * is the host's plus the vCPU's offset (after a write to IA32_TSC).  0
+ * stays 0 (disarmed); a deadline that maps to host time 0 is already in
+ * the past, so 1 does the same. */
+static uint64_t deadline_to_host(struct vcpu *v, uint64_t val)
+{
+	uint64_t host = val - vcpu_tsc_offset(v);
+
+	return !val ? 0 : host ? host : 1;
+}
+
 bool vplat_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp)
 {
 	if (!lapic_msr(msr))
 		return false;
 	*gp = vlapic_rdmsr(vcpu_vlapic(v), msr, val) == VLAPIC_GP;
+	if (msr == VLAPIC_MSR_TSC_DEADLINE && *val)
+		*val += vcpu_tsc_offset(v);
 	return true;
 }
 
@@ -390,6 +403,8 @@ bool vplat_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val, bool *gp)
 {
 	if (!lapic_msr(msr))
 		return false;
+	if (msr == VLAPIC_MSR_TSC_DEADLINE)
+		val = deadline_to_host(v, val);
 	*gp = vlapic_wrmsr(vcpu_vlapic(v), msr, val) == VLAPIC_GP;
 	vcpu_recheck(v);
 	return true;

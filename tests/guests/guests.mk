@@ -45,12 +45,14 @@ sched_ipi_SRCS     := $(GUEST_DIR)/sched_ipi.c $(GUEST_RT)
 realmode_test_SRCS := $(GUEST_DIR)/realmode_test.S \
 	$(GUEST_DIR)/realmode_main.c $(GUEST_RT_BASE)
 realmode_test_LDS  := $(GUEST_DIR)/realmode.ld
+sdm_conf_SRCS      := $(GUEST_DIR)/sdm_conf.c $(GUEST_DIR)/sdm_table.c \
+	$(GUEST_DIR)/sdm_legacy.S $(GUEST_RT)
 lapic_test_SRCS    := $(GUEST_DIR)/lapic_test.c $(GUEST_DIR)/lapic_apic.c \
 	$(GUEST_DIR)/lapic_smp.c $(GUEST_DIR)/lapic_ap.S $(GUEST_RT)
 
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi lapic_test \
-	reset_test ata_test
+	reset_test ata_test sdm_conf
 # A VM that can never run again (issue 11, on_hang).
 hang_test_SRCS     := $(GUEST_DIR)/hang_test.c $(GUEST_RT)
 GUEST_NAMES += hang_test

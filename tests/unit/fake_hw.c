@@ -379,6 +379,17 @@ void hw_set_pat(struct hw_vcpu *hw, uint64_t val)
 	loaded(hw)->pat = val;
 }
 
+uint64_t hw_tsc_offset(struct hw_vcpu *hw)
+{
+	return loaded(hw)->tsc_offset;
+}
+
+bool hw_set_tsc_offset(struct hw_vcpu *hw, uint64_t off)
+{
+	loaded(hw)->tsc_offset = off;
+	return true;
+}
+
 uint64_t hw_cr2(struct hw_vcpu *hw)
 {
 	return loaded(hw)->cr2;

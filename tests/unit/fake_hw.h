@@ -31,7 +31,7 @@ struct hw_vm {
 struct hw_vcpu {
 	struct hw_vm *vm;
 	unsigned id;
-	uint64_t gpr[16], rip, rflags, cr0, cr2, cr3, cr4, efer, pat;
+	uint64_t gpr[16], rip, rflags, cr0, cr2, cr3, cr4, efer, pat, tsc_offset;
 	uint64_t seg_base[6];
 	uint32_t seg_ar[6];
 	unsigned cpl;

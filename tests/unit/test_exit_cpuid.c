@@ -127,6 +127,21 @@ static void test_leaf7_sub1_is_host(void **state)
 	assert_int_equal(r.d, h.edx);
 }
 
+/* Leaf 0DH subleaf 1: no supervisor state component for IA32_XSS
+ * (guest/exit/msr.c takes only 0); the rest is the host's. */
+static void test_leafd_sub1_no_supervisor_state(void **state)
+{
+	struct cpuid_regs h = cpuid_count(0xd, 1);
+	struct regs4 r;
+
+	(void)state;
+	r = do_cpuid(0xd, 1);
+	assert_int_equal(r.a, h.eax);
+	assert_int_equal(r.b, h.ebx);
+	assert_int_equal(r.c, 0);
+	assert_int_equal(r.d, 0);
+}
+
 static void test_leaf6_only_arat(void **state)
 {
 	struct regs4 r;
@@ -253,6 +268,7 @@ int main(void)
 		T(test_leaf1_plat),
 		T(test_leaf7_hides),
 		T(test_leaf7_sub1_is_host),
+		T(test_leafd_sub1_no_supervisor_state),
 		T(test_leaf6_only_arat),
 		T(test_leafa_no_pmu),
 		T(test_hv_leaves),

@@ -95,6 +95,30 @@ static void test_rdmsr_plat_first(void **state)
 	assert_int_equal(W.msr_calls, 2);
 }
 
+/* IA32_XSS exists as CPUID.(0DH,1):EAX.XSAVES says; it reads 0 and
+ * takes only 0 (no supervisor state is offered).  Before sdm_conf it was
+ * #GP although CPUID offered XSAVES. */
+static bool host_has_xsaves(void)
+{
+	return (cpuid(1).ecx & CPUID1_ECX_XSAVE) && (cpuid_count(0xd, 1).eax & BIT(3));
+}
+
+static void test_xss(void **state)
+{
+	(void)state;
+	if (!host_has_xsaves()) {
+		assert_gp(rdmsr_exit(MSR_IA32_XSS));
+		assert_gp(wrmsr_exit(MSR_IA32_XSS, 0));
+		return;
+	}
+	assert_int_equal(rdmsr_ok(MSR_IA32_XSS), 0);
+	assert_int_equal(wrmsr_exit(MSR_IA32_XSS, 0), ACT_RESUME_ADVANCE);
+	assert_no_event();
+	assert_gp(wrmsr_exit(MSR_IA32_XSS, BIT(8)));  /* PT: supervisor, not offered */
+	assert_gp(wrmsr_exit(MSR_IA32_XSS, BIT(0)));  /* x87: user state */
+	assert_gp(wrmsr_exit(MSR_IA32_XSS, BIT(63)));
+}
+
 /* ---- WRMSR ---- */
 
 static void test_wrmsr_efer(void **state)
@@ -159,8 +183,25 @@ static void test_wrmsr_unknown_gp(void **state)
 {
 	(void)state;
 	assert_gp(wrmsr_exit(MSR_IA32_APIC_BASE, 0xfee00900));
-	assert_gp(wrmsr_exit(MSR_IA32_TSC, 0));
 	assert_gp(wrmsr_exit(MSR_IA32_FEATURE_CONTROL, 5));
+}
+
+/* WRMSR IA32_TSC (writable, SDM vol. 2 WRMSR) sets the vCPU's TSC offset:
+ * the guest's TSC reads the value written and counts on.  It was #GP
+ * before sdm_conf. */
+static void test_wrmsr_tsc(void **state)
+{
+	uint64_t want = 1ULL << 50, got;
+
+	(void)state;
+	assert_int_equal(wrmsr_exit(MSR_IA32_TSC, want), ACT_RESUME_ADVANCE);
+	assert_no_event();
+	assert_int_equal(X.hw->tsc_offset + rdtsc() - want < (1ULL << 32), true);
+	got = rdmsr_ok(MSR_IA32_TSC);
+	assert_true(got >= want && got - want < (1ULL << 32));
+	/* Back to the host's TSC. */
+	assert_int_equal(wrmsr_exit(MSR_IA32_TSC, rdtsc()), ACT_RESUME_ADVANCE);
+	assert_true(X.hw->tsc_offset + (1ULL << 32) < (1ULL << 33));
 }
 
 static void test_wrmsr_plat_first(void **state)
@@ -216,12 +257,14 @@ int main(void)
 		T(test_rdmsr_apic_base),
 		T(test_rdmsr_unknown_gp),
 		T(test_rdmsr_plat_first),
+		T(test_xss),
 		T(test_wrmsr_efer),
 		T(test_wrmsr_efer_gp),
 		T(test_wrmsr_pat),
 		T(test_wrmsr_misc_enable),
 		T(test_wrmsr_ucode_rev_ignored),
 		T(test_wrmsr_unknown_gp),
+		T(test_wrmsr_tsc),
 		T(test_wrmsr_plat_first),
 		T(test_msr_setup),
 	};
