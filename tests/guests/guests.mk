@@ -54,6 +54,10 @@ GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 # A VM that can never run again (issue 11, on_hang).
 hang_test_SRCS     := $(GUEST_DIR)/hang_test.c $(GUEST_RT)
 GUEST_NAMES += hang_test
+# Issue 12: NMI delivery, the LAPIC disabled through APIC_BASE, timer
+# mode switches.
+apic_tmr_test_SRCS := $(GUEST_DIR)/apic_tmr_test.c $(GUEST_DIR)/lapic_apic.c $(GUEST_RT)
+GUEST_NAMES += apic_tmr_test
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 
