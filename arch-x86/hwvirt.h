@@ -282,11 +282,14 @@ uint64_t hw_cr2(struct hw_vcpu *hw);
 void hw_set_cr2(struct hw_vcpu *hw, uint64_t val);
 
 /* [APIC virtualization] The virtual-APIC page of a vCPU, and the state
- * the CPU delivers from at the next entry: x2APIC or xAPIC mode, the
- * guest-interrupt status (SVI << 8 | RVI) and which vectors' EOIs exit. */
+ * the CPU delivers from at the next entry: the LAPIC's mode, the
+ * guest-interrupt status (SVI << 8 | RVI) and which vectors' EOIs exit.
+ * HW_APIC_OFF (globally disabled): nothing is virtualized, every access
+ * to the LAPIC page and to CR8 exits. */
+enum hw_apic_mode { HW_APIC_XAPIC, HW_APIC_X2APIC, HW_APIC_OFF };
 uint32_t *hw_vcpu_vapic(struct hw_vcpu *hw);
-void hw_vcpu_apicv_sync(struct hw_vcpu *hw, bool x2apic, uint16_t intr_status,
-			const uint64_t eoi_exit[4]);
+void hw_vcpu_apicv_sync(struct hw_vcpu *hw, enum hw_apic_mode mode,
+			uint16_t intr_status, const uint64_t eoi_exit[4]);
 
 /* Print the vCPU's state for a report (a guest fault, a hypervisor bug). */
 void hw_vcpu_dump(struct hw_vcpu *hw);

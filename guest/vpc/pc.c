@@ -149,6 +149,11 @@ static struct cpuid_regs pc_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
 		break;
 	case 1:
 		r.ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
+		/* SDM 10.4.3: the APIC bit follows IA32_APIC_BASE.EN. */
+		if (vlapic_enabled(vcpu_vlapic(v)))
+			r.edx |= CPUID1_EDX_APIC;
+		else
+			r.edx &= ~(uint32_t)CPUID1_EDX_APIC;
 		r.edx &= ~(uint32_t)CPUID1_EDX_MTRR;
 		r.ebx = (r.ebx & 0xff00ffff) | (v->vm->nr_vcpus << 16);
 		if (v->vm->nr_vcpus > 1)

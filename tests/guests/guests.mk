@@ -56,6 +56,8 @@ hang_test_SRCS     := $(GUEST_DIR)/hang_test.c $(GUEST_RT)
 GUEST_NAMES += hang_test
 # Issue 12: NMI delivery, the LAPIC disabled through APIC_BASE, timer
 # mode switches.
+apic_en_test_SRCS  := $(GUEST_DIR)/apic_en_test.c $(GUEST_DIR)/lapic_apic.c $(GUEST_RT)
+GUEST_NAMES += apic_en_test
 apic_tmr_test_SRCS := $(GUEST_DIR)/apic_tmr_test.c $(GUEST_DIR)/lapic_apic.c $(GUEST_RT)
 GUEST_NAMES += apic_tmr_test
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
