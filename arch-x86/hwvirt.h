@@ -101,6 +101,7 @@ enum hw_exit_kind {
 	HW_EXIT_EXCEPTION,     /* a guest exception the backend intercepted */
 	HW_EXIT_TRIPLE_FAULT,
 	HW_EXIT_INTR_WINDOW,   /* the guest can take an interrupt now */
+	HW_EXIT_NMI_WINDOW,    /* the guest can take an NMI now */
 	HW_EXIT_TIMER,         /* the deadline given to hw_vcpu_enter() passed */
 	HW_EXIT_CPUID,
 	HW_EXIT_HLT,
@@ -249,6 +250,11 @@ void hw_vcpu_advance(struct hw_vcpu *hw, const struct hw_exit *exit);
 /* Exit at the next instruction boundary where the guest can take an
  * interrupt (interrupt-window exiting). */
 void hw_vcpu_intr_window(struct hw_vcpu *hw, bool on);
+/* Exit at the next instruction boundary where the guest can take an
+ * NMI: after the IRET that ends its NMI handler (NMI-window exiting).
+ * False when the backend cannot (no virtual NMIs): the caller then looks
+ * again at every exit. */
+bool hw_vcpu_nmi_window(struct hw_vcpu *hw, bool on);
 /* RFLAGS.IF set and no STI or MOV SS shadow. */
 bool hw_vcpu_interruptible(struct hw_vcpu *hw);
 /* NMIs blocked (in an NMI handler, or a MOV SS shadow). */

@@ -255,6 +255,14 @@ bool hw_vcpu_interruptible(struct hw_vcpu *hw)
 	return hw->interruptible;
 }
 
+bool hw_vcpu_nmi_window(struct hw_vcpu *hw, bool on)
+{
+	if (!hw->has_nmi_window)
+		return false;
+	hw->nmi_window = on;
+	return true;
+}
+
 bool hw_vcpu_nmi_blocked(struct hw_vcpu *hw)
 {
 	return hw->nmi_blocked;
