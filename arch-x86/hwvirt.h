@@ -101,6 +101,7 @@ enum hw_exit_kind {
 	HW_EXIT_EXCEPTION,     /* a guest exception the backend intercepted */
 	HW_EXIT_TRIPLE_FAULT,
 	HW_EXIT_INTR_WINDOW,   /* the guest can take an interrupt now */
+	HW_EXIT_NMI_WINDOW,    /* the guest can take an NMI now */
 	HW_EXIT_TIMER,         /* the deadline given to hw_vcpu_enter() passed */
 	HW_EXIT_CPUID,
 	HW_EXIT_HLT,
@@ -249,6 +250,11 @@ void hw_vcpu_advance(struct hw_vcpu *hw, const struct hw_exit *exit);
 /* Exit at the next instruction boundary where the guest can take an
  * interrupt (interrupt-window exiting). */
 void hw_vcpu_intr_window(struct hw_vcpu *hw, bool on);
+/* Exit at the next instruction boundary where the guest can take an
+ * NMI: after the IRET that ends its NMI handler (NMI-window exiting).
+ * False when the backend cannot (no virtual NMIs): the caller then looks
+ * again at every exit. */
+bool hw_vcpu_nmi_window(struct hw_vcpu *hw, bool on);
 /* RFLAGS.IF set and no STI or MOV SS shadow. */
 bool hw_vcpu_interruptible(struct hw_vcpu *hw);
 /* NMIs blocked (in an NMI handler, or a MOV SS shadow). */
@@ -286,11 +292,14 @@ uint64_t hw_cr2(struct hw_vcpu *hw);
 void hw_set_cr2(struct hw_vcpu *hw, uint64_t val);
 
 /* [APIC virtualization] The virtual-APIC page of a vCPU, and the state
- * the CPU delivers from at the next entry: x2APIC or xAPIC mode, the
- * guest-interrupt status (SVI << 8 | RVI) and which vectors' EOIs exit. */
+ * the CPU delivers from at the next entry: the LAPIC's mode, the
+ * guest-interrupt status (SVI << 8 | RVI) and which vectors' EOIs exit.
+ * HW_APIC_OFF (globally disabled): nothing is virtualized, every access
+ * to the LAPIC page and to CR8 exits. */
+enum hw_apic_mode { HW_APIC_XAPIC, HW_APIC_X2APIC, HW_APIC_OFF };
 uint32_t *hw_vcpu_vapic(struct hw_vcpu *hw);
-void hw_vcpu_apicv_sync(struct hw_vcpu *hw, bool x2apic, uint16_t intr_status,
-			const uint64_t eoi_exit[4]);
+void hw_vcpu_apicv_sync(struct hw_vcpu *hw, enum hw_apic_mode mode,
+			uint16_t intr_status, const uint64_t eoi_exit[4]);
 
 /* Print the vCPU's state for a report (a guest fault, a hypervisor bug). */
 void hw_vcpu_dump(struct hw_vcpu *hw);

@@ -216,7 +216,7 @@ static void reset_vcpus(struct vm *vm)
 		struct vcpu *u = &vm->vcpu[i];
 
 		u->event.valid = false;
-		u->nmi_pending = false;
+		u->nmi_pending = 0;
 		u->init_pending = false;
 		u->sipi_vector = -1;
 		u->wait_sipi = i > 0;

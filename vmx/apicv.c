@@ -137,7 +137,7 @@ bool vmx_apicv_vcpu_init(struct hw_vcpu *x)
 	x->vapic = phys_to_virt(x->vapic_page);
 	x->apicv = true;
 	x->exit_result = VMX_RUN_EXIT_APICV; /* every exit: vmx_apicv_store() */
-	x->apicv_x2apic = false;
+	x->apic_mode = HW_APIC_XAPIC;
 	x->proc |= PROC_TPR_SHADOW;
 	x->proc &= ~((PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING) &
 		     ~vmx_caps.proc.must1);
@@ -166,17 +166,44 @@ void vmx_apicv_vcpu_destroy(struct hw_vcpu *x)
 	x->exit_result = VMX_RUN_EXIT;
 }
 
-/* xAPIC <-> x2APIC: the access-page control and the MSR bitmap change
- * together.  Translations cached while the other control was in force are
- * dropped (SDM "Issues Pertaining to Page Size and TLB Management"), so
- * that 0xfee00000 is the APIC again and not the page behind it.  (The
- * EPT maps that page with a 4-KiB page, as the same section asks.) */
-static void set_mode(struct hw_vcpu *x, bool x2apic)
+/* The CR8 and APIC controls of an enabled LAPIC (TPR shadow, register
+ * virtualization, virtual-interrupt delivery), or of a globally disabled
+ * one: "virtualize APIC accesses" without the TPR shadow makes every
+ * access to the page an APIC-access exit (SDM "Virtualizing Memory-Mapped
+ * APIC Accesses"), and CR8 exits; the other controls need the TPR shadow
+ * (SDM "Checks on VM-Execution Control Fields"). */
+static void set_virtualized(struct hw_vcpu *x, bool on)
 {
+	const uint32_t cr8_exits = (PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING) &
+				   ~vmx_caps.proc.must1;
+	const uint32_t virt = PROC2_APIC_REG_VIRT | PROC2_VIRT_INTR_DELIVERY;
 
-	if (x->apicv_x2apic == x2apic)
+	if (on) {
+		x->proc = (x->proc | PROC_TPR_SHADOW) & ~cr8_exits;
+		x->proc2 |= virt;
+	} else {
+		x->proc = (x->proc & ~(uint32_t)PROC_TPR_SHADOW) |
+			  PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
+		x->proc2 &= ~virt;
+	}
+	vmcs_write32(PROC_BASED_CTLS, x->proc);
+}
+
+/* xAPIC <-> x2APIC <-> disabled: the access-page control and the MSR
+ * bitmap change together.  Translations cached while the other control
+ * was in force are dropped (SDM "Issues Pertaining to Page Size and TLB
+ * Management"), so that 0xfee00000 is the APIC again and not the page
+ * behind it.  (The EPT maps that page with a 4-KiB page, as the same
+ * section asks.)  Only a change of APIC_BASE gets here. */
+static void set_mode(struct hw_vcpu *x, enum hw_apic_mode mode)
+{
+	bool x2apic = mode == HW_APIC_X2APIC;
+
+	if (x->apic_mode == mode)
 		return;
-	x->apicv_x2apic = x2apic;
+	if ((x->apic_mode == HW_APIC_OFF) != (mode == HW_APIC_OFF))
+		set_virtualized(x, mode != HW_APIC_OFF);
+	x->apic_mode = (uint8_t)mode;
 	x->proc2 &= ~(uint32_t)(PROC2_VIRT_APIC_ACCESS | PROC2_VIRT_X2APIC);
 	x->proc2 |= x2apic ? PROC2_VIRT_X2APIC : PROC2_VIRT_APIC_ACCESS;
 	vmcs_write32(SECONDARY_PROC_BASED_CTLS, x->proc2);
@@ -192,10 +219,10 @@ uint32_t *hw_vcpu_vapic(struct hw_vcpu *x)
 
 /* The vLAPIC's state as guest/ put it into the page: the mode, RVI/SVI
  * and the EOI-exit bitmap, each written only when it changed. */
-void hw_vcpu_apicv_sync(struct hw_vcpu *x, bool x2apic, uint16_t intr_status,
-			const uint64_t eoi_exit[4])
+void hw_vcpu_apicv_sync(struct hw_vcpu *x, enum hw_apic_mode mode,
+			uint16_t intr_status, const uint64_t eoi_exit[4])
 {
-	set_mode(x, x2apic);
+	set_mode(x, mode);
 	vmcs_write16(GUEST_INTR_STATUS, intr_status);
 	for (unsigned i = 0; i < 4; i++) {
 		if (eoi_exit[i] != x->eoi_exit[i]) {

@@ -223,6 +223,9 @@ static int decode_event(struct hw_vcpu *x, unsigned reason, struct hw_exit *e)
 	case EXIT_INTR_WINDOW:
 		e->kind = HW_EXIT_INTR_WINDOW;
 		return flags;
+	case EXIT_NMI_WINDOW:
+		e->kind = HW_EXIT_NMI_WINDOW;
+		return flags;
 	case EXIT_PREEMPT_TIMER:
 		e->kind = HW_EXIT_TIMER;
 		return flags;
@@ -353,6 +356,24 @@ void hw_vcpu_intr_window(struct hw_vcpu *x, bool on)
 		x->proc = proc;
 		vmcs_write32(PROC_BASED_CTLS, proc);
 	}
+}
+
+/* SDM §25.3 and §26.7.6: NMI-window exiting needs virtual NMIs, where
+ * the guest's NMI blocking (set by delivering an NMI, cleared by IRET)
+ * is tracked in the interruptibility state; the exit comes at the first
+ * instruction boundary without it. */
+bool hw_vcpu_nmi_window(struct hw_vcpu *x, bool on)
+{
+	uint32_t proc;
+
+	if (!(x->pin & PIN_VIRTUAL_NMIS) || !(vmx_caps.proc.may1 & PROC_NMI_WINDOW))
+		return false;
+	proc = on ? x->proc | PROC_NMI_WINDOW : x->proc & ~(uint32_t)PROC_NMI_WINDOW;
+	if (proc != x->proc) {
+		x->proc = proc;
+		vmcs_write32(PROC_BASED_CTLS, proc);
+	}
+	return true;
 }
 
 /* Interruptible: RFLAGS.IF and no STI or MOV-SS shadow (SDM §26.3.1.5). */

@@ -61,7 +61,7 @@ struct hw_vcpu {
 	unsigned last_cpu;   /* pCPU whose host state the VMCS holds */
 	/* APIC virtualization (vmx/apicv.c), for hw_vm.apicv only: */
 	bool apicv;
-	bool apicv_x2apic;   /* controls and MSR bitmap set for x2APIC mode */
+	uint8_t apic_mode;   /* enum hw_apic_mode the controls are set for */
 	paddr_t vapic_page;  /* virtual-APIC page */
 	uint32_t *vapic;     /* ... and where the hypervisor sees it */
 	uint64_t eoi_exit[4]; /* EOI-exit bitmap as programmed */

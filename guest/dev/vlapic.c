@@ -439,7 +439,13 @@ static const struct reg_desc *xapic_reg(struct vlapic *l, uint32_t offset)
 
 uint32_t vlapic_mmio_read(struct vlapic *l, uint32_t offset)
 {
-	const struct reg_desc *d = xapic_reg(l, offset);
+	const struct reg_desc *d;
+
+	/* SDM 10.4.3: globally disabled, the LAPIC does not decode its
+	 * page; nothing answers there, and the bus reads all ones. */
+	if (!vlapic_enabled(l))
+		return 0xffffffffu;
+	d = xapic_reg(l, offset);
 
 	return d && (d->flags & R_XR) ? vlapic_reg_read(l, offset) : 0;
 }
@@ -454,7 +460,9 @@ void vlapic_mmio_write(struct vlapic *l, uint32_t offset, uint32_t val)
 
 /* SDM 10.12.5: EN=0 with EXTD=1 is invalid; x2APIC -> xAPIC and
  * disabled -> x2APIC are illegal transitions.  Disabling resets the
- * LAPIC; the BSP flag is not the guest's to change. */
+ * LAPIC (SDM 10.4.3), and so does enabling it again, so that it comes
+ * back in its power-up state (SDM 10.4.7.1) whatever happened while it
+ * was off (a CR8 write); the BSP flag is not the guest's to change. */
 static int apic_base_write(struct vlapic *l, uint64_t val)
 {
 	unsigned pb = l->bus->phys_bits;
@@ -469,7 +477,7 @@ static int apic_base_write(struct vlapic *l, uint64_t val)
 	    (old == mode_bits && new == VLAPIC_BASE_EN) ||
 	    (old == 0 && new == mode_bits))
 		return VLAPIC_GP;
-	if (old && !new)
+	if (!old != !new)
 		vlapic_reset(l, false);
 	if (!new)
 		l->id = l->initial_id << 24;

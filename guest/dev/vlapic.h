@@ -207,7 +207,8 @@ void vlapic_reset(struct vlapic *l, bool power_on);
 
 /* ---- guest accesses ---- */
 /* xAPIC MMIO: 32-bit accesses at 16-byte aligned 'offset' in the page;
- * others read 0 and are ignored.  Not in xAPIC mode: reads 0, ignored. */
+ * others read 0 and are ignored.  In x2APIC mode: reads 0, ignored;
+ * globally disabled: reads all ones, ignored. */
 uint32_t vlapic_mmio_read(struct vlapic *l, uint32_t offset);
 void vlapic_mmio_write(struct vlapic *l, uint32_t offset, uint32_t val);
 /* APIC_BASE, TSC_DEADLINE and the x2APIC MSRs; 0 or VLAPIC_GP. */

@@ -86,20 +86,26 @@ void vlapic_timer_set_initial(struct vlapic *l, uint32_t count)
 		start_counting(l, clock_now(l), 0);
 }
 
-uint32_t vlapic_timer_current(struct vlapic *l)
+/* The count as it stands in 'mode' (the LVT may already name another
+ * one while it changes). */
+static uint32_t current_in(struct vlapic *l, unsigned mode)
 {
 	uint64_t elapsed, done;
 
-	if (!l->timer.armed || !l->tmict ||
-	    vlapic_timer_mode(l) == APIC_TIMER_TSC_DEADLINE)
+	if (!l->timer.armed || !l->tmict || mode == APIC_TIMER_TSC_DEADLINE)
 		return 0;
 	elapsed = clock_now(l) - l->timer.start;
-	if (vlapic_timer_mode(l) == APIC_TIMER_PERIODIC)
+	if (mode == APIC_TIMER_PERIODIC)
 		elapsed %= l->timer.period;
 	else if (elapsed >= l->timer.period)
 		return 0;
 	done = tsc_to_counts(l, elapsed);
 	return done >= l->tmict ? 0 : l->tmict - (uint32_t)done;
+}
+
+uint32_t vlapic_timer_current(struct vlapic *l)
+{
+	return current_in(l, vlapic_timer_mode(l));
 }
 
 /* A new divider applies from now on: the count carries on from where it
@@ -115,16 +121,42 @@ void vlapic_timer_set_divide(struct vlapic *l, uint32_t dcr)
 		start_counting(l, clock_now(l), l->tmict - cur);
 }
 
+/* SDM 10.5.4: a write of the LVT that changes the mode between one-shot
+ * and periodic neither starts nor stops the timer; the count goes on
+ * from where it is, and the new mode says what happens when it reaches
+ * 0.  A count that reached 0 in one-shot mode stays there.  The model
+ * counts from 'start' (periodic: modulo the period), so the count is
+ * rebased onto a fresh period from now. */
+static void oneshot_periodic_switch(struct vlapic *l, unsigned was)
+{
+	uint32_t cur;
+
+	if (!l->timer.armed)
+		return;
+	cur = current_in(l, was);
+	if (cur) {
+		start_counting(l, clock_now(l), l->tmict - cur);
+		return;
+	}
+	/* One-shot and due: its interrupt is owed, and nothing reloads. */
+	vlapic_timer_stop(l);
+	l->timer.fired++;
+	vlapic_lvt_fire(l, LVT_TIMER);
+}
+
 /* SDM 10.5.4.1: switching into or out of TSC-deadline mode disarms the
- * timer and clears both the initial count and the deadline.  One-shot and
- * periodic switch into each other without stopping. */
+ * timer and clears both the initial count and the deadline. */
 void vlapic_timer_lvt_written(struct vlapic *l, uint32_t old)
 {
 	unsigned was = (old & APIC_TIMER_MODE_MASK) >> APIC_TIMER_MODE_SHIFT;
 	unsigned now = vlapic_timer_mode(l);
 
-	if ((was == APIC_TIMER_TSC_DEADLINE) == (now == APIC_TIMER_TSC_DEADLINE))
+	if (was == now)
 		return;
+	if ((was == APIC_TIMER_TSC_DEADLINE) == (now == APIC_TIMER_TSC_DEADLINE)) {
+		oneshot_periodic_switch(l, was);
+		return;
+	}
 	vlapic_timer_stop(l);
 	l->tmict = 0;
 	l->timer.tsc_deadline = 0;

@@ -59,6 +59,15 @@ static enum vcpu_action handle_intr_window(struct vcpu *v, const struct hw_exit 
 	return ACT_RESUME;
 }
 
+/* The guest's NMI handler returned (IRET): the entry path injects the
+ * NMI that waited for it. */
+static enum vcpu_action handle_nmi_window(struct vcpu *v, const struct hw_exit *e)
+{
+	(void)e;
+	vcpu_recheck(v);
+	return ACT_RESUME;
+}
+
 /* The exception bitmap is empty, so no guest exception should exit. */
 static enum vcpu_action handle_exception(struct vcpu *v, const struct hw_exit *e)
 {
@@ -257,6 +266,7 @@ static const exit_handler_fn exit_table[HW_EXIT_KINDS] = {
 	[HW_EXIT_EXCEPTION] = handle_exception,
 	[HW_EXIT_TRIPLE_FAULT] = handle_triple_fault,
 	[HW_EXIT_INTR_WINDOW] = handle_intr_window,
+	[HW_EXIT_NMI_WINDOW] = handle_nmi_window,
 	[HW_EXIT_TIMER] = handle_timer,
 	[HW_EXIT_CPUID] = handle_cpuid,
 	[HW_EXIT_HLT] = handle_hlt,

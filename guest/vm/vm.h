@@ -73,7 +73,11 @@ struct vcpu {
 	bool wait_sipi;      /* an AP before its start-up IPI */
 	bool init_pending;   /* INIT received, applied at the next entry */
 	int sipi_vector;     /* start-up page received, -1: none */
-	bool nmi_pending;
+	/* NMIs received and not yet delivered (atomic: any pCPU adds one);
+	 * the vCPU keeps at most two, the one it delivers next and one
+	 * latched behind it, and one while the guest blocks NMIs
+	 * (guest/vpc/pc.c). */
+	uint32_t nmi_pending;
 	uint64_t cr8;        /* CR8 of VMs without a platform */
 	bool reload;         /* load the power-on state at the next run */
 	/* Hang detection (guest/vm/hang.c): */

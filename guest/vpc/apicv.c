@@ -21,6 +21,16 @@ void apicv_vm_setup(struct vm *vm)
 					   msr != VLAPIC_MSR_X2APIC_FIRST + (APIC_REG_EOI >> 4));
 }
 
+/* A globally disabled LAPIC is not virtualized: its page and CR8 exit
+ * and are emulated like those of a disabled LAPIC (the page reads all
+ * ones). */
+static enum hw_apic_mode apic_mode(const struct vlapic *l)
+{
+	if (!vlapic_enabled(l))
+		return HW_APIC_OFF;
+	return vlapic_x2apic(l) ? HW_APIC_X2APIC : HW_APIC_XAPIC;
+}
+
 /* Bochs 2.7 delivers a virtual interrupt the CPU has recognized even
  * with RFLAGS.IF = 0 when a host interrupt (a kick) arrives at the same
  * instruction boundary: the guest takes an interrupt inside a section it
@@ -45,7 +55,7 @@ bool apicv_load(struct vcpu *v)
 	vlapic_page_load(l, hw_vcpu_vapic(v->hw), &st);
 	for (unsigned i = 0; i < 4; i++)
 		eoi_exit[i] = st.level[i] | st.unblock[i];
-	hw_vcpu_apicv_sync(v->hw, vlapic_x2apic(l), (uint16_t)(st.svi << 8 | st.rvi),
+	hw_vcpu_apicv_sync(v->hw, apic_mode(l), (uint16_t)(st.svi << 8 | st.rvi),
 			   eoi_exit);
 	return !(vcpu_rflags(v) & RFLAGS_IF);
 }

@@ -34,9 +34,38 @@ static bool pc_must_leave(struct vcpu *v)
 	       __atomic_load_n(&v->vm->restarting, __ATOMIC_SEQ_CST);
 }
 
-/* Expired timers first, then an NMI or the interrupt the LAPIC (or PIC)
- * presents.  'any' stays set while something may still be pending, so
- * the next entry looks again. */
+/* SDM 6.7.1: a CPU holds at most one NMI behind the one it delivers,
+ * and while the guest's NMI handler runs (NMIs blocked until its IRET)
+ * only that one; more NMIs merge.  An NMI that must wait asks for the
+ * NMI window, so that it comes right after the IRET (without virtual
+ * NMIs: at the next exit).  True when one is injected now. */
+static bool pc_nmi(struct vcpu *v)
+{
+	bool blocked = hw_vcpu_nmi_blocked(v->hw);
+	uint32_t n = READ_ONCE(v->nmi_pending), keep = blocked ? 1 : 2;
+
+	if (n > keep) {
+		__atomic_fetch_sub(&v->nmi_pending, n - keep, __ATOMIC_SEQ_CST);
+		n = keep;
+	}
+	if (blocked) {
+		if (!hw_vcpu_nmi_window(v->hw, true))
+			vcpu_recheck(v);
+		return false;
+	}
+	__atomic_fetch_sub(&v->nmi_pending, 1, __ATOMIC_SEQ_CST);
+	v->event = (struct hw_event){ .valid = true, .vector = X86_EXC_NMI,
+				      .type = HW_EV_NMI };
+	/* A second one waits for this one's IRET. */
+	hw_vcpu_nmi_window(v->hw, n > 1);
+	vcpu_recheck(v);
+	return true;
+}
+
+/* Expired timers first, then an event to deliver again, an NMI, the
+ * interrupt the LAPIC (or PIC) presents: the order of SDM 6.9.  'any'
+ * stays set while something may still be pending, so the next entry
+ * looks again. */
 static void pc_inject(struct vcpu *v)
 {
 	int vec;
@@ -51,14 +80,18 @@ static void pc_inject(struct vcpu *v)
 	if (hold)
 		hw_vcpu_intr_window(v->hw, true);
 	if (v->event.valid) {
+		/* An NMI waits for the event's delivery, not for the next exit. */
+		if (READ_ONCE(v->nmi_pending))
+			hw_vcpu_nmi_window(v->hw, true);
 		vcpu_recheck(v);
 		return;
 	}
-	if (v->nmi_pending && !hw_vcpu_nmi_blocked(v->hw)) {
-		v->nmi_pending = false;
-		v->event = (struct hw_event){ .valid = true, .vector = X86_EXC_NMI,
-					      .type = HW_EV_NMI };
-		vcpu_recheck(v);
+	if (!READ_ONCE(v->nmi_pending)) {
+		hw_vcpu_nmi_window(v->hw, false);
+	} else if (pc_nmi(v)) {
+		/* A maskable interrupt follows when the handler allows it. */
+		if (vec >= 0)
+			hw_vcpu_intr_window(v->hw, true);
 		return;
 	}
 	if (vec < 0) {
@@ -149,6 +182,11 @@ static struct cpuid_regs pc_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
 		break;
 	case 1:
 		r.ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
+		/* SDM 10.4.3: the APIC bit follows IA32_APIC_BASE.EN. */
+		if (vlapic_enabled(vcpu_vlapic(v)))
+			r.edx |= CPUID1_EDX_APIC;
+		else
+			r.edx &= ~(uint32_t)CPUID1_EDX_APIC;
 		r.edx &= ~(uint32_t)CPUID1_EDX_MTRR;
 		r.ebx = (r.ebx & 0xff00ffff) | (v->vm->nr_vcpus << 16);
 		if (v->vm->nr_vcpus > 1)

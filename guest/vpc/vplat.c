@@ -49,7 +49,7 @@ static void lapic_deliver(void *ctx, unsigned vcpu, enum apic_dm mode,
 	v = &p->vm->vcpu[vcpu];
 	switch (mode) {
 	case APIC_DM_NMI:
-		WRITE_ONCE(v->nmi_pending, true);
+		__atomic_fetch_add(&v->nmi_pending, 1, __ATOMIC_SEQ_CST);
 		break;
 	case APIC_DM_INIT:
 		WRITE_ONCE(v->init_pending, true);
@@ -488,7 +488,7 @@ int vplat_vcpu_start(struct vcpu *v, struct vcpu_init_state *st)
 	if (__atomic_exchange_n(&v->init_pending, false, __ATOMIC_SEQ_CST)) {
 		vlapic_reset(&p->lapic[v->id], false);
 		p->lapic_deadline[v->id] = VPLAT_NO_DEADLINE;
-		v->nmi_pending = false;
+		WRITE_ONCE(v->nmi_pending, 0);
 		v->event.valid = false;
 		WRITE_ONCE(v->sipi_vector, -1);
 		WRITE_ONCE(v->wait_sipi, true);

@@ -321,11 +321,13 @@ enum vcpu_action vplat_io(struct vcpu *v, uint16_t port, unsigned size,
 
 /* ---- device-page dispatch ---- */
 
+/* In xAPIC mode, and globally disabled (where the page reads all ones
+ * rather than being a hole that stops the VM). */
 static bool lapic_page(struct vcpu *v, gpa_t gpa)
 {
 	struct vlapic *l = vcpu_vlapic(v);
 
-	return vlapic_xapic(l) &&
+	return !vlapic_x2apic(l) &&
 	       (gpa & ~(gpa_t)(PAGE_SIZE - 1)) == vlapic_mmio_base(l);
 }
 

@@ -56,6 +56,15 @@ GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 # A VM that can never run again (issue 11, on_hang).
 hang_test_SRCS     := $(GUEST_DIR)/hang_test.c $(GUEST_RT)
 GUEST_NAMES += hang_test
+# Issue 12: NMI delivery, the LAPIC disabled through APIC_BASE, timer
+# mode switches.
+nmi_test_SRCS      := $(GUEST_DIR)/nmi_test.c $(GUEST_DIR)/nmi_entry.S \
+	$(GUEST_DIR)/lapic_apic.c $(GUEST_DIR)/lapic_smp.c $(GUEST_DIR)/lapic_ap.S $(GUEST_RT)
+GUEST_NAMES += nmi_test
+apic_en_test_SRCS  := $(GUEST_DIR)/apic_en_test.c $(GUEST_DIR)/lapic_apic.c $(GUEST_RT)
+GUEST_NAMES += apic_en_test
+apic_tmr_test_SRCS := $(GUEST_DIR)/apic_tmr_test.c $(GUEST_DIR)/lapic_apic.c $(GUEST_RT)
+GUEST_NAMES += apic_tmr_test
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 

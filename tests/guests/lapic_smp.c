@@ -44,9 +44,11 @@ static volatile struct {
 static volatile unsigned ap_started;
 static volatile uint64_t ap_started_tsc, sipi_tsc;
 
-enum ap_cmd { CMD_NONE, CMD_PING, CMD_X2APIC, CMD_NMI_SPIN };
+enum ap_cmd { CMD_NONE, CMD_PING, CMD_X2APIC, CMD_NMI_SPIN, CMD_NMIS_TO_0 };
 static volatile uint32_t ap_cmd, ap_cmd_seq, ap_done_seq;
 static volatile uint32_t ap_nmi_ready_seq, ap_nmi_result;
+static volatile uint32_t ap_nmis_count;
+static volatile uint64_t ap_nmis_delay;
 
 static volatile unsigned ap_kicks, kick_wrong, kick_isr_bad;
 static volatile unsigned back_irqs, back_wrong, nobody_irqs;
@@ -154,6 +156,12 @@ static void ap_do(uint32_t cmd, uint32_t seq)
 			ap_nmi_result = ap_nmis != before;
 		}
 		break;
+	case CMD_NMIS_TO_0:
+		/* Back to back, as one CPU can send them. */
+		spin_ticks(ap_nmis_delay);
+		for (uint32_t i = 0; i < ap_nmis_count; i++)
+			apic_icr(0, ICR_NMI);
+		break;
 	default:
 		break;
 	}
@@ -218,6 +226,13 @@ static bool ap_wait(volatile uint32_t *what, uint32_t seq)
 static bool ap_command(uint32_t cmd)
 {
 	return ap_wait(&ap_done_seq, ap_post(cmd));
+}
+
+void ap_send_nmis_to_0(unsigned n, uint64_t delay)
+{
+	ap_nmis_count = n;
+	ap_nmis_delay = delay;
+	ap_post(CMD_NMIS_TO_0);
 }
 
 /* INIT, SIPI, SIPI (SDM vol. 3 9.4.4.1) with the trampoline in place. */

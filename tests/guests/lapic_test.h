@@ -153,6 +153,9 @@ void ap_install_handlers(void);
 bool start_ap(void);
 /* IPIs both ways, NMIs, IPIs to an absent APIC ID, in the current mode. */
 void test_ipis(void);
+/* vCPU 1 waits 'delay' TSC ticks, then sends 'n' NMIs to APIC ID 0 back
+ * to back (nmi_test); returns at once. */
+void ap_send_nmis_to_0(unsigned n, uint64_t delay);
 /* vCPU 1 (if it runs) and then vCPU 0 into x2APIC mode. */
 void switch_to_x2apic(bool ap_up);
 

@@ -94,13 +94,16 @@ int vplat_next_irq(struct vcpu *v, uint64_t now)
 {
 	(void)v;
 	(void)now;
-	return -1;
+	return W.pending_irq;
 }
 
 int vplat_ack_irq(struct vcpu *v)
 {
+	int vec = W.pending_irq;
+
 	(void)v;
-	return -1;
+	W.pending_irq = -1;
+	return vec;
 }
 
 uint64_t vplat_deadline(const struct vcpu *v)
@@ -293,6 +296,7 @@ int setup(void **state)
 	W.io_act = ACT_RESUME_ADVANCE;
 	W.mmio_act = ACT_RESUME_ADVANCE;
 	W.apicv_act = ACT_RESUME;
+	W.pending_irq = -1;
 	W.stats.cpu = SCHED_CPU_NONE;
 	memset(&X, 0, sizeof(X));
 	strcpy(X.cfg.name, "tvm");

@@ -52,6 +52,9 @@ struct fake_world {
 	gpa_t mmio_gpa;
 	bool mmio_write;
 	unsigned mmio_calls;
+	/* vplat_next_irq / vplat_ack_irq: the vector the LAPIC or PIC
+	 * presents, -1 for none (the ack takes it) */
+	int pending_irq;
 	/* vplat_wakeup_pending, vplat_may_wake */
 	bool wakeup, may_wake;
 	/* apicv_{write,eoi}_exit */

@@ -255,6 +255,14 @@ bool hw_vcpu_interruptible(struct hw_vcpu *hw)
 	return hw->interruptible;
 }
 
+bool hw_vcpu_nmi_window(struct hw_vcpu *hw, bool on)
+{
+	if (!hw->has_nmi_window)
+		return false;
+	hw->nmi_window = on;
+	return true;
+}
+
 bool hw_vcpu_nmi_blocked(struct hw_vcpu *hw)
 {
 	return hw->nmi_blocked;
@@ -407,10 +415,11 @@ uint32_t *hw_vcpu_vapic(struct hw_vcpu *hw)
 	return hw->vapic;
 }
 
-void hw_vcpu_apicv_sync(struct hw_vcpu *hw, bool x2apic, uint16_t intr_status,
-			const uint64_t eoi_exit[4])
+void hw_vcpu_apicv_sync(struct hw_vcpu *hw, enum hw_apic_mode mode,
+			uint16_t intr_status, const uint64_t eoi_exit[4])
 {
-	hw->x2apic = x2apic;
+	hw->apic_mode = mode;
+	hw->x2apic = mode == HW_APIC_X2APIC;
 	hw->intr_status = intr_status;
 	memcpy(hw->eoi_exit, eoi_exit, sizeof(hw->eoi_exit));
 }

@@ -46,6 +46,9 @@ struct hw_vcpu {
 	/* [APIC virtualization] */
 	uint32_t vapic[1024];
 	bool x2apic;
+	bool has_nmi_window; /* virtual NMIs: hw_vcpu_nmi_window() works */
+	bool nmi_window;     /* NMI-window exiting on */
+	int apic_mode; /* enum hw_apic_mode of the last apicv_sync */
 	uint16_t intr_status;
 	uint64_t eoi_exit[4];
 };

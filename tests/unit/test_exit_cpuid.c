@@ -94,6 +94,23 @@ static void test_leaf1_plat(void **state)
 	assert_false(r.d & BIT(28));
 }
 
+/* SDM 10.4.3: CPUID.1:EDX.APIC follows IA32_APIC_BASE.EN of the vCPU's
+ * LAPIC (issue 12, defect 6: it stayed set). */
+static void test_leaf1_apic_follows_enable(void **state)
+{
+	struct vplat *p;
+
+	(void)state;
+	p = use_plat();
+	p->lapic[X.v->id].apic_base = VLAPIC_BASE_DEFAULT | VLAPIC_BASE_EN;
+	assert_true(do_cpuid(1, 0).d & CPUID1_EDX_APIC);
+	p->lapic[X.v->id].apic_base = VLAPIC_BASE_DEFAULT;
+	assert_false(do_cpuid(1, 0).d & CPUID1_EDX_APIC);
+	p->lapic[X.v->id].apic_base = VLAPIC_BASE_DEFAULT | VLAPIC_BASE_EN |
+				      VLAPIC_BASE_EXTD;
+	assert_true(do_cpuid(1, 0).d & CPUID1_EDX_APIC);
+}
+
 static void test_leaf7_hides(void **state)
 {
 	struct cpuid_regs h = cpuid_count(7, 0);
@@ -266,6 +283,7 @@ int main(void)
 		T(test_leaf1_hides_and_marks),
 		T(test_leaf1_follows_guest),
 		T(test_leaf1_plat),
+		T(test_leaf1_apic_follows_enable),
 		T(test_leaf7_hides),
 		T(test_leaf7_sub1_is_host),
 		T(test_leafd_sub1_no_supervisor_state),

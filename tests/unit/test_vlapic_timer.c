@@ -202,6 +202,82 @@ static void test_timer_tsc_deadline(void **state)
 	assert_int_equal(v, 0);
 }
 
+/* SDM 10.5.4: one-shot <-> periodic through the LVT neither restarts nor
+ * stops the count (issue 12, defect 7: it read 0 after several periods
+ * and came back when switched again). */
+static void test_timer_mode_switch(void **state)
+{
+	(void)state;
+	struct vlapic *l = &E->cpu[2];
+	uint64_t t0 = E->now, period = 10000; /* 1000 counts at /1 */
+
+	enable_all();
+	wr(2, APIC_REG_TDCR, 0xb);
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_PERIODIC << 17) | 0x42);
+	wr(2, APIC_REG_TMICT, 1000);
+	for (unsigned k = 1; k <= 3; k++) {
+		E->now = t0 + k * period;
+		vlapic_timer_expired(l, E->now);
+		vlapic_ack(l, 0x42);
+		wr(2, APIC_REG_EOI, 0);
+	}
+	E->now += period / 4; /* 750 counts left */
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_ONESHOT << 17) | 0x42);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 750);
+	assert_true(l->timer.armed);
+	assert_int_equal(E->deadline[2], E->now + 7500);
+	/* And back: the same count, no jump. */
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_PERIODIC << 17) | 0x42);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 750);
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_ONESHOT << 17) | 0x42);
+	E->now += 2500; /* 500 left */
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 500);
+	/* One-shot now: one interrupt at 0, then the count stays 0. */
+	E->now += 5000;
+	vlapic_timer_expired(l, E->now);
+	assert_true(in_irr(2, 0x42));
+	assert_false(l->timer.armed);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 0);
+	assert_int_equal(rd(2, APIC_REG_TMICT), 1000);
+	vlapic_ack(l, 0x42);
+	wr(2, APIC_REG_EOI, 0);
+	/* An expired one-shot switched to periodic does not start. */
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_PERIODIC << 17) | 0x42);
+	assert_false(l->timer.armed);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 0);
+
+	/* One-shot -> periodic while counting: goes on, then reloads. */
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_ONESHOT << 17) | 0x42);
+	wr(2, APIC_REG_TMICT, 1000);
+	E->now += 4000;
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_PERIODIC << 17) | 0x42);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 600);
+	E->now += 6000;
+	vlapic_timer_expired(l, E->now);
+	assert_true(in_irr(2, 0x42));
+	assert_true(l->timer.armed);
+	assert_true(E->deadline[2] > E->now);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 1000);
+	vlapic_ack(l, 0x42);
+	wr(2, APIC_REG_EOI, 0);
+
+	/* A one-shot already due when switched: its interrupt comes, and
+	 * nothing reloads. */
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_ONESHOT << 17) | 0x42);
+	wr(2, APIC_REG_TMICT, 1000);
+	E->now += 20000; /* the host timer has not run yet */
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_PERIODIC << 17) | 0x42);
+	assert_true(in_irr(2, 0x42));
+	assert_false(l->timer.armed);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 0);
+	/* Only the mode bits count: a new vector or mask leaves it alone. */
+	wr(2, APIC_REG_TMICT, 1000);
+	E->now += 3000;
+	wr(2, APIC_REG_LVT_TIMER, (APIC_TIMER_PERIODIC << 17) | APIC_LVT_MASKED | 0x44);
+	assert_int_equal(rd(2, APIC_REG_TMCCT), 700);
+	assert_int_equal(E->deadline[2], E->now + 7000);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -212,6 +288,7 @@ int main(void)
 		T(test_timer_divide_values),
 		T(test_timer_divide_change_midway),
 		T(test_timer_tsc_deadline),
+		T(test_timer_mode_switch),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
