@@ -1,0 +1,23 @@
+/* Set-up shared by every harness; see fuzz.h. */
+#include <stdlib.h>
+
+#include "lib/printk.h"
+#include "tests/fuzz/fuzz.h"
+#include "tests/unit/fakes.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* cmocka's failure outside a running test would exit(); the fuzzer must
+ * see an abort() instead, with the message printed. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setenv("CMOCKA_TEST_ABORT", "1", 1);
+	return 0;
+}
+
+void fuzz_log_reset(void)
+{
+	fake_log_reset();
+}

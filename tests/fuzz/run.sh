@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Run the libFuzzer harnesses built by tests/fuzz/fuzz.mk.
+#
+#   run.sh smoke SECONDS OUT [TARGET...]   each target for SECONDS after
+#                                          replaying its corpus and
+#                                          regression inputs; fresh work
+#                                          folders; one pass/fail per
+#                                          target, "N M" in OUT/summary
+#   run.sh run SECONDS OUT [TARGET...]     the same, longer, keeping what
+#                                          the fuzzer found in OUT/work
+#
+# A target fails when its binary reports a crash, a sanitizer finding, a
+# timeout, or a failed invariant on any input (the saved input is in
+# OUT/artifacts/TARGET/).  FUZZ_ARGS adds libFuzzer options.
+set -u
+
+mode=${1:?mode}
+secs=${2:?seconds}
+out=${3:?output folder}
+shift 3
+dir=$(cd "$(dirname "$0")" && pwd)
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+	for f in "$dir"/fuzz_*.c; do
+		t=$(basename "$f" .c)
+		t=${t#fuzz_}
+		[ "$t" = common ] || targets+=("$t")
+	done
+fi
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+pass=0 fail=0
+start=$(date +%s)
+for t in "${targets[@]}"; do
+	bin=$out/fuzz_$t
+	work=$out/work/$t
+	art=$out/artifacts/$t
+	log=$out/log/$t.log
+	[ "$mode" = smoke ] && rm -rf "$work"
+	mkdir -p "$work" "$art" "$(dirname "$log")"
+	dirs=("$work")
+	for d in "$dir/corpus/$t" "$dir/regress/$t"; do
+		[ -d "$d" ] && dirs+=("$d")
+	done
+	opts=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048
+	      -artifact_prefix="$art/" -print_final_stats=1)
+	[ -f "$dir/$t.dict" ] && opts+=(-dict="$dir/$t.dict")
+	if [ ! -x "$bin" ]; then
+		echo "FAIL fuzz_$t: $bin not built"
+		fail=$((fail + 1))
+		continue
+	fi
+	# shellcheck disable=SC2086
+	"$bin" "${opts[@]}" ${FUZZ_ARGS:-} "${dirs[@]}" >"$log" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$log" | tail -1)
+	ncorp=$(sed -n 's/.*INFO: seed corpus: files: \([0-9]*\).*/\1/p' "$log" | tail -1)
+	if [ "$rc" -eq 0 ]; then
+		echo "PASS fuzz_$t: ${runs:-?}, ${ncorp:-0} corpus and regression inputs replayed"
+		pass=$((pass + 1))
+	else
+		echo "FAIL fuzz_$t: exit $rc, input saved in $art/ (log $log)"
+		grep -E 'ERROR|invariant failed|runtime error|panic|SUMMARY' "$log" | head -20 | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+done
+mkdir -p "$out"
+echo "$pass $fail" >"$out/summary"
+echo "fuzz: $pass passed, $fail failed ($(( $(date +%s) - start )) s)"
+[ "$fail" -eq 0 ]
