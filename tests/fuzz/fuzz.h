@@ -72,6 +72,10 @@ static inline uint64_t fz_u64(struct fz *f) { return fz_bytes(f, 8); }
 		}                                                           \
 	} while (0)
 
+/* With FUZZ_VERBOSE=1 in the environment, print a line about the input
+ * (what the parser made of it): for looking at seeds and crashes. */
+void fuzz_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Forget what the console captured (tests/unit/fakes.c keeps 64 KiB). */
 void fuzz_log_reset(void);
 

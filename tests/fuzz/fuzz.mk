@@ -69,3 +69,30 @@ fuzz-smoke: fuzz-build
 
 fuzz-clean:
 	rm -rf $(FUZZ_OUT)
+
+# Seed corpora: tests/fuzz/seeds/seed_X.c builds real inputs of target X
+# with the unit tests' builders (its "// SEED-SOURCES:" line names what
+# it links, as FUZZ-SOURCES does) and writes them into
+# tests/fuzz/corpus/X/; tests/fuzz/seeds/mkseeds.py writes the others
+# (VM descriptions, command lines, instruction bytes, device register
+# sequences).  The seeds are committed; `make fuzz-seeds` makes them again.
+SEED_SRCS := $(sort $(wildcard $(FUZZ_DIR)/seeds/seed_*.c))
+SEED_NAMES := $(patsubst seed_%,%,$(basename $(notdir $(SEED_SRCS))))
+seed_srcs = $(sort $(FUZZ_DIR)/seeds/seed_$(1).c $(UNIT_COMMON_SRCS) \
+	$(shell sed -n 's|^// *SEED-SOURCES:||p' $(FUZZ_DIR)/seeds/seed_$(1).c))
+
+define seed_link_rule
+$(FUZZ_OUT)/seeds/seed_$(1): $(call seed_srcs,$(1))
+	@mkdir -p $$(@D)
+	@echo "  SEEDGEN $$@"
+	@$$(UNIT_CC) $$(filter-out -MMD -MP,$$(UNIT_CFLAGS)) -O1 -o $$@ $$^ $$(UNIT_LIBS)
+endef
+$(foreach t,$(SEED_NAMES),$(eval $(call seed_link_rule,$(t))))
+
+.PHONY: fuzz-seeds
+fuzz-seeds: $(addprefix $(FUZZ_OUT)/seeds/seed_,$(SEED_NAMES))
+	@for t in $(SEED_NAMES); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t && \
+		$(FUZZ_OUT)/seeds/seed_$$t $(FUZZ_DIR)/corpus/$$t || exit 1; \
+	done
+	python3 $(FUZZ_DIR)/seeds/mkseeds.py $(FUZZ_DIR)/corpus

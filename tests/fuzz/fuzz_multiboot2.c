@@ -46,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&bi, 0xa5, sizeof(bi));
 	rc = mb2_parse(b, INFO_PA, MB2_BOOTLOADER_MAGIC, &bi, &err);
 	fuzz_log_reset();
+	fuzz_note("multiboot2: %s", rc ? err : "parsed");
 	if (rc) {
 		FUZZ_CHECK(rc == -EINVAL);
 		FUZZ_CHECK(err && strstr(err, "multiboot2: "));
