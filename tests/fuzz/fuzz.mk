@@ -20,7 +20,7 @@ FUZZ_DIR := tests/fuzz
 FUZZ_OUT := $(BUILD)/fuzz
 FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
-FUZZ_SMOKE_TIME ?= 3
+FUZZ_SMOKE_TIME ?= 2
 
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer

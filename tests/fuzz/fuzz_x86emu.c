@@ -166,10 +166,14 @@ static void check_operand(const struct x86_operand *o)
 
 /* The decoded instruction's first memory operand's address, as the CPU
  * forms it (segment base only for FS/GS in 64-bit mode, and all of them
- * zero here otherwise), for aiming the exit at it. */
-static uint64_t operand_la(const struct x86_insn *in)
+ * zero here otherwise) on the device's side, for aiming the exit at it. */
+static uint64_t operand_la(const struct x86_insn *in, bool write)
 {
 	const struct x86_operand *o = in->dst.kind == X86_OPND_MEM ? &in->dst : &in->src;
+
+	/* MOVS: the device is the destination of a write, else the source. */
+	if (in->dst.kind == X86_OPND_MEM && in->src.kind == X86_OPND_MEM)
+		o = write ? &in->dst : &in->src;
 	const struct x86_mem *m = &o->mem;
 	uint64_t a = (uint64_t)m->disp;
 
@@ -237,7 +241,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.la57 = flags & F_LA57;
 	req.gpa = DEV_GPA + (((uint64_t)flags << 4) & 0xff0);
 	if ((flags & F_AIM) && x86_insn_has_mem(&in))
-		req.gpa = DEV_GPA + (operand_la(&in) & 0xfff);
+		req.gpa = DEV_GPA + (operand_la(&in, req.write) & 0xfff);
 	rip0 = c.rip;
 	fl0 = c.rflags;
 	st = x86_emulate(&ops, NULL, &in, &req, &fault);
