@@ -14,7 +14,8 @@
 # fuzz-smoke (a few seconds each and every corpus and regression input
 # replayed; part of `make test`), fuzz-clean.
 # Knobs:   FUZZ_CC, FUZZ_TIME, FUZZ_SMOKE_TIME, FUZZ_TARGETS (names, e.g.
-#          "cmdline config").
+#          "cmdline config"), FUZZ_ARGS (more libFuzzer options for
+#          `make fuzz`, e.g. -runs=1000000).
 
 FUZZ_DIR := tests/fuzz
 FUZZ_OUT := $(BUILD)/fuzz
@@ -62,7 +63,7 @@ $(FUZZ_OUT)/obj/%.o: %.c
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	bash $(FUZZ_DIR)/run.sh run $(FUZZ_TIME) $(FUZZ_OUT) $(FUZZ_TARGETS)
+	FUZZ_ARGS="$(FUZZ_ARGS)" bash $(FUZZ_DIR)/run.sh run $(FUZZ_TIME) $(FUZZ_OUT) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build
 	bash $(FUZZ_DIR)/run.sh smoke $(FUZZ_SMOKE_TIME) $(FUZZ_OUT) $(FUZZ_TARGETS)

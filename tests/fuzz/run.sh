@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the libFuzzer harnesses built by tests/fuzz/fuzz.mk.
 #
-#   run.sh smoke SECONDS OUT [TARGET...]   each target for SECONDS after
+#   run.sh smoke SECONDS OUT [TARGET...]   each target (OUT/fuzz_TARGET)
+#                                          for SECONDS after
 #                                          replaying its corpus and
 #                                          regression inputs; fresh work
 #                                          folders; one pass/fail per
@@ -11,7 +12,10 @@
 #
 # A target fails when its binary reports a crash, a sanitizer finding, a
 # timeout, or a failed invariant on any input (the saved input is in
-# OUT/artifacts/TARGET/).  FUZZ_ARGS adds libFuzzer options.
+# OUT/artifacts/TARGET/).  FUZZ_ARGS adds libFuzzer options (e.g.
+# -runs=1000000: stop after that many inputs); FUZZ_RUN_DIR puts the work
+# folders, artifacts, logs and summary elsewhere than OUT, so that a long
+# run and a smoke can go on at the same time.
 set -u
 
 mode=${1:?mode}
@@ -33,8 +37,10 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 pass=0 fail=0
 start=$(date +%s)
+bins=$out
+out=${FUZZ_RUN_DIR:-$out}
 for t in "${targets[@]}"; do
-	bin=$out/fuzz_$t
+	bin=$bins/fuzz_$t
 	work=$out/work/$t
 	art=$out/artifacts/$t
 	log=$out/log/$t.log
