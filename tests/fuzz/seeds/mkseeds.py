@@ -36,7 +36,8 @@ def u64(v):
 
 # ---- VM descriptions: every .vms file of the tree ----
 def config():
-    for p in sorted(glob.glob(os.path.join(ROOT, "tests", "**", "*.vms"), recursive=True)):
+    for p in sorted(glob.glob(os.path.join(ROOT, "tests", "boot", "**", "*.vms"), recursive=True) +
+                    glob.glob(os.path.join(ROOT, "tests", "linux", "*.vms"))):
         rel = os.path.relpath(p, ROOT).replace("/", "_")
         shutil.copyfile(p, os.path.join(OUT, "config", rel))
 
@@ -271,6 +272,42 @@ def vlapic():
     put("vlapic", "apicv-page", s)
 
 
-for fn in (config, cmdline, x86emu, vuart, vpic, vpit, vrtc, vpm, vpmtimer, vpci, vioapic, vlapic):
+# ---- guest page tables for the walker ----
+def x86walk():
+    P, W, U, PS, NX = 1, 2, 4, 0x80, 1 << 63
+
+    def seed(name, m, m2, access, cr3, gla, entries, phys=0):
+        ram = bytearray(0x6000)
+        for addr, val, size in entries:
+            ram[addr:addr + size] = val.to_bytes(size, "little")
+        put("x86walk", name, bytes([m, m2, access, phys]) + u16(cr3) + u64(gla) + bytes(ram))
+    PG, WP, PSE, PAE, LA57, SMEP, SMAP = 1, 2, 4, 8, 16, 32, 64
+    LONG, NXE, CR3LOW = 1, 2, 4
+    gla = 0xffff800000401234
+    four = [(0x1000 + 8 * ((gla >> 39) & 511), 0x2000 | P | W | U, 8),
+            (0x2000 + 8 * ((gla >> 30) & 511), 0x3000 | P | W | U, 8),
+            (0x3000 + 8 * ((gla >> 21) & 511), 0x4000 | P | W | U, 8),
+            (0x4000 + 8 * ((gla >> 12) & 511), 0x5000 | P | W | NX, 8)]
+    seed("4level-4k", PG | WP | PAE | SMEP, LONG | NXE, 1, 0x1000, gla, four)
+    seed("4level-nx-fetch", PG | WP | PAE | SMEP | SMAP, LONG | NXE, 2 | 4, 0x1000, gla, four)
+    two_m = four[:2] + [(0x3000 + 8 * ((gla >> 21) & 511), 0x40000000 | P | W | PS, 8)]
+    seed("4level-2m", PG | PAE, LONG, 0, 0x1000, gla, two_m, 8)
+    one_g = four[:1] + [(0x2000 + 8 * ((gla >> 30) & 511), 0x80000000 | P | PS | U, 8)]
+    seed("4level-1g-user-write-wp", PG | WP | PAE, LONG, 1 | 2, 0x1000, gla, one_g)
+    seed("5level-4k", PG | PAE | LA57, LONG, 0, 0x1000, 0x0080000000000000, four)
+    seed("4level-noncanonical", PG | PAE, LONG, 0, 0x1000, 0x0000800000000000, four)
+    g32 = 0x00401234
+    seed("pae-4k", PG | WP | PAE, NXE, 0, 0x1000, g32,
+         [(0x1000 + 8 * (g32 >> 30), 0x2000 | P, 8),
+          (0x2000 + 8 * ((g32 >> 21) & 511), 0x3000 | P | W, 8),
+          (0x3000 + 8 * ((g32 >> 12) & 511), 0x5000 | P | W, 8)])
+    seed("legacy-4m-pse36", PG | PSE, 0, 0, 0x1000, g32,
+         [(0x1000 + 4 * (g32 >> 22), 0x00402000 | (0x3 << 13) | P | W | PS, 4)], 8)
+    seed("legacy-4k-not-present", PG, 0, 2, 0x1000, g32,
+         [(0x1000 + 4 * (g32 >> 22), 0x2000 | P | W | U, 4)])
+    seed("paging-off", 0, 0, 0, 0, 0xb8000, [])
+
+
+for fn in (config, cmdline, x86emu, vuart, vpic, vpit, vrtc, vpm, vpmtimer, vpci, vioapic, vlapic, x86walk):
     os.makedirs(os.path.join(OUT, fn.__name__), exist_ok=True)
     fn()
