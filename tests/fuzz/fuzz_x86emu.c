@@ -14,8 +14,12 @@
  * are TRUNCATED); operand sizes and registers in range; device accesses
  * of 1, 2, 4 or 8 bytes inside the faulting page; on success only the
  * arithmetic flags change and RIP advances by the length (modulo the
- * mode's width) unless a REP instruction stopped part way; on failure
- * RIP and RFLAGS are unchanged. */
+ * mode's width) unless a REP instruction stopped part way; MOV, MOVZX and
+ * MOVSX move the device's bytes into the register (zero- or
+ * sign-extended, merged as the operand size says) and the register's or
+ * immediate's bytes to the device; the ALU instructions give the result
+ * and flags the SDM defines; on failure RIP and RFLAGS are
+ * unchanged. */
 #include "guest/x86emu/x86_emulate.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -35,6 +39,8 @@ static struct cpu {
 	uint8_t dev[4096];
 	uint8_t ram[RAM_SIZE];
 	unsigned dev_accesses;
+	uint64_t last_read, last_write; /* values of the last device accesses */
+	unsigned last_read_len, last_write_len;
 } c;
 
 static uint64_t read_gpr(void *ctx, unsigned reg)
@@ -115,6 +121,8 @@ static int mmio_read(void *ctx, gpa_t gpa, unsigned len, uint64_t *val)
 	dev_check(gpa, len);
 	*val = 0;
 	memcpy(val, &c.dev[gpa - DEV_GPA], len);
+	c.last_read = *val;
+	c.last_read_len = len;
 	return c.flags & F_DEV_FAIL_RD ? -1 : 0;
 }
 
@@ -123,6 +131,8 @@ static int mmio_write(void *ctx, gpa_t gpa, unsigned len, uint64_t val)
 	(void)ctx;
 	dev_check(gpa, len);
 	FUZZ_CHECK(len == 8 || val >> (8 * len) == 0);
+	c.last_write = val;
+	c.last_write_len = len;
 	if (c.flags & F_DEV_FAIL_WR)
 		return -1;
 	memcpy(&c.dev[gpa - DEV_GPA], &val, len);
@@ -188,6 +198,150 @@ static uint64_t operand_la(const struct x86_insn *in, bool write)
 	return a + seg_base(NULL, m->seg);
 }
 
+static uint64_t mask_of(unsigned size)
+{
+	return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+/* What a register operand of 'size' bytes holds. */
+static uint64_t reg_value(const uint64_t *gpr, const struct x86_operand *o)
+{
+	if (o->high8)
+		return (gpr[o->reg] >> 8) & 0xff;
+	return gpr[o->reg] & mask_of(o->size);
+}
+
+/* SDM vol. 1 3.4.1.1: in 64-bit mode a 32-bit result is zero-extended
+ * into the 64-bit register, 8- and 16-bit results leave the other bits
+ * alone; AH..BH are bits 15:8.  Outside 64-bit mode the upper half is
+ * undefined (3.4.1.1), so only the low 32 bits are compared. */
+static uint64_t merged(uint64_t old, const struct x86_operand *o, uint64_t v,
+		       enum x86_mode mode)
+{
+	if (o->high8)
+		return (old & ~0xff00ULL) | (v & 0xff) << 8;
+	if (o->size == 8 || (o->size == 4 && mode == X86_MODE_64))
+		return v & mask_of(o->size);
+	return (old & ~mask_of(o->size)) | (v & mask_of(o->size));
+}
+
+/* The data moves of MOV, MOVZX and MOVSX between a register and the
+ * device, against the SDM's definitions. */
+static void check_moves(const struct x86_insn *in, const uint64_t *gpr0,
+			bool dev_is_mem)
+{
+	if (!dev_is_mem)
+		return;
+	if (in->dst.kind == X86_OPND_REG && in->src.kind == X86_OPND_MEM &&
+	    (in->op == X86_OP_MOV || in->op == X86_OP_MOVZX ||
+	     in->op == X86_OP_MOVSX)) {
+		uint64_t v = c.last_read;
+		uint64_t low = in->mode == X86_MODE_64 ? ~0ULL : 0xffffffffULL;
+		unsigned ss = in->src.size;
+
+		FUZZ_CHECKF(c.last_read_len == ss, "read %u bytes for a %u-byte operand",
+			    c.last_read_len, ss);
+		if (in->op == X86_OP_MOVSX && ss < 8 && (v >> (8 * ss - 1)) & 1)
+			v |= ~mask_of(ss);
+		FUZZ_CHECKF((c.gpr[in->dst.reg] & low) ==
+			    (merged(gpr0[in->dst.reg], &in->dst, v, in->mode) & low),
+			    "register %u: %#llx -> %#llx after a %u-byte read of %#llx",
+			    in->dst.reg, (unsigned long long)gpr0[in->dst.reg],
+			    (unsigned long long)c.gpr[in->dst.reg], ss,
+			    (unsigned long long)c.last_read);
+	}
+	if (in->op == X86_OP_MOV && in->dst.kind == X86_OPND_MEM &&
+	    (in->src.kind == X86_OPND_REG || in->src.kind == X86_OPND_IMM)) {
+		uint64_t want = in->src.kind == X86_OPND_REG ?
+				reg_value(gpr0, &in->src) : in->imm & mask_of(in->dst.size);
+
+		FUZZ_CHECK(c.last_write_len == in->dst.size);
+		FUZZ_CHECKF(c.last_write == want, "wrote %#llx, source %#llx",
+			    (unsigned long long)c.last_write,
+			    (unsigned long long)want);
+	}
+}
+
+static bool msb(uint64_t v, unsigned size)
+{
+	return (v >> (8 * size - 1)) & 1;
+}
+
+/* The result and RFLAGS the SDM defines for the ALU instructions the
+ * emulator runs on a device operand (vol. 2 ADD, OR, ADC, SBB, AND, SUB,
+ * XOR, CMP, TEST; AF is undefined after the logical ones). */
+static void check_alu(const struct x86_insn *in, const uint64_t *gpr0,
+		      uint64_t fl0)
+{
+	unsigned size = in->op_size;
+	uint64_t m = mask_of(size), a, b, r, fl = 0, defined = FL_ARITH;
+	bool cin = fl0 & FL_CF, sub = false, logic = false, writes = true;
+	unsigned __int128 wide;
+
+	if (in->op > X86_OP_TEST)
+		return;
+	if (in->dst.kind == X86_OPND_MEM) {
+		FUZZ_CHECK(c.last_read_len == size);
+		a = c.last_read;
+		b = in->src.kind == X86_OPND_REG ? reg_value(gpr0, &in->src) : in->imm & m;
+	} else if (in->dst.kind == X86_OPND_REG && in->src.kind == X86_OPND_MEM) {
+		FUZZ_CHECK(c.last_read_len == size);
+		a = reg_value(gpr0, &in->dst);
+		b = c.last_read;
+	} else {
+		return;
+	}
+	switch (in->op) {
+	case X86_OP_ADD: wide = (unsigned __int128)a + b; break;
+	case X86_OP_ADC: wide = (unsigned __int128)a + b + cin; break;
+	case X86_OP_SUB: case X86_OP_CMP:
+		wide = (unsigned __int128)a - b; sub = true; break;
+	case X86_OP_SBB: wide = (unsigned __int128)a - b - cin; sub = true; break;
+	case X86_OP_OR: wide = a | b; logic = true; break;
+	case X86_OP_AND: case X86_OP_TEST: wide = a & b; logic = true; break;
+	default: wide = a ^ b; logic = true; break; /* XOR */
+	}
+	writes = in->op != X86_OP_CMP && in->op != X86_OP_TEST;
+	r = (uint64_t)wide & m;
+	if (!logic) {
+		/* Borrow or carry out of the operand size. */
+		if ((wide >> (8 * size)) & 1)
+			fl |= FL_CF;
+		if (sub ? msb((a ^ b) & (a ^ r), size) : msb((a ^ r) & (b ^ r), size))
+			fl |= FL_OF;
+		if ((a ^ b ^ r) & 0x10)
+			fl |= FL_AF;
+	} else {
+		defined &= ~(uint64_t)FL_AF;
+	}
+	if (!r)
+		fl |= FL_ZF;
+	if (msb(r, size))
+		fl |= FL_SF;
+	if (!(__builtin_popcount((unsigned)(r & 0xff)) & 1))
+		fl |= FL_PF;
+	fuzz_note("x86emu: ALU op %d, %u bytes: %#llx, %#llx -> %#llx", in->op,
+		  size, (unsigned long long)a, (unsigned long long)b,
+		  (unsigned long long)r);
+	FUZZ_CHECKF((c.rflags & defined) == fl,
+		    "op %d size %u: %#llx, %#llx -> %#llx: RFLAGS %#llx, SDM %#llx",
+		    in->op, size, (unsigned long long)a, (unsigned long long)b,
+		    (unsigned long long)r, (unsigned long long)(c.rflags & defined),
+		    (unsigned long long)fl);
+	if (!writes)
+		return;
+	if (in->dst.kind == X86_OPND_MEM) {
+		FUZZ_CHECK(c.last_write_len == size);
+		FUZZ_CHECKF(c.last_write == r, "wrote %#llx, result %#llx",
+			    (unsigned long long)c.last_write, (unsigned long long)r);
+	} else {
+		uint64_t low = in->mode == X86_MODE_64 ? ~0ULL : 0xffffffffULL;
+
+		FUZZ_CHECK((c.gpr[in->dst.reg] & low) ==
+			   (merged(gpr0[in->dst.reg], &in->dst, r, in->mode) & low));
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = fz_init(data, size);
@@ -200,7 +354,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct x86_emu_fault fault = { 0 };
 	enum x86_decode_status ds;
 	enum x86_emu_status st;
-	uint64_t rip0, fl0, mask;
+	uint64_t rip0, fl0, mask, gpr0[X86_NR_GPRS];
 
 	memcpy(bytes, f.p, n);
 	f.p += n;
@@ -244,6 +398,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		req.gpa = DEV_GPA + (operand_la(&in, req.write) & 0xfff);
 	rip0 = c.rip;
 	fl0 = c.rflags;
+	memcpy(gpr0, c.gpr, sizeof(gpr0));
 	st = x86_emulate(&ops, NULL, &in, &req, &fault);
 	fuzz_note("x86emu: %s, %s%s%s", x86_emu_status_name(st),
 		  st == X86_EMU_OK ? "" : "reason ",
@@ -261,6 +416,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    "RIP %#llx -> %#llx, length %u",
 			    (unsigned long long)rip0,
 			    (unsigned long long)c.rip, in.len);
+		check_moves(&in, gpr0, c.dev_accesses != 0);
+		if (c.dev_accesses && !(flags & (F_DEV_FAIL_RD | F_DEV_FAIL_WR)))
+			check_alu(&in, gpr0, fl0);
 	} else {
 		FUZZ_CHECK(c.rip == rip0);
 		if (st == X86_EMU_UNSUPPORTED || st == X86_EMU_MMIO_ERROR)
