@@ -8,7 +8,9 @@
  *
  * Checked after each step (SDM vol. 3A ch. 10 and 30): vectors 0-15 are
  * never requested nor in service; PPR is TPR or the in-service class as
- * the SDM defines it; the pending vector is the highest requested one
+ * the SDM defines it; the current count never exceeds the initial count;
+ * the x2APIC ID is the initial one; the pending vector is the highest
+ * requested one
  * and only when its class beats PPR's; acknowledging moves it from IRR to
  * ISR; APIC_BASE writes fault exactly on reserved bits and the illegal
  * mode transitions; x2APIC MSRs fault outside x2APIC mode; CR8 faults on
@@ -213,6 +215,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (!vlapic_xapic(l))
 				FUZZ_CHECK(v == 0);
+			/* The current count runs from the initial count down. */
+			if (off == APIC_REG_TMCCT)
+				FUZZ_CHECKF(v <= l->tmict, "TMCCT %#x > TMICT %#x", v, l->tmict);
+			if (off == APIC_REG_VER && vlapic_xapic(l))
+				FUZZ_CHECK(v == VLAPIC_VERSION);
 			break;
 		}
 		case 2: {
@@ -230,6 +237,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (!vlapic_x2apic(l))
 				FUZZ_CHECK(rc == VLAPIC_GP);
+			if (rc == 0 && msr == VLAPIC_MSR_X2APIC_FIRST + APIC_REG_TMCCT / 16)
+				FUZZ_CHECK(v <= l->tmict);
+			/* x2APIC: the ID is the initial APIC ID, read-only. */
+			if (rc == 0 && msr == VLAPIC_MSR_X2APIC_FIRST + APIC_REG_ID / 16)
+				FUZZ_CHECK(v == l->initial_id);
 			break;
 		}
 		case 4: {
