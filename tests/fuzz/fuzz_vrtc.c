@@ -5,8 +5,9 @@
  * CMOS RAM bytes (0x0e-0x7f but the century) read back as written;
  * register D says the battery is good; and while the clock runs (SET
  * clear) the time registers read as a valid date and time in the format
- * register B chooses, whatever was written before, as the clock is kept
- * as seconds. */
+ * register B chooses, whatever was written before, and it is the
+ * calendar date (worked out here independently) of the seconds the clock
+ * keeps. */
 #include "guest/dev/vrtc.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -40,25 +41,100 @@ static unsigned field(uint8_t v, bool bcd, unsigned lo, unsigned hi,
 	return n;
 }
 
+static bool leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* The calendar date of Unix time t (Gregorian, UTC), worked out by whole
+ * 400-year cycles (146097 days) and then year by year. */
+struct date {
+	int64_t year;
+	unsigned mon, mday, wday, hour, min, sec;
+};
+
+static struct date civil(int64_t t)
+{
+	static const unsigned mdays[12] = { 31, 28, 31, 30, 31, 30,
+					    31, 31, 30, 31, 30, 31 };
+	int64_t days = t / 86400, secs = t % 86400;
+	struct date d;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	d.hour = (unsigned)(secs / 3600);
+	d.min = (unsigned)(secs / 60 % 60);
+	d.sec = (unsigned)(secs % 60);
+	d.wday = (unsigned)(((days % 7) + 7 + 4) % 7) + 1; /* 1970-01-01: Thu; 1 = Sun */
+	d.year = 1970 + 400 * (days / 146097);
+	days %= 146097;
+	if (days < 0) {
+		days += 146097;
+		d.year -= 400;
+	}
+	while (days >= 365 + leap(d.year))
+		days -= 365 + leap(d.year++);
+	for (d.mon = 1; days >= mdays[d.mon - 1] + (d.mon == 2 && leap(d.year)); d.mon++)
+		days -= mdays[d.mon - 1] + (d.mon == 2 && leap(d.year));
+	d.mday = (unsigned)days + 1;
+	return d;
+}
+
+/* The clock keeps 1970-01-01 to 2199-12-31 (vrtc.c); time outside is
+ * shown at the nearest end. */
+static int64_t clamp_time(int64_t t)
+{
+	static int64_t last;
+
+	if (!last) {
+		int64_t days = 0;
+
+		for (int64_t y = 1970; y < 2200; y++)
+			days += 365 + leap(y);
+		last = days * 86400 - 1;
+	}
+	return t < 0 ? 0 : t > last ? last : t;
+}
+
 static void check_clock(void)
 {
 	uint8_t b = rd(RTC_REG_B);
 	bool bcd = !(b & RTC_B_BINARY);
-	uint8_t hour;
+	unsigned sec, min, hour, wday, mday, mon, year, century;
+	uint8_t h;
+	int64_t t0, t1;
+	struct date d;
 
 	if (b & RTC_B_SET)
 		return;
-	field(rd(RTC_SEC), bcd, 0, 59, "seconds");
-	field(rd(RTC_MIN), bcd, 0, 59, "minutes");
-	hour = rd(RTC_HOUR);
-	if (b & RTC_B_24H)
-		field(hour, bcd, 0, 23, "hour");
-	else
-		field(hour & 0x7f, bcd, 1, 12, "hour (12h)");
-	field(rd(RTC_WDAY), bcd, 1, 7, "weekday");
-	field(rd(RTC_MDAY), bcd, 1, 31, "day");
-	field(rd(RTC_MONTH), bcd, 1, 12, "month");
-	field(rd(RTC_YEAR), bcd, 0, 99, "year");
+	t0 = vrtc_time(&rtc);
+	sec = field(rd(RTC_SEC), bcd, 0, 59, "seconds");
+	min = field(rd(RTC_MIN), bcd, 0, 59, "minutes");
+	h = rd(RTC_HOUR);
+	if (b & RTC_B_24H) {
+		hour = field(h, bcd, 0, 23, "hour");
+	} else {
+		hour = field(h & 0x7f, bcd, 1, 12, "hour (12h)") % 12;
+		hour += h & 0x80 ? 12 : 0;
+	}
+	wday = field(rd(RTC_WDAY), bcd, 1, 7, "weekday");
+	mday = field(rd(RTC_MDAY), bcd, 1, 31, "day");
+	mon = field(rd(RTC_MONTH), bcd, 1, 12, "month");
+	year = field(rd(RTC_YEAR), bcd, 0, 99, "year");
+	century = field(rd(RTC_CENTURY), bcd, 19, 21, "century");
+	t1 = vrtc_time(&rtc);
+	FUZZ_CHECK(t0 == t1); /* no time passes here */
+	/* The registers are the calendar date of the clock's seconds. */
+	d = civil(clamp_time(t0));
+	FUZZ_CHECKF(sec == d.sec && min == d.min && hour == d.hour &&
+		    wday == d.wday && mday == d.mday && mon == d.mon &&
+		    century * 100 + year == d.year,
+		    "registers %u%02u-%02u-%02u (%u) %02u:%02u:%02u, time %lld is "
+		    "%lld-%02u-%02u (%u) %02u:%02u:%02u", century, year, mon, mday,
+		    wday, hour, min, sec, (long long)t0, (long long)d.year, d.mon,
+		    d.mday, d.wday, d.hour, d.min, d.sec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
