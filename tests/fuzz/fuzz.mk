@@ -13,7 +13,8 @@
 # Targets: fuzz-build, fuzz (FUZZ_TIME seconds per target, default 60),
 # fuzz-smoke (a few seconds each and every corpus and regression input
 # replayed; part of `make test`), fuzz-clean.
-# Knobs:   FUZZ_CC, FUZZ_TIME, FUZZ_SMOKE_TIME, FUZZ_TARGETS (names, e.g.
+# Knobs:   FUZZ_CC, FUZZ_TIME, FUZZ_SMOKE_TIME, FUZZ_SMOKE_JOBS (targets at
+#          once in the smoke, default 2), FUZZ_TARGETS (names, e.g.
 #          "cmdline config"), FUZZ_ARGS (more libFuzzer options for
 #          `make fuzz`, e.g. -runs=1000000).
 
@@ -22,6 +23,7 @@ FUZZ_OUT := $(BUILD)/fuzz
 FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_TIME ?= 2
+FUZZ_SMOKE_JOBS ?= 2
 
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -66,7 +68,7 @@ fuzz: fuzz-build
 	FUZZ_ARGS="$(FUZZ_ARGS)" bash $(FUZZ_DIR)/run.sh run $(FUZZ_TIME) $(FUZZ_OUT) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build
-	bash $(FUZZ_DIR)/run.sh smoke $(FUZZ_SMOKE_TIME) $(FUZZ_OUT) $(FUZZ_TARGETS)
+	FUZZ_JOBS=$(FUZZ_SMOKE_JOBS) bash $(FUZZ_DIR)/run.sh smoke $(FUZZ_SMOKE_TIME) $(FUZZ_OUT) $(FUZZ_TARGETS)
 
 fuzz-clean:
 	rm -rf $(FUZZ_OUT)

@@ -15,7 +15,8 @@
 # OUT/artifacts/TARGET/).  FUZZ_ARGS adds libFuzzer options (e.g.
 # -runs=1000000: stop after that many inputs); FUZZ_RUN_DIR puts the work
 # folders, artifacts, logs and summary elsewhere than OUT, so that a long
-# run and a smoke can go on at the same time.
+# run and a smoke can go on at the same time.  FUZZ_JOBS runs that many
+# targets at once (default 1; `make fuzz-smoke` uses 2).
 set -u
 
 mode=${1:?mode}
@@ -35,15 +36,18 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-pass=0 fail=0
 start=$(date +%s)
 bins=$out
 out=${FUZZ_RUN_DIR:-$out}
-for t in "${targets[@]}"; do
-	bin=$bins/fuzz_$t
-	work=$out/work/$t
-	art=$out/artifacts/$t
-	log=$out/log/$t.log
+jobs=${FUZZ_JOBS:-1}
+rm -rf "$out/result"
+mkdir -p "$out/result"
+
+# One target; its verdict (PASS or FAIL and details) in $out/result/$t.
+one() {
+	local t=$1 bin=$bins/fuzz_$1 work=$out/work/$1 art=$out/artifacts/$1
+	local log=$out/log/$1.log res=$out/result/$1 rc runs ncorp d
+	local dirs opts
 	[ "$mode" = smoke ] && rm -rf "$work"
 	mkdir -p "$work" "$art" "$(dirname "$log")"
 	dirs=("$work")
@@ -54,9 +58,8 @@ for t in "${targets[@]}"; do
 	      -artifact_prefix="$art/" -print_final_stats=1)
 	[ -f "$dir/$t.dict" ] && opts+=(-dict="$dir/$t.dict")
 	if [ ! -x "$bin" ]; then
-		echo "FAIL fuzz_$t: $bin not built"
-		fail=$((fail + 1))
-		continue
+		echo "FAIL fuzz_$t: $bin not built" >"$res"
+		return
 	fi
 	# shellcheck disable=SC2086
 	"$bin" "${opts[@]}" ${FUZZ_ARGS:-} "${dirs[@]}" >"$log" 2>&1
@@ -64,11 +67,28 @@ for t in "${targets[@]}"; do
 	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$log" | tail -1)
 	ncorp=$(sed -n 's/.*INFO: seed corpus: files: \([0-9]*\).*/\1/p' "$log" | tail -1)
 	if [ "$rc" -eq 0 ]; then
-		echo "PASS fuzz_$t: ${runs:-?}, ${ncorp:-0} corpus and regression inputs replayed"
+		echo "PASS fuzz_$t: ${runs:-?}, ${ncorp:-0} corpus and regression inputs replayed" >"$res"
+	else
+		{ echo "FAIL fuzz_$t: exit $rc, input saved in $art/ (log $log)"
+		  grep -E 'ERROR|invariant failed|runtime error|panic|SUMMARY' "$log" |
+			head -20 | sed 's/^/    /'; } >"$res"
+	fi
+}
+
+# FUZZ_JOBS targets at a time, reported in order.
+for t in "${targets[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	one "$t" &
+done
+wait
+pass=0 fail=0
+for t in "${targets[@]}"; do
+	cat "$out/result/$t"
+	if grep -q '^PASS' "$out/result/$t"; then
 		pass=$((pass + 1))
 	else
-		echo "FAIL fuzz_$t: exit $rc, input saved in $art/ (log $log)"
-		grep -E 'ERROR|invariant failed|runtime error|panic|SUMMARY' "$log" | head -20 | sed 's/^/    /'
 		fail=$((fail + 1))
 	fi
 done
