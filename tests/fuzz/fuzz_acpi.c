@@ -4,7 +4,8 @@
  * fuzz input in the unit tests' fake RAM (tests/unit/acpi_builder.c).
  *
  * Input: a flags byte (FL_*), the boot CPU's APIC ID, with FL_EXTRA an
- * 8-byte root-table entry of the fuzzer's own, then the tables, each
+ * 8-byte root-table entry of the fuzzer's own (an offset into the
+ * tables, reserved memory or a hole, or any address), then the tables, each
  * starting with its 36-byte header.  A table's length field is clamped to
  * the bytes left, then its checksum is fixed (unless FL_RAW_SUM), so the
  * fuzzer gets past the checks into the tables' bodies.  Every table but
@@ -99,8 +100,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ab_setup();
 		ready = true;
 	}
-	if (flags & FL_EXTRA)
-		entries[n++] = fz_u64(&f);
+	if (flags & FL_EXTRA) {
+		/* Into the tables (misaligned, overlapping, a wrong
+		 * signature), reserved memory, a hole in the map, or anywhere. */
+		static const paddr_t bases[4] = { TABLES, AB_RESV, AB_HOLE, 0 };
+		uint64_t e = fz_u64(&f);
+
+		entries[n++] = bases[e & 3] ? bases[e & 3] + ((e >> 2) & 0xffff) : e;
+	}
 	while (f.n >= ACPI_HEADER_LEN && n < MAX_TABLES &&
 	       at + ACPI_HEADER_LEN <= AB_SCRATCH) {
 		struct acpi_header *h = ab_ptr(at);
