@@ -7,7 +7,8 @@
  * INTA returns it (a vector of the chip's base with the IR number in the
  * low three bits) and puts it in service unless auto-EOI; EOIs reported
  * through the hook are of level-triggered inputs other than the cascade;
- * ELCR bits that do not exist read 0. */
+ * ELCR bits that do not exist read 0; without a poll command the data
+ * port reads IMR and the command port IRR or ISR as OCW3 chose. */
 #include "guest/dev/vpic.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -54,7 +55,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vpic_io_write(&pic, port, fz_u8(&f));
 			break;
 		case 1: {
+			const struct vpic_chip *ch = &pic.chip[port == VPIC_SLAVE_CMD ||
+							      port == VPIC_SLAVE_DATA];
+			struct vpic_chip before = *ch;
 			uint8_t v = vpic_io_read(&pic, port);
+
+			/* Without a poll command: data reads IMR, command
+			 * reads IRR or ISR as OCW3 chose (8259A datasheet). */
+			if (!before.poll && (port == VPIC_MASTER_DATA ||
+					     port == VPIC_SLAVE_DATA))
+				FUZZ_CHECKF(v == before.imr, "IMR read %#x, is %#x",
+					    v, before.imr);
+			if (!before.poll && (port == VPIC_MASTER_CMD ||
+					     port == VPIC_SLAVE_CMD))
+				FUZZ_CHECKF(v == (before.read_isr ? before.isr : before.irr),
+					    "OCW3 read %#x, IRR %#x ISR %#x", v,
+					    before.irr, before.isr);
 
 			if (port == VPIC_ELCR_MASTER || port == VPIC_ELCR_SLAVE)
 				FUZZ_CHECK((v & ~pic.chip[port & 1].elcr_mask) == 0);
