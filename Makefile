@@ -71,6 +71,7 @@ $(HV_ELF): $(HV_OBJ) linker.ld
 
 include tests/guests/guests.mk
 -include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 
 # The demo ISO: the hypervisor, the demo VM description and guest images.
 DEMO_CMDLINE ?= loglevel=info onexit=poweroff sched=fair

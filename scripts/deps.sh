@@ -9,6 +9,7 @@ PKGS=(
   bochs bochsbios vgabios bochs-term
   qemu-system-x86 ovmf
   libcmocka-dev lcov
+  clang libclang-rt-14-dev
   cppcheck
   cpio
 )

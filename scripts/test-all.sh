@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite behind `make test`: the layers check's own test,
-# host unit tests, then boot tests in Bochs and the Linux guest.  Ends with
-# one line "N passed, N failed".
+# host unit tests, the fuzz smoke, then boot tests in Bochs and the Linux
+# guest.  Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -46,6 +46,13 @@ echo "== host unit tests =="
 rm -f "$BUILD/unit/summary"
 bash tests/unit/run.sh "$BUILD/unit"
 add_summary "$BUILD/unit/summary"
+
+# Every libFuzzer target briefly, after replaying its corpus and
+# regression inputs (issue 11): one pass or fail per target.
+echo "== fuzz smoke (make fuzz-smoke) =="
+rm -f "$BUILD/fuzz/summary"
+make --no-print-directory fuzz-smoke
+add_summary "$BUILD/fuzz/summary"
 
 echo "== boot tests =="
 rm -f "$BUILD/boot-tests/summary"
