@@ -48,9 +48,15 @@ realmode_test_LDS  := $(GUEST_DIR)/realmode.ld
 lapic_test_SRCS    := $(GUEST_DIR)/lapic_test.c $(GUEST_DIR)/lapic_apic.c \
 	$(GUEST_DIR)/lapic_smp.c $(GUEST_DIR)/lapic_ap.S $(GUEST_RT)
 
+# The fuzz guests (docs/testing.md, "Fuzz guests").
+fuzz_hc_SRCS       := $(GUEST_DIR)/fuzz_hc.c $(GUEST_DIR)/fuzz_hc_call.S $(GUEST_RT)
+fuzz_priv_SRCS     := $(GUEST_DIR)/fuzz_priv.c $(GUEST_RT)
+fuzz_dev_SRCS      := $(GUEST_DIR)/fuzz_dev.c $(GUEST_RT)
+FUZZ_GUEST_NAMES   := fuzz_hc fuzz_priv fuzz_dev
+
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi lapic_test \
-	reset_test ata_test
+	reset_test ata_test $(FUZZ_GUEST_NAMES)
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 
