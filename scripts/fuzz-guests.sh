@@ -40,11 +40,14 @@ run() {
 	local tag="$name${suffix:-}-$(printf '%#x' "$seed")" stage iso log t0 status why=""
 	stage=$(mktemp -d)
 	iso=$OUT/$tag.iso log=$OUT/$tag.log
-	# The first VM of the file is the fuzz guest: its seed= and count=.
-	sed -e "0,/^cmdline .*seed=/s/seed=[0-9a-fx]*/seed=$(printf '%#x' "$seed")/" \
-	    -e "0,/^cmdline .*count=/s/count=[0-9]*/count=$count/" \
-	    -e "s/progress=[0-9]*/progress=$(( count / 10 > 0 ? count / 10 : 1 ))/" \
+	# Every fuzz VM of the file (a cmdline with seed=) gets the seed and
+	# the count.
+	sed -e "/^cmdline .*seed=/s/seed=[0-9a-fx]*/seed=$(printf '%#x' "$seed")/" \
+	    -e "/^cmdline .*seed=/s/count=[0-9]*/count=$count/" \
+	    -e "/^cmdline .*seed=/s/progress=[0-9]*/progress=$(( count / 10 > 0 ? count / 10 : 1 ))/" \
 	    "$vms" >"$stage/$(basename "$vms")"
+	local nfuzz
+	nfuzz=$(grep -c "^cmdline .*seed=" "$vms")
 	local mods=("$stage/$(basename "$vms")" "$@")
 	bash scripts/mkiso.sh "$iso" "$cmdline" "$BUILD/hypervisor.elf" "${mods[@]}" \
 		>"$OUT/$tag.mkiso" 2>&1 || { echo "FAIL $tag: could not build the ISO"; failed=$((failed + 1)); rm -rf "$stage"; return; }
@@ -54,20 +57,22 @@ run() {
 		>"$OUT/$tag.emu" 2>&1
 	status=$?
 	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$log" | tr -d '\r' >"$log.txt"
-	local faults res
-	faults=$(grep -c -E "PANIC|hypervisor fault" "$log.txt")
-	res=$(grep -a -m1 -E "\[$name\] RESULT: $name " "$log.txt")
+	local faults res nres
+	faults=$(grep -a -c -E "PANIC|hypervisor fault" "$log.txt")
+	res=$(grep -a -E "\] RESULT: $name " "$log.txt")
+	nres=$(grep -c . <<<"$res")
 	[ "$status" = 0 ] || why="exit status $status"
-	[ -z "$why" ] && ! grep -q "hv: run PASSED" "$log.txt" && why="no 'hv: run PASSED'"
+	[ -z "$why" ] && ! grep -a -q "hv: run PASSED" "$log.txt" && why="no 'hv: run PASSED'"
 	[ -z "$why" ] && [ -z "$res" ] && why="no RESULT line"
-	[ -z "$why" ] && ! grep -q "failures=0" <<<"$res" && why="failures: $res"
+	[ -z "$why" ] && [ "$nres" != "$nfuzz" ] && why="$nres RESULT lines for $nfuzz fuzz VMs"
+	[ -z "$why" ] && grep -v -q "failures=0" <<<"$res" && why="failures: $res"
 	[ -z "$why" ] && [ "$faults" != 0 ] && why="$faults hypervisor fault line(s)"
-	[ -z "$why" ] && grep -q -E "stopped:|\] FAIL" "$log.txt" && why="a VM was stopped or failed a check"
-	local ops hc
-	ops=$(sed -n 's/.* ops=\([0-9]*\).*/\1/p' <<<"$res")
-	hc=$(sed -n 's/.* hypercalls=\([0-9]*\).*/\1/p' <<<"$res")
-	total_ops=$((total_ops + ${ops:-0}))
-	total_hc=$((total_hc + ${hc:-0}))
+	[ -z "$why" ] && grep -a -q -E "stopped:|\] FAIL" "$log.txt" && why="a VM was stopped or failed a check"
+	local ops=0 hc=0 n
+	for n in $(sed -n 's/.* ops=\([0-9]*\).*/\1/p' <<<"$res"); do ops=$((ops + n)); done
+	for n in $(sed -n 's/.* hypercalls=\([0-9]*\).*/\1/p' <<<"$res"); do hc=$((hc + n)); done
+	total_ops=$((total_ops + ops))
+	total_hc=$((total_hc + hc))
 	total_faults=$((total_faults + faults))
 	runs=$((runs + 1))
 	if [ -n "$why" ]; then
@@ -75,7 +80,7 @@ run() {
 		echo "FAIL $tag ($((SECONDS - t0))s): $why; log $log.txt"
 		grep -a -E "FAIL|PANIC|fault|stopped" "$log.txt" | head -20
 	else
-		echo "PASS $tag ($((SECONDS - t0))s): ${res#*RESULT: }"
+		echo "PASS $tag ($((SECONDS - t0))s): ops $ops, hypercalls $hc; $(tr '\n' ';' <<<"$res" | sed 's/\[[a-z_]*\] RESULT: //g')"
 	fi
 }
 
