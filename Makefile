@@ -94,6 +94,13 @@ test: deps
 	@$(MAKE) --no-print-directory all guests unit-build
 	@bash scripts/test-all.sh
 
+# Long runs of the fuzz guests (docs/testing.md, "Fuzz guests"): SEED=,
+# FUZZ_HC_CALLS=, FUZZ_HC_RUNS=, FUZZ_PRIV_OPS=, FUZZ_DEV_OPS=, GUESTS=.
+.PHONY: fuzz-guests
+fuzz-guests: deps
+	@$(MAKE) --no-print-directory all guests
+	bash scripts/fuzz-guests.sh
+
 # The SMP and scheduler cases again on 4 Bochs CPUs (slow: not part of
 # `make test`).
 test-smp4: deps

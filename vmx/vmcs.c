@@ -23,6 +23,18 @@ extern void vmx_exit(void);
 
 static uint16_t next_vpid = 1;
 
+/* I/O bitmaps A and B, and one more page of ones after them.  Bochs 2.7
+ * reads two bitmap bytes for every port access, also for the last byte
+ * of a bitmap (an IN or OUT of ports 0x7ff8-0x7fff or 0xfff8-0xffff), so
+ * it reads the first byte of the page after A or B.  Were that page the
+ * VM's APIC-access page (allocated right after the bitmaps), the read
+ * became an APIC-access VM exit at an IN/OUT, which stopped the VM
+ * (found by fuzz_priv).  The CPU
+ * only needs the bits of the ports accessed (SDM vol. 3 26.1.3), which
+ * Bochs then masks; with A, B and the pad in one run of frames the extra
+ * byte is always ordinary memory of ours, and hardware is not affected. */
+#define IO_BITMAP_FRAMES 3
+
 void hw_vm_destroy(struct hw_vm *hvm)
 {
 	if (!hvm)
@@ -31,9 +43,7 @@ void hw_vm_destroy(struct hw_vm *hvm)
 	if (hvm->msr_bitmap)
 		frame_free(hvm->msr_bitmap);
 	if (hvm->io_bitmap_a)
-		frame_free(hvm->io_bitmap_a);
-	if (hvm->io_bitmap_b)
-		frame_free(hvm->io_bitmap_b);
+		frame_free_contig(hvm->io_bitmap_a, IO_BITMAP_FRAMES);
 	kfree(hvm);
 }
 
@@ -48,17 +58,17 @@ struct hw_vm *hw_vm_create(const char *name, struct ept *ept, gpa_t lapic_gpa)
 	snprintf(hvm->name, sizeof(hvm->name), "%s", name);
 	hvm->ept = ept;
 	hvm->msr_bitmap = frame_alloc();
-	hvm->io_bitmap_a = frame_alloc();
-	hvm->io_bitmap_b = frame_alloc();
-	if (!hvm->msr_bitmap || !hvm->io_bitmap_a || !hvm->io_bitmap_b) {
+	hvm->io_bitmap_a = frame_alloc_contig(IO_BITMAP_FRAMES, PAGE_SIZE);
+	if (hvm->io_bitmap_a)
+		hvm->io_bitmap_b = hvm->io_bitmap_a + PAGE_SIZE;
+	if (!hvm->msr_bitmap || !hvm->io_bitmap_a) {
 		pr_err("vm %s: no memory for its MSR and I/O bitmaps\n", name);
 		hw_vm_destroy(hvm);
 		return NULL;
 	}
 	/* Everything traps until guest/ opens what is safe to pass. */
 	memset(phys_to_virt(hvm->msr_bitmap), 0xff, PAGE_SIZE);
-	memset(phys_to_virt(hvm->io_bitmap_a), 0xff, PAGE_SIZE);
-	memset(phys_to_virt(hvm->io_bitmap_b), 0xff, PAGE_SIZE);
+	memset(phys_to_virt(hvm->io_bitmap_a), 0xff, IO_BITMAP_FRAMES * PAGE_SIZE);
 	/* [APICv] the virtual PC's LAPICs, when the CPU can do it. */
 	if (vmx_apicv_vm_init(hvm, lapic_gpa) < 0) {
 		pr_err("vm %s: no memory for APIC virtualization\n", name);

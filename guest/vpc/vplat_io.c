@@ -321,14 +321,16 @@ enum vcpu_action vplat_io(struct vcpu *v, uint16_t port, unsigned size,
 
 /* ---- device-page dispatch ---- */
 
-/* In xAPIC mode, and globally disabled (where the page reads all ones
- * rather than being a hole that stops the VM). */
+/* The page at the vCPU's APIC base stays the LAPIC's in every mode.  Out
+ * of xAPIC mode (globally disabled, or x2APIC) the SDM says the processor
+ * acts as one without an APIC there (vol. 3 11.4.3, 11.12.1): the access
+ * goes to a bus where nothing answers, so reads are all ones and writes
+ * are dropped, as for the ports nothing decodes.  It used to be an EPT
+ * violation that stopped the VM (found by fuzz_dev with apicv=off; with
+ * APIC virtualization the page was always mapped). */
 static bool lapic_page(struct vcpu *v, gpa_t gpa)
 {
-	struct vlapic *l = vcpu_vlapic(v);
-
-	return !vlapic_x2apic(l) &&
-	       (gpa & ~(gpa_t)(PAGE_SIZE - 1)) == vlapic_mmio_base(l);
+	return (gpa & ~(gpa_t)(PAGE_SIZE - 1)) == vlapic_mmio_base(vcpu_vlapic(v));
 }
 
 bool vplat_is_mmio(struct vcpu *v, gpa_t gpa)
@@ -348,6 +350,8 @@ int vplat_mmio_read(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t *val)
 
 	if (r)
 		err = r->read(r->dev, gpa - r->base, len, val);
+	else if (!vlapic_xapic(vcpu_vlapic(v)))
+		*val = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
 	else
 		*val = reg_part(vlapic_mmio_read(vcpu_vlapic(v), off & ~0xfu),
 				off, len);
@@ -364,7 +368,8 @@ int vplat_mmio_write(struct vcpu *v, gpa_t gpa, unsigned len, uint64_t val)
 
 	if (r)
 		err = r->write(r->dev, gpa - r->base, len, val);
-	else if (len >= 4 && !(off & 3)) /* else ignored, like the chip */
+	else if (len >= 4 && !(off & 3) && vlapic_xapic(vcpu_vlapic(v)))
+		/* else ignored, like the chip or, out of xAPIC mode, the bus */
 		vlapic_mmio_write(vcpu_vlapic(v), off, (uint32_t)val);
 	/* EOI, TPR, an unmasked pin: interrupts may have become
 	 * deliverable. */

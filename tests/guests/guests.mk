@@ -50,9 +50,15 @@ sdm_conf_SRCS      := $(GUEST_DIR)/sdm_conf.c $(GUEST_DIR)/sdm_table.c \
 lapic_test_SRCS    := $(GUEST_DIR)/lapic_test.c $(GUEST_DIR)/lapic_apic.c \
 	$(GUEST_DIR)/lapic_smp.c $(GUEST_DIR)/lapic_ap.S $(GUEST_RT)
 
+# The fuzz guests (docs/testing.md, "Fuzz guests").
+fuzz_hc_SRCS       := $(GUEST_DIR)/fuzz_hc.c $(GUEST_DIR)/fuzz_hc_call.S $(GUEST_RT)
+fuzz_priv_SRCS     := $(GUEST_DIR)/fuzz_priv.c $(GUEST_RT)
+fuzz_dev_SRCS      := $(GUEST_DIR)/fuzz_dev.c $(GUEST_RT)
+FUZZ_GUEST_NAMES   := fuzz_hc fuzz_priv fuzz_dev
+
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi lapic_test \
-	reset_test ata_test sdm_conf
+	reset_test ata_test sdm_conf $(FUZZ_GUEST_NAMES)
 # A VM that can never run again (issue 11, on_hang).
 hang_test_SRCS     := $(GUEST_DIR)/hang_test.c $(GUEST_RT)
 GUEST_NAMES += hang_test
