@@ -20,6 +20,7 @@
 #include "guest/vpc/console_in.h"
 #include "drivers/emu_exit.h"
 #include "drivers/ioapic.h"
+#include "drivers/pci.h"
 #include "drivers/uart.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
@@ -154,13 +155,13 @@ static bool map_firmware(paddr_t pa, uint64_t len)
 	return paging_map_range(&host_pt, start, start, size, 0) == 0;
 }
 
-static void *map_ioapic(paddr_t pa, size_t len)
+static void *map_mmio(paddr_t pa, size_t len)
 {
 	return paging_map_mmio(&host_pt, pa, len) == 0 ? phys_to_virt(pa) : NULL;
 }
 
 static const struct ioapic_ops ioapic_ops = {
-	.map = map_ioapic,
+	.map = map_mmio,
 	.read = ioapic_mmio_read,
 	.write = ioapic_mmio_write,
 };
@@ -209,6 +210,7 @@ static void setup_platform(void)
 	ioapic_init(&acpi, &ioapic_ops);
 	ioapic_print();
 	devirq_init(lapic_id());
+	pci_host_init(map_mmio);
 	reserve_host_ports();
 	lapic_timer_calibrate();
 	pr_info("lapic: %s mode, BSP APIC ID %u, timer %lu kHz\n",
