@@ -21,6 +21,7 @@
 #include "drivers/emu_exit.h"
 #include "drivers/ioapic.h"
 #include "drivers/pci.h"
+#include "drivers/vtd.h"
 #include "drivers/uart.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
@@ -211,6 +212,7 @@ static void setup_platform(void)
 	ioapic_print();
 	devirq_init(lapic_id());
 	pci_host_init(map_mmio);
+	vtd_init(acpi_find_table("DMAR", 0), map_mmio);
 	reserve_host_ports();
 	lapic_timer_calibrate();
 	pr_info("lapic: %s mode, BSP APIC ID %u, timer %lu kHz\n",

@@ -34,6 +34,9 @@
 #ifndef EIO
 #define EIO 5
 #endif
+#ifndef ENODEV
+#define ENODEV 19
+#endif
 #ifndef ENOTSUP
 #define ENOTSUP 95
 #endif
