@@ -22,9 +22,11 @@
 #include "drivers/ioapic.h"
 #include "drivers/pci.h"
 #include "drivers/vtd.h"
+#include "drivers/vtd_selftest.h"
 #include "drivers/uart.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
+#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "mm/paging.h"
@@ -333,6 +335,9 @@ void hv_main(uint32_t magic, uint64_t info)
 	pr_info("tsc: %lu kHz (%s)\n", tsc_hz() / 1000, tsc_source());
 	setup_platform();
 
+	/* test=vtd drives devices through the IOMMU and ends the run. */
+	if (!strcmp(opts.test, "vtd"))
+		finish(vtd_selftest());
 	if (opts.test[0])
 		selftest_run(opts.test, false);
 

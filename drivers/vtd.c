@@ -253,7 +253,7 @@ static bool unit_caps(struct vtd_unit *u)
 static void combine_caps(void)
 {
 	bool l4 = true, p2m = true, p1g = true;
-	unsigned mgaw = 64, nd = 7;
+	unsigned mgaw = 52, nd = 7; /* MGAW reads up to 64; 52 bounds any address */
 
 	vtd.coherent = true;
 	for (unsigned i = 0; i < vtd.nunits; i++) {
