@@ -476,6 +476,16 @@ static int did_alloc(void)
 	return -ENOSPC;
 }
 
+/* The engine's hook: called once a change touched present entries, before
+ * it frees the tables it unlinked, so the units can no longer walk them. */
+static void domain_flush(void *ctx)
+{
+	struct vtd_domain *d = ctx;
+
+	iommu_pt_for_each_table(&d->pt, flush_table_page, NULL);
+	inv_all_iotlb(d->did);
+}
+
 int vtd_domain_create(struct vtd_domain *d, const char *name)
 {
 	int did, err;
@@ -494,6 +504,8 @@ int vtd_domain_create(struct vtd_domain *d, const char *name)
 		return err;
 	}
 	d->did = (uint16_t)did;
+	d->pt.pt.flush = domain_flush;
+	d->pt.pt.flush_ctx = d;
 	d->limit = vtd.limit;
 	d->name = name;
 	iommu_pt_for_each_table(&d->pt, flush_table_page, NULL);
@@ -527,13 +539,11 @@ int vtd_domain_map(struct vtd_domain *d, uint64_t iova, paddr_t hpa,
 	return err;
 }
 
+/* Entries that were present are flushed and invalidated by domain_flush()
+ * before any table is freed. */
 int vtd_domain_unmap(struct vtd_domain *d, uint64_t iova, uint64_t size)
 {
-	int err = iommu_pt_unmap(&d->pt, iova, size);
-
-	iommu_pt_for_each_table(&d->pt, flush_table_page, NULL);
-	inv_all_iotlb(d->did);
-	return err;
+	return iommu_pt_unmap(&d->pt, iova, size);
 }
 
 int vtd_attach(struct vtd_domain *d, pci_bdf_t bdf)

@@ -46,7 +46,8 @@ void vtd_init(const struct acpi_header *dmar, pci_map_fn map);
 bool vtd_active(void);
 
 /* A domain with no mapping: -ENODEV without an IOMMU, -ENOSPC without a
- * free domain id, -ENOMEM. */
+ * free domain id, -ENOMEM.  The struct must stay where it is until
+ * vtd_domain_destroy() (the page-table engine's flush hook points at it). */
 int vtd_domain_create(struct vtd_domain *d, const char *name);
 /* Detaches nothing: the caller detaches its devices first. */
 void vtd_domain_destroy(struct vtd_domain *d);
