@@ -84,6 +84,6 @@ void selftest_run(const char *name, bool smp)
 		return;
 	}
 	if (!smp)
-		pr_err("selftest: unknown test '%s' (ud, pf, panic, int3, stack-overflow, panic-smp)\n",
+		pr_err("selftest: unknown test '%s' (ud, pf, panic, int3, stack-overflow, panic-smp; vtd in drivers/vtd_selftest.c)\n",
 		       name);
 }

@@ -20,9 +20,13 @@
 #include "guest/vpc/console_in.h"
 #include "drivers/emu_exit.h"
 #include "drivers/ioapic.h"
+#include "drivers/pci.h"
+#include "drivers/vtd.h"
+#include "drivers/vtd_selftest.h"
 #include "drivers/uart.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
+#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "mm/paging.h"
@@ -154,13 +158,13 @@ static bool map_firmware(paddr_t pa, uint64_t len)
 	return paging_map_range(&host_pt, start, start, size, 0) == 0;
 }
 
-static void *map_ioapic(paddr_t pa, size_t len)
+static void *map_mmio(paddr_t pa, size_t len)
 {
 	return paging_map_mmio(&host_pt, pa, len) == 0 ? phys_to_virt(pa) : NULL;
 }
 
 static const struct ioapic_ops ioapic_ops = {
-	.map = map_ioapic,
+	.map = map_mmio,
 	.read = ioapic_mmio_read,
 	.write = ioapic_mmio_write,
 };
@@ -209,6 +213,8 @@ static void setup_platform(void)
 	ioapic_init(&acpi, &ioapic_ops);
 	ioapic_print();
 	devirq_init(lapic_id());
+	pci_host_init(map_mmio);
+	vtd_init(acpi_find_table("DMAR", 0), map_mmio);
 	reserve_host_ports();
 	lapic_timer_calibrate();
 	pr_info("lapic: %s mode, BSP APIC ID %u, timer %lu kHz\n",
@@ -329,6 +335,9 @@ void hv_main(uint32_t magic, uint64_t info)
 	pr_info("tsc: %lu kHz (%s)\n", tsc_hz() / 1000, tsc_source());
 	setup_platform();
 
+	/* test=vtd drives devices through the IOMMU and ends the run. */
+	if (!strcmp(opts.test, "vtd"))
+		finish(vtd_selftest());
 	if (opts.test[0])
 		selftest_run(opts.test, false);
 

@@ -28,5 +28,17 @@
 #ifndef ERANGE
 #define ERANGE 34
 #endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT 110
+#endif
+#ifndef EIO
+#define EIO 5
+#endif
+#ifndef ENODEV
+#define ENODEV 19
+#endif
+#ifndef ENOTSUP
+#define ENOTSUP 95
+#endif
 
 #endif
