@@ -10,8 +10,8 @@
  * the bytes left, then its checksum is fixed (unless FL_RAW_SUM), so the
  * fuzzer gets past the checks into the tables' bodies.  Every table but
  * a DSDT is listed by the root table; the FADT's DSDT pointers are set to
- * the first DSDT (unless FL_RAW_DSDT).  DMAR and MCFG are not parsed by
- * the hypervisor today, so only their headers are seen. */
+ * the first DSDT (unless FL_RAW_DSDT).  The DMAR and MCFG parsers have
+ * targets of their own (fuzz_dmar.c, fuzz_mcfg.c). */
 #include "arch-x86/acpi.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/acpi_builder.h"

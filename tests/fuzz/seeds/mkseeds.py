@@ -308,6 +308,88 @@ def x86walk():
     seed("paging-off", 0, 0, 0, 0, 0xb8000, [])
 
 
-for fn in (config, cmdline, x86emu, vuart, vpic, vpit, vrtc, vpm, vpmtimer, vpci, vioapic, vlapic, x86walk):
+# ---- firmware tables: DMAR and MCFG as q35 firmware lays them out ----
+def acpi_table(sig, body):
+    hdr = sig + u32(36 + len(body)) + bytes([1, 0]) + b"UHVTST" + b"UHVSEED " + u32(1) + u32(0) + u32(1)
+    return hdr + body
+
+
+def dmar():
+    def scope(kind, bus, path, enum_id=0):
+        return bytes([kind, 6 + 2 * len(path)]) + u16(0) + bytes([enum_id, bus]) + \
+            b"".join(bytes([d, f]) for d, f in path)
+
+    def drhd(flags, seg, base, scopes=b""):
+        return u16(0) + u16(16 + len(scopes)) + bytes([flags, 0]) + u16(seg) + u64(base) + scopes
+
+    def rmrr(seg, base, limit, scopes):
+        return u16(1) + u16(24 + len(scopes)) + u16(0) + u16(seg) + u64(base) + u64(limit) + scopes
+
+    def atsr(seg, scopes):
+        return u16(2) + u16(8 + len(scopes)) + bytes([0, 0]) + u16(seg) + scopes
+
+    def seed(name, lookup_bdf, haw, flags, structs):
+        put("dmar", name, bytes([0]) + u16(0) + u16(lookup_bdf) + bytes([0x10]) +
+            acpi_table(b"DMAR", bytes([haw, flags]) + bytes(10) + structs))
+
+    # q35 + intel-iommu,intremap=on: one unit for everything, the IOAPIC.
+    seed("q35-intremap", 0x0010, 38, 1,
+         drhd(1, 0, 0xfed90000, scope(3, 0xff, [(0, 0)], enum_id=0)))
+    # Two units: one for listed devices behind a bridge, one for the rest;
+    # an RMRR for a USB controller, an ATSR that is skipped.
+    seed("two-units-rmrr", 0x0108, 45, 3,
+         drhd(0, 0, 0xfed91000, scope(1, 0, [(2, 0)]) + scope(2, 0, [(1, 0)])) +
+         drhd(1, 0, 0xfed90000) +
+         rmrr(0, 0x7f000000, 0x7f7fffff, scope(1, 0, [(0x14, 0)])) +
+         atsr(0, scope(2, 0, [(1, 0)])))
+    seed("deep-path", 0x0300, 38, 0,
+         drhd(0, 0, 0xfed90000, scope(1, 0, [(1, 0), (0, 0), (3, 1)])) + drhd(1, 1, 0xfed92000))
+
+
+def mcfg():
+    def entry(base, seg, first, last):
+        return u64(base) + u16(seg) + bytes([first, last]) + u32(0)
+
+    put("mcfg", "q35", bytes([0]) + u16(0) + acpi_table(b"MCFG", bytes(8) + entry(0xb0000000, 0, 0, 0xff)))
+    put("mcfg", "two-segments", bytes([0]) + u16(1) +
+        acpi_table(b"MCFG", bytes(8) + entry(0xe0000000, 0, 0, 0x3f) + entry(0xf0000000, 1, 0x10, 0x1f)))
+
+
+# ---- PCI configuration spaces: a small q35-like machine ----
+def pci():
+    def fn(bdf, vendor, device, cls, hdr=0, bars=(), wmasks=(0,) * 6, caps=(), sec=0, ecam=False):
+        cfg = bytearray(256)
+        cfg[0:4] = u16(vendor) + u16(device)
+        cfg[4:6] = u16(0x0007)
+        cfg[6:8] = u16(0x0010 if caps else 0)
+        cfg[8:12] = u32(cls << 8)
+        cfg[0xe] = hdr
+        for i, b in enumerate(bars):
+            cfg[0x10 + 4 * i:0x14 + 4 * i] = u32(b)
+        if hdr == 1:
+            cfg[0x18:0x1b] = bytes([0, sec, sec])
+        if caps:
+            cfg[0x34] = caps[0][0]
+            for i, (pos, cid) in enumerate(caps):
+                nxt = caps[i + 1][0] if i + 1 < len(caps) else 0
+                cfg[pos:pos + 2] = bytes([cid, nxt])
+                if cid == 0x10:  # PCIe: DEVCAP with FLR
+                    cfg[pos + 4:pos + 8] = u32(1 << 28)
+        body = u16(bdf) + (bytes([0]) if ecam else b"") + bytes(cfg)
+        return body + b"".join(u32(m) for m in (list(wmasks) + [0] * 6)[:6])
+
+    host = fn(0x0000, 0x8086, 0x29c0, 0x060000)
+    nic = fn(0x0010, 0x8086, 0x100e, 0x020000, bars=(0xfeb80000, 0xc001),
+             wmasks=(0xfffe0000, 0xffffffc0), caps=((0x40, 0x05), (0x50, 0x01), (0x60, 0x10)))
+    bridge = fn(0x0008, 0x8086, 0x244e, 0x060400, hdr=1, sec=1)
+    nvme = fn(0x0100, 0x1b36, 0x0010, 0x010802, bars=(0xfebf0004, 0), wmasks=(0xffffc000, 0xffffffff),
+              caps=((0x40, 0x11), (0x80, 0x10)))
+    put("pci", "q35-cf8", bytes([0, 0]) + host + nic + bridge + nvme)
+    put("pci", "bridge-loop", bytes([0, 0]) + host +
+        fn(0x0008, 0x8086, 0x244e, 0x060400, hdr=1, sec=0) + fn(0x0010, 0x8086, 0x244e, 0x060400, hdr=1, sec=1))
+
+
+for fn in (config, cmdline, x86emu, vuart, vpic, vpit, vrtc, vpm, vpmtimer, vpci, vioapic, vlapic, x86walk,
+           dmar, mcfg, pci):
     os.makedirs(os.path.join(OUT, fn.__name__), exist_ok=True)
     fn()
