@@ -154,6 +154,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->vm = vm;
 		v->id = i;
 		v->xcr0 = 1; /* x87 state is always enabled */
+		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->sipi_vector = -1;
 		/* On the PC only the BSP starts; APs wait for INIT/SIPI. */
 		v->wait_sipi = cfg->platform && i > 0;
@@ -221,6 +222,7 @@ static void reset_vcpus(struct vm *vm)
 		u->sipi_vector = -1;
 		u->wait_sipi = i > 0;
 		u->xcr0 = 1;
+		u->misc_enable = VCPU_MISC_ENABLE_RESET;
 		fpu_init_area(phys_to_virt(u->fpu_area));
 		u->msr_star = u->msr_lstar = u->msr_cstar = u->msr_sfmask = 0;
 		u->msr_kgs_base = u->msr_tsc_aux = 0;

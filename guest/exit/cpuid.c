@@ -55,14 +55,20 @@ static struct cpuid_regs shape_leaf1(struct vcpu *v, struct cpuid_regs r)
 
 /* Keep string-copy features coherent (see docs/PLATFORM notes): FSRM is
  * only shown together with ERMS. */
-static struct cpuid_regs shape_leaf7(struct cpuid_regs r, uint32_t sub)
+/* TSC_ADJUST is emulated (guest/exit/msr.c).  ERMS and FSRM follow the
+ * fast-strings bit of the vCPU's IA32_MISC_ENABLE: with it off, REP MOVSB
+ * is no faster than on a CPU without them, and kernels check the bit to
+ * decide. */
+static struct cpuid_regs shape_leaf7(struct vcpu *v, struct cpuid_regs r, uint32_t sub)
 {
 	if (sub != 0)
 		return r;
-	r.ebx &= ~(uint32_t)(CPUID7_EBX_TSC_ADJUST | CPUID7_EBX_SGX);
+	r.ebx &= ~(uint32_t)CPUID7_EBX_SGX;
 	r.ecx &= ~(uint32_t)(CPUID7_ECX_PKU | CPUID7_ECX_OSPKE |
 			     CPUID7_ECX_CET_SS | CPUID7_ECX_SGX_LC);
 	r.edx &= ~(uint32_t)CPUID7_EDX_HIDDEN;
+	if (!(v->misc_enable & MISC_ENABLE_FAST_STRINGS))
+		r.ebx &= ~(uint32_t)CPUID7_EBX_ERMS;
 	if (!(r.ebx & CPUID7_EBX_ERMS))
 		r.edx &= ~(uint32_t)CPUID7_EDX_FSRM;
 	return r;
@@ -102,10 +108,13 @@ shaped(struct vcpu *v, uint32_t leaf, uint32_t sub)
 		return r;
 	}
 	r = cpuid_count(leaf, sub);
+	/* IA32_MISC_ENABLE[22] (SDM vol. 4 table 2-2). */
+	if (leaf == 0 && (v->misc_enable & MISC_ENABLE_LIMIT_CPUID) && r.eax > 2)
+		r.eax = 2;
 	if (leaf == 1)
 		r = shape_leaf1(v, r);
 	else if (leaf == 7)
-		r = shape_leaf7(r, sub);
+		r = shape_leaf7(v, r, sub);
 	else if (leaf == 6)
 		r = (struct cpuid_regs){ .eax = r.eax & CPUID6_EAX_ARAT };
 	else if (leaf == 0xa)

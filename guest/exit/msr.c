@@ -7,8 +7,21 @@
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
 
-#define MISC_ENABLE_FAST_STRINGS BIT(0)
+/* IA32_MISC_ENABLE (SDM vol. 4, table 2-2 and the model tables): what the
+ * guest may change (fast strings, the CPUID limit, xTPR messages), what
+ * it reads but cannot change (BTS and PEBS unavailable: there is no PMU;
+ * the thermal, SpeedStep, MONITOR and turbo bits stay 0, as CPUID hides
+ * those features), and nothing else: setting another bit is #GP. */
+#define MISC_ENABLE_RO (BIT(3) | BIT(7) | BIT(11) | BIT(12) | BIT(16) | \
+			BIT(18) | BIT(34) | BIT(38))
+#define MISC_ENABLE_RW (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_LIMIT_CPUID | \
+			BIT(23))
 #define MSR_IA32_UCODE_REV 0x8b
+/* Machine check: an architecture with no banks and no MCG_CTL (SDM vol. 3
+ * 16.3.1), so that kernels that read MCG_CAP without looking at CPUID
+ * find nothing to set up.  CPUID keeps MCE/MCA hidden. */
+#define MSR_IA32_MCG_CAP 0x179
+#define MSR_IA32_MCG_STATUS 0x17a
 #define APIC_BASE_BSP BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
 #define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
@@ -64,8 +77,14 @@ emulated_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = vcpu_pat(v);
 		break;
 	case MSR_IA32_MISC_ENABLE:
-		/* Fast strings on, so that ERMS/FSRM stay coherent. */
-		*val = MISC_ENABLE_FAST_STRINGS;
+		*val = v->misc_enable;
+		break;
+	case MSR_IA32_MCG_CAP:
+	case MSR_IA32_MCG_STATUS:
+		*val = 0;
+		break;
+	case MSR_IA32_TSC_ADJUST:
+		*val = v->tsc_adjust;
 		break;
 	case MSR_IA32_FEATURE_CONTROL:
 		*val = FEATURE_CONTROL_LOCK; /* locked, VMX off */
@@ -144,16 +163,33 @@ enum vcpu_action guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		vcpu_set_pat(v, val);
 		break;
 	case MSR_IA32_MISC_ENABLE:
-		if (val != MISC_ENABLE_FAST_STRINGS)
+		if (val & ~(MISC_ENABLE_RW | MISC_ENABLE_RO))
 			goto gp;
+		/* Read-only bits keep their value, whatever is written. */
+		v->misc_enable = (v->misc_enable & MISC_ENABLE_RO) | (val & MISC_ENABLE_RW);
+		break;
+	case MSR_IA32_MCG_STATUS:
+		if (val) /* no machine check in progress to acknowledge */
+			goto gp;
+		break;
+	case MSR_IA32_TSC_ADJUST:
+		/* SDM vol. 3 18.17.3: a write moves the TSC by the change. */
+		if (!vcpu_set_tsc_offset(v, vcpu_tsc_offset(v) + (val - v->tsc_adjust)))
+			goto gp;
+		v->tsc_adjust = val;
 		break;
 	case MSR_IA32_UCODE_REV:
 		break; /* written as 0 before CPUID, to read the revision */
-	case MSR_IA32_TSC:
-		/* The vCPU's TSC reads 'val' now and counts on from there. */
-		if (!vcpu_set_tsc_offset(v, val - rdtsc()))
+	case MSR_IA32_TSC: {
+		/* The vCPU's TSC reads 'val' now and counts on from there;
+		 * TSC_ADJUST moves by as much (SDM vol. 3 18.17.3). */
+		uint64_t old = vcpu_tsc_offset(v), off = val - rdtsc();
+
+		if (!vcpu_set_tsc_offset(v, off))
 			goto gp;
+		v->tsc_adjust += off - old;
 		break;
+	}
 	case MSR_IA32_XSS:
 		if (val || !guest_has_xss())
 			goto gp;

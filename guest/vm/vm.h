@@ -79,12 +79,19 @@ struct vcpu {
 	 * (guest/vpc/pc.c). */
 	uint32_t nmi_pending;
 	uint64_t cr8;        /* CR8 of VMs without a platform */
+	uint64_t misc_enable; /* IA32_MISC_ENABLE as the guest set it */
+	uint64_t tsc_adjust;  /* IA32_TSC_ADJUST: what writes moved the TSC by */
 	bool reload;         /* load the power-on state at the next run */
 	/* Hang detection (guest/vm/hang.c): */
 	bool halt_if_off;    /* in HLT with IF = 0: only NMI/INIT/SIPI end it */
 	uint64_t halt_rip;   /* RIP of that HLT, for the report */
 	bool dead_wait;      /* blocked in such a wait or for a SIPI (atomic) */
 };
+
+/* IA32_MISC_ENABLE at power-on: fast strings on (ERMS/FSRM are offered),
+ * no BTS or PEBS (there is no PMU). */
+#define VCPU_MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRINGS | \
+				MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
 
 struct vm_console_buf {
 	char line[VM_CONSOLE_LINE];

@@ -254,6 +254,16 @@ static int try_vmx(unsigned which, uint64_t a, uint64_t c)
 #define MSR_FEATURE_CONTROL 0x3a
 #define MSR_UCODE_REV 0x8b
 #define MSR_MISC_ENABLE 0x1a0
+#define MSR_TSC_ADJUST 0x3b
+#define MSR_MCG_CAP 0x179
+#define MSR_MCG_STATUS 0x17a
+#define MSR_XSS 0xda0
+/* IA32_MISC_ENABLE (docs/hypercalls.md section 7): what may change, what
+ * reads as it is whatever is written, the power-on value. */
+#define MISC_RW ((1ull << 0) | (1ull << 22) | (1ull << 23))
+#define MISC_RO ((1ull << 3) | (1ull << 7) | (1ull << 11) | (1ull << 12) | \
+		 (1ull << 16) | (1ull << 18) | (1ull << 34) | (1ull << 38))
+#define MISC_RESET ((1ull << 0) | (1ull << 11) | (1ull << 12))
 #define MSR_PAT 0x277
 #define MSR_TSC_DEADLINE 0x6e0
 #define MSR_EFER 0xc0000080u
@@ -263,7 +273,8 @@ static int try_vmx(unsigned which, uint64_t a, uint64_t c)
  * passed through. */
 static const uint32_t readable[] = {
 	MSR_TSC, MSR_APIC_BASE, MSR_FEATURE_CONTROL, MSR_UCODE_REV,
-	MSR_MISC_ENABLE, MSR_PAT, MSR_EFER,
+	MSR_MISC_ENABLE, MSR_PAT, MSR_EFER, MSR_TSC_ADJUST, MSR_MCG_CAP,
+	MSR_MCG_STATUS,
 	0x174, 0x175, 0x176, /* SYSENTER_CS/ESP/EIP */
 	0xc0000081u, 0xc0000082u, 0xc0000083u, 0xc0000084u, /* STAR..SFMASK */
 	0xc0000100u, MSR_GS_BASE, 0xc0000102u, 0xc0000103u, /* FS/GS/KGS base, TSC_AUX */
@@ -285,8 +296,12 @@ static const uint32_t known[] = {
 	0xc0010114u, 0xc0010117u, 0xc0011020u, 0xffffffffu,
 };
 
+static bool has_xsaves;
+
 static bool msr_readable(uint32_t msr)
 {
+	if (msr == MSR_XSS)
+		return has_xsaves;
 	for (unsigned i = 0; i < sizeof(readable) / sizeof(readable[0]); i++)
 		if (readable[i] == msr)
 			return true;
@@ -473,7 +488,8 @@ static void op_rdmsr(bool from_lists)
 	if (vec >= 0)
 		return;
 	if ((msr == MSR_FEATURE_CONTROL && v != 1) ||
-	    (msr == MSR_MISC_ENABLE && v != 1) || (msr == MSR_UCODE_REV && v != 0) ||
+	    (msr == MSR_MISC_ENABLE && v != MISC_RESET) || (msr == MSR_UCODE_REV && v != 0) ||
+	    ((msr == MSR_MCG_CAP || msr == MSR_MCG_STATUS || msr == MSR_XSS) && v != 0) ||
 	    (msr == MSR_EFER && v != efer_0))
 		fail("rdmsr %#x: %#lx", msr, v);
 }
@@ -512,13 +528,28 @@ static void op_wrmsr(bool from_lists)
 		break;
 	case MSR_MISC_ENABLE:
 		if (prng_one_in(&rng, 2))
-			v = 1;
-		want = v == 1 ? -1 : VEC_GP;
+			v = MISC_RESET ^ (1ull << prng_below(&rng, 64));
+		want = v & ~(MISC_RW | MISC_RO) ? VEC_GP : -1;
+		break;
+	case MSR_MCG_STATUS:
+		if (prng_one_in(&rng, 2))
+			v = 0;
+		want = v ? VEC_GP : -1;
+		break;
+	case MSR_XSS:
+		if (prng_one_in(&rng, 2))
+			v = 0;
+		want = v || !has_xsaves ? VEC_GP : -1;
+		break;
+	case MSR_TSC:
+	case MSR_TSC_ADJUST:
+		/* Writable; the old value goes back right after. */
+		want = -1;
 		break;
 	case MSR_UCODE_REV:
 		want = -1;
 		break;
-	case MSR_TSC:
+	case MSR_MCG_CAP:
 	case MSR_FEATURE_CONTROL:
 		want = VEC_GP;
 		break;
@@ -863,6 +894,10 @@ int guest_main(const struct hv_start_info *si)
 
 	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
 	has_xsave = c & (1u << 26);
+	if (has_xsave) {
+		__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(1));
+		has_xsaves = a & (1u << 3);
+	}
 	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000008u), "c"(0));
 	maxphy = a & 0xff;
 	if (has_xsave) {

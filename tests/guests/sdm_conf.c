@@ -14,6 +14,8 @@
 #define MSR_TSC_AUX 0xc0000103u
 #define MSR_TSC_DEADLINE 0x6e0u
 #define MSR_TSC 0x10u
+#define MSR_TSC_ADJUST 0x3bu
+#define MSR_MISC_ENABLE 0x1a0u
 #define APIC_BASE_EXTD (1ull << 10)
 #define REG_TPR 0x80u
 #define REG_EOI 0xb0u
@@ -63,6 +65,7 @@ static bool has(enum need n)
 	switch (n) {
 	case N_NONE: return true;
 	case N_PCID: return cpuid(1, 0).c & (1u << 17);
+	case N_ERMS: return cpuid(7, 0).b & (1u << 9);
 	case N_XSAVE: return cpuid(1, 0).c & (1u << 26);
 	case N_AVX: return cpuid(1, 0).c & (1u << 28);
 	case N_FSGSBASE: return cpuid(7, 0).b & (1u << 0);
@@ -446,6 +449,26 @@ static int exec(const struct row *r, uint64_t operand, uint64_t *out)
 			return (int)fault_last.vector;
 		*out = cpuid(0xd, 0).b;
 		return NONE;
+	case OP_FASTSTR: {
+		uint64_t misc = rdmsr_or(MSR_MISC_ENABLE, 1);
+
+		if (try_wrmsr(MSR_MISC_ENABLE, operand ? misc | 1 : misc & ~1ull) >= 0)
+			return fault_last.vector;
+		*out = (cpuid(7, 0).b >> 9) & 1;
+		try_wrmsr(MSR_MISC_ENABLE, misc);
+		return NONE;
+	}
+	case OP_TSCADJ: {
+		uint64_t adj = rdmsr_or(MSR_TSC_ADJUST, 0), t0, t1;
+
+		t0 = rdtsc();
+		if (try_wrmsr(MSR_TSC_ADJUST, adj + operand) >= 0)
+			return fault_last.vector;
+		t1 = rdtsc();
+		try_wrmsr(MSR_TSC_ADJUST, adj);
+		*out = t1 - t0 >= operand && t1 - t0 - operand < (1ull << 24);
+		return NONE;
+	}
 	case OP_OSXSAVE: {
 		uint64_t cr4 = rd_cr(4);
 

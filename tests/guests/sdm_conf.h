@@ -46,6 +46,10 @@ enum op {
 		      * fault */
 	OP_TSCDL_FIRE, /* TSC-deadline timer at TSC + operand: 1 if its
 			* interrupt came, not before the deadline */
+	OP_FASTSTR,  /* MISC_ENABLE.fast strings = operand, then
+		      * CPUID.7:EBX.ERMS; MISC_ENABLE put back */
+	OP_TSCADJ,   /* TSC_ADJUST += operand: 1 if the TSC moved by the
+		      * operand (within 2^24), TSC_ADJUST put back */
 };
 
 enum insn {
@@ -103,7 +107,7 @@ enum prep {
 /* Features a row may need (SKIP, or #GP expected with F_ELSE_GP). */
 enum need {
 	N_NONE, N_PCID, N_XSAVE, N_AVX, N_FSGSBASE, N_UMIP, N_NX, N_RDTSCP,
-	N_LA57, N_XGETBV1, N_XSAVES, N_MTRR, N_INVPCID, N_XSAVEC, N_RDPID,
+	N_LA57, N_XGETBV1, N_XSAVES, N_MTRR, N_INVPCID, N_XSAVEC, N_RDPID, N_ERMS,
 };
 
 #define F_CPL3 (1u << 0)     /* executed at CPL 3 */

@@ -35,6 +35,9 @@
 #define MSR_SYSENTER_ESP 0x175u
 #define MSR_SYSENTER_EIP 0x176u
 #define MSR_MCG_CAP 0x179u
+#define MSR_MCG_STATUS 0x17au
+#define MSR_MCG_CTL 0x17bu
+#define MSR_MC0_STATUS 0x401u
 #define MSR_MISC_ENABLE 0x1a0u
 #define MSR_PAT 0x277u
 #define MSR_MTRR_DEF_TYPE 0x2ffu
@@ -294,8 +297,9 @@ const struct row sdm_rows[] = {
 	/* ---- MSRs: TSC, PAT, MISC_ENABLE, MTRRs and the like ---- */
 	{ "tsc", "IA32_TSC read", OP_RDMSR, MSR_TSC, .flags = F_NORB },
 	{ "tsc", "IA32_TSC written with its value + 2^40: counts on from there", OP_WRMSR, MSR_TSC, .set = B(40), .flags = F_ADD | F_NEAR | F_KEEP, .note = SDM_WRMSR },
-	{ "tsc", "IA32_TSC_ADJUST read (CPUID.7:EBX.TSC_ADJUST = 0)", OP_RDMSR, MSR_TSC_ADJUST, .exc = GP },
-	{ "tsc", "IA32_TSC_ADJUST write", OP_WRMSR, MSR_TSC_ADJUST, .flags = F_ABS, .exc = GP },
+	{ "tsc", "IA32_TSC_ADJUST read (CPUID.7:EBX.TSC_ADJUST = 1)", OP_RDMSR, MSR_TSC_ADJUST, .flags = F_NORB, .note = "SDM vol. 3 18.17.3" },
+	{ "tsc", "IA32_TSC_ADJUST + 2^32 reads back", OP_WRMSR, MSR_TSC_ADJUST, .set = B(32), .flags = F_ADD, .note = "SDM vol. 3 18.17.3" },
+	{ "tsc", "IA32_TSC_ADJUST + 2^32 moves the TSC by 2^32", OP_TSCADJ, 0, .set = B(32), .flags = F_ABS, .rb_set = 1, .note = "SDM vol. 3 18.17.3" },
 	{ "tsc", "IA32_TSC_AUX 0x5a reads back", OP_WRMSR, MSR_TSC_AUX, .set = 0x5a, .flags = F_ABS | F_ELSE_GP, .need = N_RDTSCP },
 	{ "tsc", "IA32_TSC_AUX bit 32 (reserved)", OP_WRMSR, MSR_TSC_AUX, .set = B(32), .flags = F_ABS | F_ELSE_GP | F_QUIRK, .need = N_RDTSCP, .exc = GP,
 	  .quirk = 0, .note = "SDM vol. 4 2.1: bits 63:32 reserved; quirk: Bochs keeps TSC_AUX as a 32-bit MSR and drops them (passed through, no exit)" },
@@ -307,6 +311,14 @@ const struct row sdm_rows[] = {
 	{ "pat", "bit 63 (reserved)", OP_WRMSR, MSR_PAT, .set = PAT_DEFAULT | B(63), .flags = F_ABS, .exc = GP, .note = "SDM vol. 3 13.12.2" },
 	{ "misc", "MISC_ENABLE read: fast strings", OP_RDMSR, MSR_MISC_ENABLE, .rb_set = 1, .rbmask = 1 },
 	{ "misc", "MISC_ENABLE written with its value", OP_WRMSR, MSR_MISC_ENABLE, .set = 0 },
+	{ "misc", "MISC_ENABLE fast strings cleared reads back", OP_WRMSR, MSR_MISC_ENABLE, .clr = B(0), .note = "SDM vol. 4 2.1, IA32_MISC_ENABLE bit 0" },
+	{ "misc", "MISC_ENABLE limit CPUID maxval (bit 22) reads back", OP_WRMSR, MSR_MISC_ENABLE, .set = B(22) },
+	{ "misc", "MISC_ENABLE xTPR disable (bit 23) reads back", OP_WRMSR, MSR_MISC_ENABLE, .set = B(23) },
+	{ "misc", "MISC_ENABLE BTS and PEBS unavailable (bits 11, 12) read 1", OP_RDMSR, MSR_MISC_ENABLE, .rb_set = B(11) | B(12), .rbmask = B(11) | B(12) },
+	{ "misc", "MISC_ENABLE bit 12 cleared: read-only, stays", OP_WRMSR, MSR_MISC_ENABLE, .clr = B(12), .rb_set = B(12) },
+	{ "misc", "MISC_ENABLE bit 63 (reserved)", OP_WRMSR, MSR_MISC_ENABLE, .set = B(63), .exc = GP },
+	{ "misc", "MISC_ENABLE fast strings off: CPUID.7:EBX.ERMS = 0", OP_FASTSTR, 0, .set = 0, .rb_set = 0, .need = N_ERMS },
+	{ "misc", "MISC_ENABLE fast strings on: CPUID.7:EBX.ERMS = 1", OP_FASTSTR, 0, .set = 1, .rb_set = 1, .need = N_ERMS },
 	{ "misc", "FEATURE_CONTROL read: locked, VMX off", OP_RDMSR, MSR_FEATURE_CONTROL, .rb_set = 1, .rbmask = 7 },
 	{ "misc", "FEATURE_CONTROL write (locked)", OP_WRMSR, MSR_FEATURE_CONTROL, .exc = GP, .note = "SDM vol. 4 2.1" },
 	{ "misc", "BIOS_SIGN_ID (microcode) read", OP_RDMSR, MSR_UCODE_REV, .flags = F_NORB },
@@ -318,7 +330,13 @@ const struct row sdm_rows[] = {
 	{ "msr", "ARCH_CAPABILITIES read (hidden)", OP_RDMSR, MSR_ARCH_CAPS, .exc = GP },
 	{ "msr", "IA32_PMC0 read (no PMU)", OP_RDMSR, MSR_PMC0, .exc = GP },
 	{ "msr", "PERF_GLOBAL_CTRL read (no PMU)", OP_RDMSR, MSR_PERF_GLOBAL_CTRL, .exc = GP },
-	{ "msr", "MCG_CAP read (MCA hidden)", OP_RDMSR, MSR_MCG_CAP, .exc = GP },
+	{ "mca", "MCG_CAP read: no banks, no MCG_CTL", OP_RDMSR, MSR_MCG_CAP, .rb_set = 0, .note = "SDM vol. 3 16.3.1.1" },
+	{ "mca", "MCG_CAP write (read-only)", OP_WRMSR, MSR_MCG_CAP, .flags = F_ABS, .exc = GP },
+	{ "mca", "MCG_STATUS read: 0", OP_RDMSR, MSR_MCG_STATUS, .rb_set = 0 },
+	{ "mca", "MCG_STATUS write 0", OP_WRMSR, MSR_MCG_STATUS, .flags = F_ABS },
+	{ "mca", "MCG_STATUS write RIPV (nonzero)", OP_WRMSR, MSR_MCG_STATUS, .set = 1, .flags = F_ABS, .exc = GP, .note = "SDM vol. 3 16.3.1.2" },
+	{ "mca", "MCG_CTL read (MCG_CTL_P = 0)", OP_RDMSR, MSR_MCG_CTL, .exc = GP },
+	{ "mca", "MC0_STATUS read (0 banks)", OP_RDMSR, MSR_MC0_STATUS, .exc = GP },
 	{ "msr", "IA32_XSS read: 0, as CPUID.(0DH,1):EAX.XSAVES says it exists", OP_RDMSR, MSR_XSS, .flags = F_ELSE_GP, .need = N_XSAVES, .note = "SDM vol. 1 13.3" },
 	{ "msr", "IA32_XSS write 0", OP_WRMSR, MSR_XSS, .flags = F_ABS | F_ELSE_GP, .need = N_XSAVES },
 	{ "msr", "IA32_XSS bit 8 (PT, not in CPUID.(0DH,1):ECX)", OP_WRMSR, MSR_XSS, .set = B(8), .flags = F_ABS, .exc = GP, .note = "SDM vol. 1 13.3" },

@@ -323,6 +323,7 @@ int setup(void **state)
 		v->id = i;
 		v->state = VCPU_RUNNING;
 		v->sipi_vector = -1;
+		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->hw = fake_hw_vcpu_new(vm->hw, i);
 		v->hw->rip = START_RIP;
 	}

@@ -118,7 +118,7 @@ static void test_leaf7_hides(void **state)
 
 	(void)state;
 	r = do_cpuid(7, 0);
-	assert_false(r.b & (BIT(1) | BIT(2)));             /* TSC_ADJUST, SGX */
+	assert_false(r.b & BIT(2));                        /* SGX */
 	assert_false(r.c & (BIT(3) | BIT(4) | BIT(7) | BIT(30)));
 	assert_false(r.d & (BIT(18) | BIT(20) | BIT(26) | BIT(27) | BIT(28) |
 			    BIT(29) | BIT(30) | BIT(31)));
@@ -127,7 +127,26 @@ static void test_leaf7_hides(void **state)
 		assert_true(r.b & BIT(9));
 	/* What is not hidden stays as the host has it. */
 	assert_int_equal(r.a, h.eax);
-	assert_int_equal(r.b, h.ebx & ~(uint32_t)(BIT(1) | BIT(2)));
+	assert_int_equal(r.b, h.ebx & ~(uint32_t)BIT(2));
+}
+
+/* Issue 12: CPUID follows what the guest set in IA32_MISC_ENABLE. */
+static void test_misc_enable_shapes_cpuid(void **state)
+{
+	struct cpuid_regs h0 = cpuid_count(0, 0);
+	struct regs4 r;
+
+	(void)state;
+	X.v->misc_enable &= ~(uint64_t)MISC_ENABLE_FAST_STRINGS;
+	r = do_cpuid(7, 0);
+	assert_false(r.b & BIT(9));  /* ERMS */
+	assert_false(r.d & BIT(4));  /* FSRM */
+	X.v->misc_enable |= MISC_ENABLE_LIMIT_CPUID;
+	r = do_cpuid(0, 0);
+	assert_int_equal(r.a, h0.eax > 2 ? 2 : h0.eax);
+	X.v->misc_enable = VCPU_MISC_ENABLE_RESET;
+	r = do_cpuid(0, 0);
+	assert_int_equal(r.a, h0.eax);
 }
 
 /* Subleaves other than 0 of leaf 7 pass as they are. */
@@ -285,6 +304,7 @@ int main(void)
 		T(test_leaf1_plat),
 		T(test_leaf1_apic_follows_enable),
 		T(test_leaf7_hides),
+		T(test_misc_enable_shapes_cpuid),
 		T(test_leaf7_sub1_is_host),
 		T(test_leafd_sub1_no_supervisor_state),
 		T(test_leaf6_only_arat),

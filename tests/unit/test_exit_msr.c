@@ -54,7 +54,10 @@ static void test_rdmsr_emulated(void **state)
 	(void)state;
 	X.hw->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 	assert_int_equal(rdmsr_ok(MSR_EFER), EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
-	assert_int_equal(rdmsr_ok(MSR_IA32_MISC_ENABLE), 1);
+	assert_int_equal(rdmsr_ok(MSR_IA32_MISC_ENABLE), 1 | BIT(11) | BIT(12));
+	assert_int_equal(rdmsr_ok(0x179), 0); /* MCG_CAP: no banks */
+	assert_int_equal(rdmsr_ok(0x17a), 0); /* MCG_STATUS */
+	assert_int_equal(rdmsr_ok(MSR_IA32_TSC_ADJUST), 0);
 	assert_int_equal(rdmsr_ok(MSR_IA32_FEATURE_CONTROL), FEATURE_CONTROL_LOCK);
 	assert_int_equal(rdmsr_ok(MSR_UCODE_REV), 0);
 	assert_true(rdmsr_ok(MSR_IA32_TSC) != 0);
@@ -77,7 +80,8 @@ static void test_rdmsr_unknown_gp(void **state)
 	assert_int_equal(REG(RAX), GARBAGE);
 	assert_int_equal(REG(RDX), GARBAGE);
 	assert_gp(rdmsr_exit(0x12345678));
-	assert_gp(rdmsr_exit(MSR_IA32_TSC_ADJUST));
+	assert_gp(rdmsr_exit(0x17b));  /* MCG_CTL: MCG_CAP.MCG_CTL_P = 0 */
+	assert_gp(rdmsr_exit(0x401));  /* MC0_STATUS: no banks */
 }
 
 static void test_rdmsr_plat_first(void **state)
@@ -163,12 +167,49 @@ static void test_wrmsr_pat(void **state)
 	assert_int_equal(X.hw->pat, 0x0706050401000706ULL);
 }
 
+/* Issue 12: what a kernel writes back with bits changed is taken. */
 static void test_wrmsr_misc_enable(void **state)
 {
 	(void)state;
-	assert_int_equal(wrmsr_exit(MSR_IA32_MISC_ENABLE, 1), ACT_RESUME_ADVANCE);
-	assert_gp(wrmsr_exit(MSR_IA32_MISC_ENABLE, 0));
-	assert_gp(wrmsr_exit(MSR_IA32_MISC_ENABLE, 1 | BIT(34)));
+	/* Fast strings off, the CPUID limit and xTPR disable on: kept. */
+	assert_int_equal(wrmsr_exit(MSR_IA32_MISC_ENABLE, BIT(22) | BIT(23) | BIT(11) | BIT(12)),
+			 ACT_RESUME_ADVANCE);
+	assert_int_equal(rdmsr_ok(MSR_IA32_MISC_ENABLE), BIT(22) | BIT(23) | BIT(11) | BIT(12));
+	/* Read-only bits keep their value whatever is written. */
+	assert_int_equal(wrmsr_exit(MSR_IA32_MISC_ENABLE, 1 | BIT(34) | BIT(7)), ACT_RESUME_ADVANCE);
+	assert_int_equal(rdmsr_ok(MSR_IA32_MISC_ENABLE), 1 | BIT(11) | BIT(12));
+	/* Reserved bits: #GP, nothing changes. */
+	assert_gp(wrmsr_exit(MSR_IA32_MISC_ENABLE, 1 | BIT(63)));
+	assert_gp(wrmsr_exit(MSR_IA32_MISC_ENABLE, BIT(1)));
+	assert_int_equal(X.v->misc_enable, 1 | BIT(11) | BIT(12));
+}
+
+static void test_wrmsr_mcg_status(void **state)
+{
+	(void)state;
+	assert_int_equal(wrmsr_exit(0x17a, 0), ACT_RESUME_ADVANCE);
+	assert_gp(wrmsr_exit(0x17a, 1));
+	assert_gp(wrmsr_exit(0x179, 0)); /* MCG_CAP is read-only */
+}
+
+/* TSC_ADJUST moves the TSC by its change, and a TSC write moves
+ * TSC_ADJUST by as much (SDM vol. 3 18.17.3). */
+static void test_tsc_adjust(void **state)
+{
+	uint64_t off0 = X.hw->tsc_offset, adj;
+
+	(void)state;
+	assert_int_equal(wrmsr_exit(MSR_IA32_TSC_ADJUST, 1ULL << 40), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->tsc_offset - off0, 1ULL << 40);
+	assert_int_equal(rdmsr_ok(MSR_IA32_TSC_ADJUST), 1ULL << 40);
+	assert_int_equal(wrmsr_exit(MSR_IA32_TSC_ADJUST, 5), ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->tsc_offset - off0, 5);
+	off0 = X.hw->tsc_offset;
+	assert_int_equal(wrmsr_exit(MSR_IA32_TSC, rdtsc() + X.hw->tsc_offset + (1ULL << 36)),
+			 ACT_RESUME_ADVANCE);
+	adj = rdmsr_ok(MSR_IA32_TSC_ADJUST);
+	assert_int_equal(adj - 5, X.hw->tsc_offset - off0);
+	assert_true(adj - 5 > (1ULL << 35) && adj - 5 <= (1ULL << 36));
 }
 
 static void test_wrmsr_ucode_rev_ignored(void **state)
@@ -265,6 +306,8 @@ int main(void)
 		T(test_wrmsr_ucode_rev_ignored),
 		T(test_wrmsr_unknown_gp),
 		T(test_wrmsr_tsc),
+		T(test_wrmsr_mcg_status),
+		T(test_tsc_adjust),
 		T(test_wrmsr_plat_first),
 		T(test_msr_setup),
 	};
