@@ -68,6 +68,8 @@ static bool uart_in(void *dev, uint16_t port, unsigned size, uint32_t *val)
 	(void)size;
 	*val = vuart_read(&p->uart, port - VPC_COM1);
 	vplat_feed_uart(p);
+	/* LSR polls: the guest waits for its own transmitter. */
+	console_pump();
 	return true;
 }
 
