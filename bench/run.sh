@@ -4,7 +4,9 @@
 # Boots the hypervisor in Bochs with the benchmark guests and prints their
 # results, one "BENCH name key=value ..." line each:
 #  1. bench/guest/bench.c on one CPU: VM-exit round trips, plus the
-#     hypervisor's own "BENCH boot_to_first_vmentry tsc=N";
+#     hypervisor's own "BENCH boot_to_first_vmentry tsc=N"; next to it
+#     the same guest in a virtual PC (bench_pc) writes console lines to
+#     the emulated COM1 THR (thr_line_pc, thr_flood_pc: TSC per byte);
 #  2. bench/guest/sched_bench.c on two CPUs (bench/sched_bench.vms):
 #     vCPU-to-vCPU switch by HC_YIELD, wake-up latency of a halted vCPU by
 #     HC_SEND_IPI on the same and on the other pCPU, and the share of a

@@ -304,6 +304,7 @@ static __noreturn void finish(bool pass)
 	if (machine_exit_on_finish())
 		machine_exit(pass);
 	pr_info("hv: run %s; halting (onexit=halt)\n", pass ? "PASSED" : "FAILED");
+	uart_flush();
 	cpu_halt_forever();
 }
 
@@ -316,6 +317,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	early_cpu_setup();
 	uart_init(HV_DEFAULT_CONSOLE_PORT, HV_DEFAULT_BAUD);
 	console_register(uart_write);
+	console_set_buffering(uart_pump, uart_flush);
 	panic_set_hooks(&panic_hooks);
 	cpuinfo_init();
 	hv_options_default(&opts);

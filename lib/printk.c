@@ -6,6 +6,10 @@
 #define MAX_SINKS 4
 
 static console_write_fn sinks[MAX_SINKS];
+/* A buffering console: moving output on without waiting, and waiting
+ * until all of it is out (both optional). */
+static void (*pump_fn)(void);
+static void (*flush_fn)(void);
 static unsigned nsinks;
 static enum log_level cur_level = LOG_INFO;
 /* Keeps lines from different CPUs whole.  A CPU that faults while holding
@@ -37,6 +41,24 @@ void console_register(console_write_fn fn)
 {
 	if (nsinks < MAX_SINKS)
 		sinks[nsinks++] = fn;
+}
+
+void console_set_buffering(void (*pump)(void), void (*flush)(void))
+{
+	pump_fn = pump;
+	flush_fn = flush;
+}
+
+void console_pump(void)
+{
+	if (pump_fn)
+		pump_fn();
+}
+
+void console_flush(void)
+{
+	if (flush_fn)
+		flush_fn();
 }
 
 void log_set_level(enum log_level lvl)
@@ -72,6 +94,10 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 	locked = console_lock_take();
 	for (unsigned i = 0; i < nsinks; i++)
 		sinks[i](buf, (size_t)n);
+	/* Panics and faults: on the wire before anything else can go
+	 * wrong. */
+	if (READ_ONCE(emergency))
+		console_flush();
 	if (locked)
 		spin_unlock(&console_lock);
 }

@@ -23,6 +23,13 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 typedef void (*console_write_fn)(const char *s, size_t n);
 void console_register(console_write_fn fn);
 
+/* A sink that buffers: console_pump() moves buffered output on without
+ * waiting (cheap when there is none), console_flush() waits until it is
+ * all out.  After printk_emergency() every printk flushes. */
+void console_set_buffering(void (*pump)(void), void (*flush)(void));
+void console_pump(void);
+void console_flush(void);
+
 /* From now on, never wait for the console lock for long (panics, faults). */
 void printk_emergency(void);
 

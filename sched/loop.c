@@ -84,6 +84,9 @@ bool sched_loop_once(unsigned cpu)
 		sched_timer_run(cpu, hooks.now());
 	if (poll)
 		poll();
+	/* Buffered hypervisor output moves on between slices too, not only
+	 * when something prints or a pCPU idles. */
+	console_pump();
 	se = sched_pick(cpu);
 	if (se) {
 		run(cpu, se);

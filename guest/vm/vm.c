@@ -115,6 +115,10 @@ void vm_console_put(struct vm *vm, char c)
 			console_flush_locked(vm);
 	}
 	spin_unlock(&vm->lock);
+	/* A guest that writes is a guest waiting for its output: keep the
+	 * hypervisor console's FIFO full meanwhile (printk does not wait
+	 * for the wire). */
+	console_pump();
 }
 
 void vcpu_raise_irq(struct vcpu *v, uint8_t vector)

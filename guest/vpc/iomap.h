@@ -31,6 +31,11 @@ enum {
 	VPC_PIO_BYTES = BIT(0),
 	/* Needs no device lock and changes no interrupt state. */
 	VPC_PIO_LOCKLESS = BIT(1),
+	/* Raises interrupts only through its line (which kicks the vCPUs
+	 * it reaches), and whatever else an access changes cannot make an
+	 * interrupt deliverable: the next entry need not look for one.
+	 * Byte accesses only. */
+	VPC_PIO_NO_RECHECK = BIT(2),
 };
 
 struct vpc_pio_range {

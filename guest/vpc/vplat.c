@@ -529,6 +529,11 @@ static void feed_uart(struct vplat *p)
 
 void vplat_feed_uart(struct vplat *p)
 {
+	/* Nothing typed, and the hold already follows the receive
+	 * interrupt's enable: nothing changes (every console byte). */
+	if (!p->inq_len && ((p->uart.ier & VUART_IER_ERBFI) != 0) ==
+				   (READ_ONCE(p->input_at) != VPLAT_NO_DEADLINE))
+		return;
 	feed_uart(p);
 	input_deadline_changed(p);
 }
