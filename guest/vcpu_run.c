@@ -182,8 +182,10 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 		lapic_timer_stop();
 	switch_out(v);
 	hw_vcpu_put(v->hw);
-	if (vm_is_over(vm))
+	if (vm_is_over(vm)) {
+		hw_cpu_release(); /* it will not run again */
 		v->state = VCPU_STOPPED;
+	}
 	else if (v->state == VCPU_RUNNING)
 		v->state = VCPU_RUNNABLE;
 }
