@@ -386,9 +386,10 @@ void hw_vcpu_destroy(struct hw_vcpu *x)
 	if (!x)
 		return;
 	if (x->vmcs) {
-		if (pc->current == x)
-			release_current(pc);
-		/* Held by another pCPU: it lets go before it idles. */
+		/* This pCPU's own VMCS first (x's, or any other), so that it
+		 * never waits while holding one; then x held by another pCPU,
+		 * which lets go before it idles or loads another vCPU. */
+		release_current(pc);
 		while (__atomic_load_n(&x->active_cpu, __ATOMIC_ACQUIRE) != VMCS_INACTIVE)
 			cpu_relax();
 		invvpid(INVVPID_SINGLE_CONTEXT, x->vpid, 0);
