@@ -225,9 +225,15 @@ struct hw_vcpu *hw_vcpu_create(struct hw_vm *hvm, unsigned id,
 			       const struct vcpu_init_state *st);
 void hw_vcpu_destroy(struct hw_vcpu *hw);
 /* Make the vCPU current on this pCPU for a while / give it up again (it
- * may then run on another pCPU). */
+ * may then run on another pCPU).  The backend may keep the vCPU's state
+ * on this pCPU after put, for a cheaper load here next time; then a load
+ * elsewhere waits until this pCPU calls hw_cpu_release() or loads
+ * another vCPU, so a pCPU calls hw_cpu_release() before it idles. */
 void hw_vcpu_load(struct hw_vcpu *hw);
 void hw_vcpu_put(struct hw_vcpu *hw);
+/* Give up whatever vCPU state this pCPU still keeps (before idling, at
+ * the end of a VM). */
+void hw_cpu_release(void);
 /* Load a whole new architectural state (INIT/SIPI, a restart); loaded. */
 void hw_vcpu_set_state(struct hw_vcpu *hw, const struct vcpu_init_state *st);
 

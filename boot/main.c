@@ -259,6 +259,8 @@ static void vmstats_fire(struct sched_timer *t, uint64_t now)
 static void sched_chores(void)
 {
 	sched_loop_set_poll(0, console_in_poll);
+	/* An idle pCPU keeps no VMCS active (vmx/vmcs.c). */
+	sched_loop_set_idle_prep(hw_cpu_release);
 	vmstats_period = opts.vmstats_s * tsc_hz();
 	sched_timer_init(&vmstats_timer, vmstats_fire, NULL);
 	if (vmstats_period)

@@ -41,6 +41,21 @@ static void arm_slice(struct vcpu *v)
 	lapic_timer_oneshot(end > now ? MIN(end - now, tsc_hz()) : 1, VEC_TIMER);
 }
 
+/* An MSR to and from its 64-bit slot as two 32-bit halves (x86 is
+ * little-endian): RDMSR/WRMSR work on EDX:EAX, so this saves the shift
+ * and the merge of rdmsr()/wrmsr() at every switch. */
+static inline void msr_save(uint32_t msr, uint64_t *slot)
+{
+	__asm__ volatile("rdmsr\n\tmovl %%eax, %0\n\tmovl %%edx, 4+%0"
+			 : "=m"(*slot) : "c"(msr) : "rax", "rdx");
+}
+
+static inline void msr_load(uint32_t msr, const uint64_t *slot)
+{
+	__asm__ volatile("movl %0, %%eax\n\tmovl 4+%0, %%edx\n\twrmsr"
+			 : : "m"(*slot), "c"(msr) : "rax", "rdx", "memory");
+}
+
 /* What lives in the pCPU rather than in the backend's state follows the
  * vCPU: CR2, the FPU/SSE/AVX state and XCR0, and the syscall MSRs passed
  * through. */
@@ -48,24 +63,24 @@ static void switch_in(struct vcpu *v)
 {
 	write_cr2(hw_cr2(v->hw));
 	fpu_load(phys_to_virt(v->fpu_area), v->xcr0);
-	wrmsr(MSR_STAR, v->msr_star);
-	wrmsr(MSR_LSTAR, v->msr_lstar);
-	wrmsr(MSR_CSTAR, v->msr_cstar);
-	wrmsr(MSR_SFMASK, v->msr_sfmask);
-	wrmsr(MSR_KERNEL_GS_BASE, v->msr_kgs_base);
-	wrmsr(MSR_TSC_AUX, v->msr_tsc_aux);
+	msr_load(MSR_STAR, &v->msr_star);
+	msr_load(MSR_LSTAR, &v->msr_lstar);
+	msr_load(MSR_CSTAR, &v->msr_cstar);
+	msr_load(MSR_SFMASK, &v->msr_sfmask);
+	msr_load(MSR_KERNEL_GS_BASE, &v->msr_kgs_base);
+	msr_load(MSR_TSC_AUX, &v->msr_tsc_aux);
 }
 
 static void switch_out(struct vcpu *v)
 {
 	hw_set_cr2(v->hw, read_cr2());
 	fpu_save(phys_to_virt(v->fpu_area), v->xcr0);
-	v->msr_star = rdmsr(MSR_STAR);
-	v->msr_lstar = rdmsr(MSR_LSTAR);
-	v->msr_cstar = rdmsr(MSR_CSTAR);
-	v->msr_sfmask = rdmsr(MSR_SFMASK);
-	v->msr_kgs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	v->msr_tsc_aux = rdmsr(MSR_TSC_AUX);
+	msr_save(MSR_STAR, &v->msr_star);
+	msr_save(MSR_LSTAR, &v->msr_lstar);
+	msr_save(MSR_CSTAR, &v->msr_cstar);
+	msr_save(MSR_SFMASK, &v->msr_sfmask);
+	msr_save(MSR_KERNEL_GS_BASE, &v->msr_kgs_base);
+	msr_save(MSR_TSC_AUX, &v->msr_tsc_aux);
 }
 
 /* Before the slice: INIT/SIPI and restarts load a new state.  False
@@ -182,8 +197,10 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 		lapic_timer_stop();
 	switch_out(v);
 	hw_vcpu_put(v->hw);
-	if (vm_is_over(vm))
+	if (vm_is_over(vm)) {
+		hw_cpu_release(); /* it will not run again */
 		v->state = VCPU_STOPPED;
+	}
 	else if (v->state == VCPU_RUNNING)
 		v->state = VCPU_RUNNABLE;
 }

@@ -14,6 +14,7 @@ struct loop_cpu {
 
 static struct loop_cpu cpus[SCHED_MAX_CPUS];
 static struct sched_hooks hooks;
+static void (*idle_prep)(void);
 static unsigned ncpus;
 static uint64_t idle_poll;
 
@@ -26,6 +27,11 @@ int sched_loop_init(const struct sched_hooks *h, unsigned n, uint64_t poll)
 	idle_poll = poll;
 	memset(cpus, 0, sizeof(cpus));
 	return 0;
+}
+
+void sched_loop_set_idle_prep(void (*fn)(void))
+{
+	idle_prep = fn;
 }
 
 void sched_loop_set_poll(unsigned cpu, void (*fn)(void))
@@ -67,6 +73,8 @@ static void idle(unsigned cpu)
 
 	if (idle_poll)
 		until = MIN(until, hooks.now() + idle_poll);
+	if (idle_prep)
+		idle_prep();
 	WRITE_ONCE(cpus[cpu].idle, true);
 	hooks.idle(cpu, until);
 	WRITE_ONCE(cpus[cpu].idle, false);

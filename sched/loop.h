@@ -18,6 +18,10 @@ int sched_loop_init(const struct sched_hooks *hooks, unsigned ncpus,
  * that poll, such as console input on the boot CPU. */
 void sched_loop_set_poll(unsigned cpu, void (*fn)(void));
 
+/* Call 'fn' on every pCPU before it idles (NULL: none); for state a pCPU
+ * keeps between runs that another pCPU may be waiting for. */
+void sched_loop_set_idle_prep(void (*fn)(void));
+
 /* One pass of the loop.  False only on the boot CPU (0), once no entity
  * is left (sched_nr_live()) and every other pCPU is idle. */
 bool sched_loop_once(unsigned cpu);

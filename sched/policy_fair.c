@@ -35,19 +35,28 @@ static bool vr_before(uint64_t a, uint64_t b)
  * current), never backwards. */
 static void fair_update_min(struct runqueue *rq, struct sched_entity *extra)
 {
-	struct sched_entity *cand[3] = { rq->current,
-					 sched_list_first(&rq->queue), extra };
-	bool have = false;
-	uint64_t m = 0;
+	struct sched_entity *se = rq->current, *first = sched_list_first(&rq->queue);
+	uint64_t m;
 
-	for (unsigned i = 0; i < 3; i++) {
-		if (!cand[i])
-			continue;
-		if (!have || vr_before(cand[i]->pol.vruntime, m))
-			m = cand[i]->pol.vruntime;
-		have = true;
+	/* Straight-line (it runs three times per switch): the first present
+	 * candidate in the order current, leftmost, extra starts the
+	 * minimum, the others may lower it. */
+	if (!se) {
+		se = first;
+		first = NULL;
 	}
-	if (have && vr_before(rq->min_vruntime, m))
+	if (!se) {
+		se = extra;
+		extra = NULL;
+	}
+	if (!se)
+		return;
+	m = se->pol.vruntime;
+	if (first && vr_before(first->pol.vruntime, m))
+		m = first->pol.vruntime;
+	if (extra && vr_before(extra->pol.vruntime, m))
+		m = extra->pol.vruntime;
+	if (vr_before(rq->min_vruntime, m))
 		rq->min_vruntime = m;
 }
 

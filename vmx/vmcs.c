@@ -317,19 +317,53 @@ uint64_t vmx_guest_cr4(uint64_t guest_view)
 	return (guest_view | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1;
 }
 
-/* SDM §25.11.1: a VMCS may be active on one pCPU only; it is loaded for a
- * time slice and cleared afterwards, so the next slice may run anywhere.
- * Arriving on another pCPU than last time, the host-state fields (GS, TR,
- * GDT bases are per pCPU) are rewritten, and translations this pCPU may
- * still cache for the vCPU's VPID and EPT from an earlier visit dropped. */
+/* SDM §25.11.1: a VMCS may be active on one pCPU only, and only that pCPU
+ * may VMCLEAR it.  A pCPU keeps the VMCS of the vCPU it ran last active
+ * and current (percpu.current) until it loads another one, goes idle or
+ * the VM ends; so a vCPU that runs again where it ran last costs neither
+ * VMCLEAR nor VMPTRLD, and resumes with VMRESUME.  A pCPU therefore holds
+ * at most one active VMCS, and it is never waiting for anything while it
+ * holds one it does not run: between two runs it is in its scheduler
+ * loop, which ends in the next load (releasing the old VMCS first) or in
+ * idling (hw_cpu_release()).  A pCPU picking up a vCPU that another pCPU
+ * still holds releases its own VMCS first, then waits for active_cpu to
+ * drop; no pCPU waits while holding a VMCS, so the waits cannot form a
+ * cycle.  Arriving on another pCPU than last time, the host-state fields
+ * (GS, TR, GDT bases are per pCPU) are rewritten, and translations this
+ * pCPU may still cache for the vCPU's VPID and EPT from an earlier visit
+ * dropped. */
+static void release_current(struct percpu *pc)
+{
+	struct hw_vcpu *y = pc->current;
+
+	if (!y)
+		return;
+	if (!vmclear(y->vmcs))
+		panic("VMCLEAR of vCPU %s/%u failed", y->vm->name, y->id);
+	y->launched = false;
+	pc->current = NULL;
+	__atomic_store_n(&y->active_cpu, VMCS_INACTIVE, __ATOMIC_RELEASE);
+}
+
+void hw_cpu_release(void)
+{
+	release_current(this_cpu());
+}
+
 void hw_vcpu_load(struct hw_vcpu *x)
 {
 	struct percpu *pc = this_cpu();
 
 	if (pc->current == x)
 		return;
+	release_current(pc);
+	/* Still held by the pCPU it ran on last, on its way to its next
+	 * load or to idle. */
+	while (__atomic_load_n(&x->active_cpu, __ATOMIC_ACQUIRE) != VMCS_INACTIVE)
+		cpu_relax();
 	if (!vmptrld(x->vmcs))
 		panic("VMPTRLD of vCPU %s/%u failed", x->vm->name, x->id);
+	x->active_cpu = (int)pc->cpu_id;
 	pc->current = x;
 	if (x->last_cpu != pc->cpu_id) {
 		vmx_setup_host_state();
@@ -339,15 +373,10 @@ void hw_vcpu_load(struct hw_vcpu *x)
 	}
 }
 
+/* The VMCS stays active and current here (see above). */
 void hw_vcpu_put(struct hw_vcpu *x)
 {
-	struct percpu *pc = this_cpu();
-
-	if (!vmclear(x->vmcs))
-		panic("VMCLEAR of vCPU %s/%u failed", x->vm->name, x->id);
-	x->launched = false;
-	if (pc->current == x)
-		pc->current = NULL;
+	(void)x;
 }
 
 void hw_vcpu_destroy(struct hw_vcpu *x)
@@ -357,9 +386,12 @@ void hw_vcpu_destroy(struct hw_vcpu *x)
 	if (!x)
 		return;
 	if (x->vmcs) {
-		vmclear(x->vmcs);
-		if (pc->current == x)
-			pc->current = NULL;
+		/* This pCPU's own VMCS first (x's, or any other), so that it
+		 * never waits while holding one; then x held by another pCPU,
+		 * which lets go before it idles or loads another vCPU. */
+		release_current(pc);
+		while (__atomic_load_n(&x->active_cpu, __ATOMIC_ACQUIRE) != VMCS_INACTIVE)
+			cpu_relax();
 		invvpid(INVVPID_SINGLE_CONTEXT, x->vpid, 0);
 		vmx_apicv_vcpu_destroy(x); /* [APICv] */
 		frame_free(x->vmcs);
@@ -385,10 +417,10 @@ struct hw_vcpu *hw_vcpu_create(struct hw_vm *hvm, unsigned id,
 	*rev = VMX_BASIC_REVISION(vmx_caps.basic);
 	x->vpid = (uint16_t)__atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
 	x->launched = false;
+	x->active_cpu = VMCS_INACTIVE;
 	x->last_cpu = this_cpu()->cpu_id;
 	if (!vmclear(x->vmcs))
 		panic("VMCLEAR of a fresh VMCS failed");
-	this_cpu()->current = NULL;
 	hw_vcpu_load(x);
 	if (!setup_controls(x)) {
 		pr_err("vm %s: a required VM-execution control is not supported\n",
@@ -404,6 +436,6 @@ struct hw_vcpu *hw_vcpu_create(struct hw_vm *hvm, unsigned id,
 	vmx_setup_host_state();
 	setup_guest_state(x, st);
 	/* Written back to memory so that any pCPU can load it next. */
-	hw_vcpu_put(x);
+	release_current(this_cpu());
 	return x;
 }

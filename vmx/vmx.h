@@ -41,6 +41,8 @@ struct hw_vm {
 	paddr_t apic_access_page, msr_bitmap_x2apic;
 };
 
+#define VMCS_INACTIVE (-1)
+
 /* The VT-x state of a vCPU. */
 struct hw_vcpu {
 	struct hw_vm *vm;
@@ -48,6 +50,8 @@ struct hw_vcpu {
 	paddr_t vmcs;
 	bool launched;
 	uint16_t vpid;
+	/* pCPU on which the VMCS is active, or VMCS_INACTIVE (vmx/vmcs.c). */
+	int active_cpu;
 	struct guest_regs regs;
 	/* What vmx_run_guest() returns on a VM exit: VMX_RUN_EXIT, or
 	 * VMX_RUN_EXIT_APICV when the virtual-APIC page must be read back

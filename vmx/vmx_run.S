@@ -81,8 +81,7 @@ vmx_exit:
 	movq	%r13, GR_R13(%rdi)
 	movq	%r14, GR_R14(%rdi)
 	movq	%r15, GR_R15(%rdi)
-	popq	%rax
-	movq	%rax, GR_RDI(%rdi)
+	popq	GR_RDI(%rdi)		/* the guest's RDI, pushed above */
 	addq	$8, %rsp
 	popq	%rbp
 	movl	GR_EXIT_RESULT(%rdi), %eax	/* regs is in struct vmx_vcpu */

@@ -223,6 +223,10 @@ void hw_vcpu_put(struct hw_vcpu *hw)
 	hw->loaded = false;
 }
 
+void hw_cpu_release(void)
+{
+}
+
 void hw_vcpu_inject(struct hw_vcpu *hw, const struct hw_event *ev)
 {
 	hw->last_event = *ev;
