@@ -90,7 +90,7 @@ static bool vcpu_start(struct vcpu *v)
 	struct vcpu_init_state st;
 	int r;
 
-	if (__builtin_expect(READ_ONCE(v->halt_if_off), 0) && !vcpu_may_leave_wait(v))
+	if (__builtin_expect(READ_ONCE(v->halt_if_off), 0) && !vcpu_halt_ends(v))
 		return false; /* HLT with IF = 0: only NMI, INIT, SIPI end it */
 	if (v->vm->platform->vcpu_start) {
 		r = v->vm->platform->vcpu_start(v, &st);
@@ -103,7 +103,7 @@ static bool vcpu_start(struct vcpu *v)
 		}
 	}
 	if (__builtin_expect(__atomic_load_n(&v->dead_wait, __ATOMIC_RELAXED), 0))
-		vcpu_may_leave_wait(v); /* runs again: the VM is not hung */
+		vcpu_runs_again(v);
 	return true;
 }
 
@@ -200,7 +200,7 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 	if (vm_is_over(vm)) {
 		hw_cpu_release(); /* it will not run again */
 		v->state = VCPU_STOPPED;
-	}
-	else if (v->state == VCPU_RUNNING)
+	} else if (v->state == VCPU_RUNNING) {
 		v->state = VCPU_RUNNABLE;
+	}
 }

@@ -28,23 +28,21 @@ static bool wake_pending(const struct vcpu *v)
 	       READ_ONCE(v->sipi_vector) >= 0 || READ_ONCE(v->reload);
 }
 
-bool vcpu_may_leave_wait(struct vcpu *v)
+bool vcpu_halt_ends(struct vcpu *v)
+{
+	if (!wake_pending(v) && !__atomic_load_n(&v->vm->restarting, __ATOMIC_SEQ_CST))
+		return false;
+	WRITE_ONCE(v->halt_if_off, false);
+	return true;
+}
+
+void vcpu_runs_again(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 
-	if (__builtin_expect(READ_ONCE(v->halt_if_off), 0)) {
-		if (!wake_pending(v) &&
-		    !__atomic_load_n(&vm->restarting, __ATOMIC_SEQ_CST))
-			return false;
-		WRITE_ONCE(v->halt_if_off, false);
-	}
-	if (__builtin_expect(__atomic_load_n(&v->dead_wait, __ATOMIC_SEQ_CST), 0)) {
-		__atomic_store_n(&v->dead_wait, false, __ATOMIC_SEQ_CST);
-		if (__atomic_exchange_n(&vm->hung, false, __ATOMIC_SEQ_CST))
-			pr_info("vm %s: no longer hung: vCPU %u runs again\n",
-				vm->name, v->id);
-	}
-	return true;
+	__atomic_store_n(&v->dead_wait, false, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&vm->hung, false, __ATOMIC_SEQ_CST))
+		pr_info("vm %s: no longer hung: vCPU %u runs again\n", vm->name, v->id);
 }
 
 /* Could this vCPU run again, as far as its own state tells? */

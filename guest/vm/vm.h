@@ -198,10 +198,13 @@ void vcpu_halt_if_off(struct vcpu *v);
  * no vCPU of its VM can ever run again, report the VM once and act on its
  * on_hang (stop it, or keep it without holding the run open). */
 void vm_hang_check(struct vcpu *v);
-/* Before an entry: false while the vCPU must stay halted (HLT with IF = 0
- * and no NMI, INIT, SIPI or reset); a vCPU that runs again ends its VM's
- * hang. */
-bool vcpu_may_leave_wait(struct vcpu *v);
+/* The vCPU is halted with IF = 0 (halt_if_off): true, and the halt over,
+ * when an NMI, INIT, SIPI or reset has come; false while it must stay
+ * halted. */
+bool vcpu_halt_ends(struct vcpu *v);
+/* A vCPU that was in such a wait (dead_wait) enters the guest again: its
+ * VM is no longer hung. */
+void vcpu_runs_again(struct vcpu *v);
 
 /* Queue an exception for injection at the next entry. */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,

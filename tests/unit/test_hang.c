@@ -34,7 +34,7 @@ static void test_hlt_if0_ignores_maskable_interrupt(void **state)
 	assert_true(X.v->halt_if_off);
 	assert_int_equal(X.v->halt_rip, START_RIP);
 	/* ... and keeps the vCPU halted when it wakes for it. */
-	assert_false(vcpu_may_leave_wait(X.v));
+	assert_false(vcpu_halt_ends(X.v));
 	assert_true(X.v->halt_if_off);
 }
 
@@ -48,7 +48,7 @@ static void test_hlt_if0_ends_on_nmi_and_init(void **state)
 	X.v->nmi_pending = false;
 	assert_int_equal(run_exit(HW_EXIT_HLT), ACT_BLOCK);
 	X.v->init_pending = true;
-	assert_true(vcpu_may_leave_wait(X.v));
+	assert_true(vcpu_halt_ends(X.v));
 	assert_false(X.v->halt_if_off);
 }
 
@@ -127,7 +127,7 @@ static void test_hang_ends_when_a_vcpu_runs(void **state)
 	halt_if_off(1, 0x200);
 	assert_true(X.vm->hung);
 	vcpu(1)->halt_if_off = false; /* as if an NMI had come */
-	assert_true(vcpu_may_leave_wait(vcpu(1)));
+	vcpu_runs_again(vcpu(1));
 	assert_false(vcpu(1)->dead_wait);
 	assert_false(X.vm->hung);
 	assert_true(fake_log_contains("vm tvm: no longer hung: vCPU 1 runs again"));
