@@ -83,6 +83,23 @@ enum vm_on_hang {
 	ON_HANG_COUNT
 };
 
+/* How a VM's passed-through devices reach memory (docs/passthrough.md). */
+enum vm_dma_mode {
+	DMA_IOMMU,    /* through a VT-d domain of the VM's own RAM; without an
+		       * IOMMU, assignment is refused */
+	DMA_IDENTITY, /* no IOMMU needed: guest-physical equals host-physical
+		       * for the VM's RAM, and the device can reach ALL memory
+		       * (bring-up only, no isolation) */
+	DMA_MODE_COUNT
+};
+
+/* What happens when the IOMMU blocks a DMA of one of the VM's devices. */
+enum vm_on_dma_fault {
+	ON_DMA_FAULT_STOP,   /* logged, then the VM is stopped */
+	ON_DMA_FAULT_REPORT, /* logged and counted; the VM goes on */
+	ON_DMA_FAULT_COUNT
+};
+
 /* A PCI function on segment 0. */
 struct vm_pci_dev {
 	uint8_t bus;
@@ -135,6 +152,8 @@ struct vm_config {
 	bool cpl3_hypercalls;
 	struct vm_pci_dev devices[VM_MAX_DEVICES];
 	unsigned ndevices;
+	enum vm_dma_mode dma;
+	enum vm_on_dma_fault on_dma_fault;
 	/* Host ports and IRQs owned by this VM (guest/vpc/passthru.c). */
 	struct vm_ioport_range ioports[VM_MAX_IOPORT_RANGES];
 	unsigned nioports;

@@ -263,4 +263,7 @@ void cfg_finish_dev(struct parser *p)
 	if (p->key_line[K_IRQ] && !p->vm->platform)
 		cfg_error_at(p, p->key_line[K_IRQ],
 			     "irq needs platform = pc (its virtual IOAPIC and PICs receive it)");
+	if (p->key_line[K_DMA] && p->vm->dma == DMA_IDENTITY && !p->vm->ndevices)
+		cfg_error_at(p, p->key_line[K_DMA],
+			     "dma = identity needs a device (it only changes where a passed-through device's DMA lands)");
 }

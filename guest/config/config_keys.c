@@ -31,10 +31,21 @@ static const char *const on_hang_names[] = {
 	[ON_HANG_STOP] = "stop",
 	[ON_HANG_REPORT] = "report",
 };
+static const char *const dma_names[] = {
+	[DMA_IOMMU] = "iommu",
+	[DMA_IDENTITY] = "identity",
+};
+static const char *const on_dma_fault_names[] = {
+	[ON_DMA_FAULT_STOP] = "stop",
+	[ON_DMA_FAULT_REPORT] = "report",
+};
 static const char *const platform_names[] = { "none", "pc" };
 _Static_assert(ARRAY_SIZE(entry_names) == ENTRY_MODE_COUNT, "entry names");
 _Static_assert(ARRAY_SIZE(on_reset_names) == ON_RESET_COUNT, "on_reset names");
 _Static_assert(ARRAY_SIZE(on_hang_names) == ON_HANG_COUNT, "on_hang names");
+_Static_assert(ARRAY_SIZE(dma_names) == DMA_MODE_COUNT, "dma names");
+_Static_assert(ARRAY_SIZE(on_dma_fault_names) == ON_DMA_FAULT_COUNT,
+	       "on_dma_fault names");
 _Static_assert(ARRAY_SIZE(console_names) == CONSOLE_COUNT, "console names");
 _Static_assert(ARRAY_SIZE(poweroff_names) == POWEROFF_COUNT, "poweroff names");
 _Static_assert(VM_CONFIG_MAX_CPUS <= 64, "affinity is one uint64_t mask");
@@ -210,6 +221,9 @@ static const struct key_desc {
 	[K_CPL3_HYPERCALLS] = { "cpl3_hypercalls",
 				ENUM(cpl3_hypercalls, bool_names) },
 	[K_DEVICE] = { "device", FN(cfg_key_device), .repeatable = true },
+	[K_DMA] = { "dma", ENUM(dma, dma_names) },
+	[K_ON_DMA_FAULT] = { "on_dma_fault",
+			     ENUM(on_dma_fault, on_dma_fault_names) },
 	[K_IOPORT] = { "ioport", FN(cfg_key_ioport), .repeatable = true },
 	[K_IRQ] = { "irq", FN(cfg_key_irq), .repeatable = true },
 	[K_CMDLINE] = { "cmdline", FN(key_cmdline) },

@@ -30,6 +30,25 @@ static void test_devices(void **state)
 	assert_int_equal(set.count, 1);
 }
 
+static void test_dma_keys(void **state)
+{
+	const struct vm_config *vm;
+
+	(void)state;
+	parse_ok("[vm a]\nmemory=8M\nimage=a\ndevice=pci:00:03.0\n");
+	vm = vm_named("a");
+	assert_int_equal(vm->dma, DMA_IOMMU);
+	assert_int_equal(vm->on_dma_fault, ON_DMA_FAULT_STOP);
+	parse_ok("[vm a]\nmemory=8M\nimage=a\ndevice=pci:00:03.0\n"
+		 "dma = identity\non_dma_fault = report\n");
+	vm = vm_named("a");
+	assert_int_equal(vm->dma, DMA_IDENTITY);
+	assert_int_equal(vm->on_dma_fault, ON_DMA_FAULT_REPORT);
+	/* identity without a device to use it is a mistake, not a no-op. */
+	expect_bad("dma = identity", "config:4: dma = identity needs a device");
+	expect_bad("dma = direct", "config:4: bad value 'direct' for dma (expected iommu or identity)");
+}
+
 static void test_ioports(void **state)
 {
 	const struct vm_config *vm;
@@ -144,6 +163,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_dma_keys),
 		cmocka_unit_test(test_ioports),
 		cmocka_unit_test(test_irqs),
 	};
