@@ -39,7 +39,6 @@
 #define MSR_TSC_DEADLINE 0x6e0
 #define APIC_BASE_EN (1ull << 11)
 #define APIC_BASE_EXTD (1ull << 10)
-#define MAX_FAILS 10
 #define WINDOW_EVERY 256
 #define STORM 64
 
@@ -53,20 +52,7 @@ static uint64_t lapic_mode_ops[3]; /* LAPIC page operations: xAPIC, x2APIC, disa
 static uint64_t apic_base_now;
 static uint64_t trace_from = ~0ull; /* trace=N: print each operation from op N on */
 
-static void fail(const char *fmt, ...) GRT_PRINTF(1, 2);
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	char buf[200];
-
-	fails++;
-	if (fails > MAX_FAILS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("FAIL: op %lu: %s\n", ops, buf);
-}
+#define fail(...) fuzz_fail(&fails, ops, __VA_ARGS__)
 
 /* ---- Filters -------------------------------------------------------- */
 
@@ -640,7 +626,7 @@ int guest_main(const struct hv_start_info *si)
 		irq_set_handler(v, dev_irq);
 
 	lapic_page_off_modes();
-	while (ops < count && fails < MAX_FAILS) {
+	while (ops < count && fails < FUZZ_MAX_FAILS) {
 		one_op();
 		if (ops % WINDOW_EVERY == 0)
 			irq_window();

@@ -34,7 +34,6 @@
 #define TEXT_SIZE 8192
 #define SCRATCH_SIZE 8192
 #define GUARD 64
-#define MAX_FAILS 10
 #define NR_VCPUS 2
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
@@ -50,7 +49,7 @@ static uint64_t calls, calls_user, per_nr[10], fails;
 static uint64_t ipi_self_sent, ipi_self_taken, ipi_other_sent;
 static volatile uint64_t ipi_other_taken;
 static uint8_t ipi_pending[256], ipi_taken[256];
-static char fail_msg[MAX_FAILS][160];
+static char fail_msg[FUZZ_MAX_FAILS][160];
 static unsigned fail_msgs, fails_printed;
 static volatile bool stop_sink;
 
@@ -66,7 +65,7 @@ static void fail(const char *fmt, ...)
 	va_list ap;
 
 	fails++;
-	if (fail_msgs >= MAX_FAILS)
+	if (fail_msgs >= FUZZ_MAX_FAILS)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(fail_msg[fail_msgs++], sizeof(fail_msg[0]), fmt, ap);
@@ -432,7 +431,7 @@ static uint64_t batch_left;
 
 static uint64_t user_batch(uint64_t n)
 {
-	for (uint64_t i = 0; i < n && fails < MAX_FAILS; i++)
+	for (uint64_t i = 0; i < n && fails < FUZZ_MAX_FAILS; i++)
 		fuzz_one();
 	return 0;
 }
@@ -501,14 +500,14 @@ int guest_main(const struct hv_start_info *si)
 		irq_set_handler(v, fuzz_irq);
 
 	next_progress = progress;
-	while (calls < count && fails < MAX_FAILS) {
+	while (calls < count && fails < FUZZ_MAX_FAILS) {
 		uint64_t n = MIN(batch, count - calls);
 
 		if (prng_one_in(&rng, 2)) {
 			run_user(user_batch, n);
 		} else {
 			batch_left = n;
-			while (batch_left-- && fails < MAX_FAILS)
+			while (batch_left-- && fails < FUZZ_MAX_FAILS)
 				fuzz_one();
 		}
 		irq_window();

@@ -67,4 +67,25 @@ static inline void fuzz_args(const char *name, uint64_t dflt_count,
 	printf("%s: seed=%#lx count=%lu\n", name, *seed, *count);
 }
 
+/* The fuzz guests stop after this many failures. */
+#define FUZZ_MAX_FAILS 10
+
+/* Counts a failure in *fails and prints it as "FAIL: op N: ..." (only
+ * the first FUZZ_MAX_FAILS are printed). */
+static inline void fuzz_fail(uint64_t *fails, uint64_t op, const char *fmt,
+			     ...) GRT_PRINTF(3, 4);
+static inline void fuzz_fail(uint64_t *fails, uint64_t op, const char *fmt,
+			     ...)
+{
+	va_list ap;
+	char buf[200];
+
+	if (++*fails > FUZZ_MAX_FAILS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printf("FAIL: op %lu: %s\n", op, buf);
+}
+
 #endif

@@ -72,7 +72,6 @@
  * (VMX, SMX) or that cannot change in IA-32e mode (LA57). */
 #define CR4_MUST_GP (~0x1ffffffull | (1ull << 15) | CR4_VMXE | CR4_SMXE | CR4_LA57)
 
-#define MAX_FAILS 10
 
 enum op {
 	OP_XSETBV, OP_CR0, OP_CR3, OP_CR4, OP_CR8, OP_RDMSR_RAND,
@@ -96,20 +95,7 @@ static uint64_t trace_from = ~0ull; /* trace=N: print each operation from op N o
 #define TRACE(...) do { if (ops >= trace_from) printf(__VA_ARGS__); } while (0)
 static uint64_t pml4_copy[512] __attribute__((aligned(4096)));
 
-static void fail(const char *fmt, ...) GRT_PRINTF(1, 2);
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	char buf[200];
-
-	fails++;
-	if (fails > MAX_FAILS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("FAIL: op %lu: %s\n", ops, buf);
-}
+#define fail(...) fuzz_fail(&fails, ops, __VA_ARGS__)
 
 /* ---- Instructions under FAULT_TRY: -1 if it completed, else the vector */
 
@@ -920,7 +906,7 @@ int guest_main(const struct hv_start_info *si)
 
 	io_bitmap_edges();
 	single_step_checks();
-	while (ops < count && fails < MAX_FAILS) {
+	while (ops < count && fails < FUZZ_MAX_FAILS) {
 		one_op();
 		if (ops % progress == 0)
 			printf("fuzz_priv: progress: %lu ops, %lu faults taken, %lu failures\n",
