@@ -13,7 +13,7 @@
 #include "arch-x86/stack.h"
 #include "lib/boot_info.h"
 #include "boot/cmdline.h"
-#include "boot/multiboot2.h"
+#include "boot/handover.h"
 #include "boot/vms.h"
 #include "guest/vpc/passthru.h"
 #include "guest/vpc/vplat.h"
@@ -325,7 +325,7 @@ void hv_main(uint32_t magic, uint64_t info)
 	hv_options_default(&opts);
 
 	pr_info("\nhv %s: x86-64 microhypervisor\n", HV_VERSION);
-	if (mb2_parse((const void *)(uintptr_t)info, info, magic, &bi, &err) < 0)
+	if (boot_info_take(magic, info, &bi, &err) < 0)
 		panic("boot information unusable: %s", err);
 	apply_options();
 	pr_info("boot: loader \"%s\", %s, command line \"%s\", %u module(s)\n",
