@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Compare two boot reports of the hypervisor field by field.
+
+compare_reports.py GRUB_LOG EFI_LOG
+
+Each report is the serial log from the "hv ...: x86-64 microhypervisor"
+banner on, CRs and ANSI escapes removed.  Lines are matched in order by
+their prefix ("boot", "mem", "acpi", ...); within a line, the fields that
+differ by nature are normalized first:
+
+  - the loader name (GRUB's version string vs "uefi (hypervisor.efi)"),
+  - the RSDP address (each loader copies the RSDP into its own block),
+  - figures measured in time: TSC and LAPIC timer kHz, the PCI scan's us,
+  - the version after "hv".
+
+Everything else (firmware kind, command line, module count, memory
+summary, ACPI tables, IOAPIC, PCI functions, VT-x verdict) must be equal.
+Prints one line per field and exits 1 if any differs.
+"""
+import re
+import sys
+
+NORMALIZE = [
+    (r"^hv \S+:", "hv VERSION:"),
+    (r'^boot: loader "[^"]*"', 'boot: loader "LOADER"'),
+    (r"RSDP v(\d) at 0x[0-9a-f]+", r"RSDP v\1 at ADDR"),
+    (r"^tsc: \d+ kHz", "tsc: N kHz"),
+    (r"timer \d+ kHz", "timer N kHz"),
+    (r"bus-scan reads, \d+ us", "bus-scan reads, N us"),
+]
+
+
+def report(path):
+    lines = open(path, encoding="utf-8", errors="replace").read().splitlines()
+    start = next((i for i, l in enumerate(lines)
+                  if re.match(r"^hv \S+: x86-64 microhypervisor", l)), None)
+    if start is None:
+        sys.exit(f"compare_reports: no hypervisor banner in {path}")
+    return [l for l in lines[start:] if l.strip()]
+
+
+def loader(lines):
+    for l in lines:
+        m = re.match(r'^boot: loader "([^"]*)"', l)
+        if m:
+            return m.group(1)
+    return "?"
+
+
+def normalize(line):
+    for pat, rep in NORMALIZE:
+        line = re.sub(pat, rep, line)
+    return line
+
+
+def field(line):
+    m = re.match(r"^([A-Za-z0-9 ]+?):", line)
+    return m.group(1) if m else line[:20]
+
+
+def main():
+    grub, efi = report(sys.argv[1]), report(sys.argv[2])
+    print(f"compare: loader {loader(grub)!r} (GRUB) vs {loader(efi)!r} (EFI)")
+    bad = 0
+    for i in range(max(len(grub), len(efi))):
+        g = normalize(grub[i]) if i < len(grub) else "<missing>"
+        e = normalize(efi[i]) if i < len(efi) else "<missing>"
+        name = field(g if i < len(grub) else e)
+        if g == e:
+            print(f"  same    {name}: {g[len(name) + 1:].strip()[:90]}")
+        else:
+            bad += 1
+            print(f"  DIFFERS {name}:\n    grub: {g}\n    efi:  {e}")
+    print(f"compare: {max(len(grub), len(efi)) - bad} field(s) equal, {bad} differ")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
