@@ -192,7 +192,7 @@ layers-test:
 check:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -I. -U__ASSEMBLER__ -DHV_VERSION=\"check\" --inline-suppr --enable=warning,portability \
 		--suppress=missingIncludeSystem \
-		--suppress=legacyUninitvar:vmx/vmcs_fields.h $(HV_DIRS)
+		--suppress=legacyUninitvar:vmx/vmcs_fields.h $(HV_DIRS) efi
 
 bench: deps
 	@$(MAKE) --no-print-directory all guests

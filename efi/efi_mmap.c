@@ -81,11 +81,9 @@ static int read_descs(const void *map, size_t map_size, size_t desc_size,
 	}
 	for (size_t off = 0; off + desc_size <= map_size; off += desc_size) {
 		struct efi_mem_desc d;
-		const uint8_t *s = p + off;
-		uint8_t *t = (uint8_t *)&d;
 
-		for (size_t i = 0; i < sizeof(d); i++)
-			t[i] = s[i];
+		/* Descriptors need not be aligned for our structure. */
+		__builtin_memcpy(&d, p + off, sizeof(d));
 		if (!d.pages)
 			continue;
 		if (d.phys_start & ((1u << EFI_PAGE_SHIFT) - 1)) {

@@ -15,7 +15,10 @@ EFI_STATUS hv_image_load(struct hv_image *img)
 	EFI_STATUS st;
 	UINT8 *base;
 
-	if (hv_elf_plan(hv_elf_start, (size_t)(hv_elf_end - hv_elf_start), &plan, &err)) {
+	/* Two symbols of one blob: their distance is its size. */
+	size_t size = (size_t)((uintptr_t)hv_elf_end - (uintptr_t)hv_elf_start);
+
+	if (hv_elf_plan(hv_elf_start, size, &plan, &err)) {
 		Print(L"%a: the embedded hypervisor image is unusable: %a\n", APP_NAME, err);
 		return EFI_LOAD_ERROR;
 	}

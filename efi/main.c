@@ -158,7 +158,7 @@ static EFI_STATUS boot(EFI_HANDLE image)
 {
 	struct app_dir d;
 	struct block b;
-	struct hv_image img;
+	struct hv_image img = { 0 };
 	EFI_STATUS st;
 
 	st = app_dir_open(image, &d);
