@@ -94,6 +94,18 @@ static EFI_STATUS map_buffer(UINT8 **map, UINTN *cap)
 	return *map ? EFI_SUCCESS : EFI_OUT_OF_RESOURCES;
 }
 
+/* CR4.LA57: 5-level paging cannot be left without leaving long mode,
+ * and the hypervisor's entry builds 4-level tables. */
+#define CR4_LA57 (1ULL << 12)
+
+static bool five_level_paging(void)
+{
+	UINT64 cr4;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	return cr4 & CR4_LA57;
+}
+
 EFI_STATUS handoff_exit_and_jump(EFI_HANDLE image, struct boot_handover *h,
 				 const struct hv_image *img)
 {
@@ -103,6 +115,11 @@ EFI_STATUS handoff_exit_and_jump(EFI_HANDLE image, struct boot_handover *h,
 	const char *err;
 	EFI_STATUS st;
 
+	if (five_level_paging()) {
+		Print(L"%a: the firmware runs with 5-level paging (CR4.LA57); "
+		      "the hypervisor needs 4-level paging\n", APP_NAME);
+		return EFI_UNSUPPORTED;
+	}
 	st = map_buffer(&map, &cap);
 	if (EFI_ERROR(st)) {
 		Print(L"%a: cannot size the memory map: %r\n", APP_NAME, st);
