@@ -5,6 +5,7 @@
 #include "boot/multiboot2.h"
 #include "lib/boot_handover.h"
 #include "lib/errno.h"
+#include "lib/printk.h"
 #include "lib/report.h"
 #include "lib/string.h"
 
@@ -108,4 +109,27 @@ int boot_info_take(uint32_t magic, uint64_t info, struct boot_info *out,
 	if (magic == BOOT_HANDOVER_MAGIC)
 		return boot_handover_check(block, info, out, err);
 	return mb2_parse(block, info, magic, out, err);
+}
+
+/* FNV-1a, 32 bits: cheap, and enough to tell two copies apart. */
+static uint32_t fnv1a(const uint8_t *p, uint64_t n)
+{
+	uint32_t h = 0x811c9dc5u;
+
+	while (n--)
+		h = (h ^ *p++) * 0x01000193u;
+	return h;
+}
+
+void boot_modules_print(const struct boot_info *bi)
+{
+	if (log_get_level() < LOG_DEBUG)
+		return;
+	for (unsigned i = 0; i < bi->module_count; i++) {
+		const struct boot_module *m = &bi->modules[i];
+
+		pr_debug("boot: module %u \"%s\": %lu bytes at 0x%lx, fnv1a 0x%08x\n", i,
+			 m->cmdline, m->end - m->start, m->start,
+			 fnv1a((const uint8_t *)(uintptr_t)m->start, m->end - m->start));
+	}
 }

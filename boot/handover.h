@@ -21,4 +21,8 @@ int boot_info_take(uint32_t magic, uint64_t info, struct boot_info *out,
 int boot_handover_check(const void *block, paddr_t block_pa,
 			struct boot_info *out, const char **err);
 
+/* At loglevel=debug, one line a module: name, size, address and an
+ * FNV-1a hash of its bytes, so that two loaders can be compared. */
+void boot_modules_print(const struct boot_info *bi);
+
 #endif

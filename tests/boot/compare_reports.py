@@ -9,7 +9,8 @@ their prefix ("boot", "mem", "acpi", ...); within a line, the fields that
 differ by nature are normalized first:
 
   - the loader name (GRUB's version string vs "uefi (hypervisor.efi)"),
-  - the RSDP address (each loader copies the RSDP into its own block),
+  - the RSDP address (each loader copies the RSDP into its own block) and
+    the modules' addresses (their sizes and hashes must be equal),
   - figures measured in time: TSC and LAPIC timer kHz, the PCI scan's us,
   - the version after "hv".
 
@@ -24,6 +25,7 @@ NORMALIZE = [
     (r"^hv \S+:", "hv VERSION:"),
     (r'^boot: loader "[^"]*"', 'boot: loader "LOADER"'),
     (r"RSDP v(\d) at 0x[0-9a-f]+", r"RSDP v\1 at ADDR"),
+    (r"(^boot: module \d+ .*bytes) at 0x[0-9a-f]+", r"\1 at ADDR"),
     (r"^tsc: \d+ kHz", "tsc: N kHz"),
     (r"timer \d+ kHz", "timer N kHz"),
     (r"bus-scan reads, \d+ us", "bus-scan reads, N us"),
