@@ -2,14 +2,13 @@
  * ACPI RSDP, the GOP framebuffer), the final memory map, leaving boot
  * services, and the jump to the hypervisor's 64-bit entry. */
 #include "efi/app.h"
-#include "efi/efi_mmap.h"
+#include "efi/exit_retry.h"
 
 #define RSDP_V1_LEN 20
 #define RSDP_V2_MIN_LEN 36
 #define RSDP_LENGTH_OFF 20
 /* Descriptors of head room: the map grows between sizing and taking it. */
 #define MAP_SLACK_DESCS 32
-#define EXIT_TRIES 8
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
@@ -94,6 +93,32 @@ static EFI_STATUS map_buffer(UINT8 **map, UINTN *cap)
 	return *map ? EFI_SUCCESS : EFI_OUT_OF_RESOURCES;
 }
 
+static uint64_t fw_get_map(void *ctx, void *buf, size_t *size, uint64_t *key,
+			   size_t *desc_size)
+{
+	UINTN sz = *size, k = 0, ds = 0;
+	UINT32 dver;
+	EFI_STATUS st;
+
+	(void)ctx;
+	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &sz, (EFI_MEMORY_DESCRIPTOR *)buf,
+			       &k, &ds, &dver);
+	*size = sz;
+	*key = k;
+	*desc_size = ds;
+	return st;
+}
+
+static uint64_t fw_exit_bs(void *ctx, uint64_t key)
+{
+	return uefi_call_wrapper(BS->ExitBootServices, 2, (EFI_HANDLE)ctx, (UINTN)key);
+}
+
+static const struct efi_exit_ops fw_exit_ops = {
+	.get_map = fw_get_map,
+	.exit_bs = fw_exit_bs,
+};
+
 /* CR4.LA57: 5-level paging cannot be left without leaving long mode,
  * and the hypervisor's entry builds 4-level tables. */
 #define CR4_LA57 (1ULL << 12)
@@ -109,10 +134,9 @@ static bool five_level_paging(void)
 EFI_STATUS handoff_exit_and_jump(EFI_HANDLE image, struct boot_handover *h,
 				 const struct hv_image *img)
 {
+	struct efi_exit_result res;
 	UINT8 *map;
-	UINTN cap, size, key, dsize;
-	UINT32 dver;
-	const char *err;
+	UINTN cap;
 	EFI_STATUS st;
 
 	if (five_level_paging()) {
@@ -127,27 +151,18 @@ EFI_STATUS handoff_exit_and_jump(EFI_HANDLE image, struct boot_handover *h,
 	}
 	Print(L"%a: starting the hypervisor at 0x%lx; the console is the hypervisor's from here\n",
 	      APP_NAME, img->entry);
-	/* UEFI 2.10, 7.4: after a failed ExitBootServices only GetMemoryMap
-	 * may be called before trying again, so the retries reuse the
-	 * buffer and print nothing. */
-	for (unsigned tries = 0; tries < EXIT_TRIES; tries++) {
-		size = cap;
-		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size,
-				       (EFI_MEMORY_DESCRIPTOR *)map, &key, &dsize, &dver);
-		if (EFI_ERROR(st))
-			break;
-		/* Converted before leaving: a map we cannot use is reported
-		 * while the console still works. */
-		if (efi_mmap_convert(map, size, dsize, &h->bi, &err)) {
-			Print(L"%a: the UEFI memory map is unusable: %a\n", APP_NAME, err);
-			return EFI_UNSUPPORTED;
-		}
-		st = uefi_call_wrapper(BS->ExitBootServices, 2, image, key);
-		if (!EFI_ERROR(st))
-			jump(img, h);
-		/* EFI_INVALID_PARAMETER: the map changed under us (a timer
-		 * event allocated); take it again. */
+	if (efi_exit_with_map(&fw_exit_ops, image, map, cap, &h->bi, &res) == 0)
+		jump(img, h);
+	if (res.status == EFI_ST_SUCCESS) {
+		Print(L"%a: the UEFI memory map is unusable: %a\n", APP_NAME, res.err);
+		st = EFI_UNSUPPORTED;
+	} else {
+		/* After a failed ExitBootServices the console may be gone
+		 * already; the message is the best we can do. */
+		Print(L"%a: %a (%r, after %u ExitBootServices call(s))\n", APP_NAME,
+		      res.err, (EFI_STATUS)res.status, res.tries);
+		st = (EFI_STATUS)res.status;
 	}
-	Print(L"%a: ExitBootServices failed: %r\n", APP_NAME, st);
+	FreePool(map);
 	return st;
 }
