@@ -133,3 +133,25 @@ void boot_modules_print(const struct boot_info *bi)
 			 fnv1a((const uint8_t *)(uintptr_t)m->start, m->end - m->start));
 	}
 }
+
+static const char *const mem_kind[] = {
+	[MEM_USABLE] = "usable",
+	[MEM_RESERVED] = "reserved",
+	[MEM_ACPI_RECLAIM] = "ACPI reclaim",
+	[MEM_ACPI_NVS] = "ACPI NVS",
+	[MEM_BAD] = "bad",
+};
+
+void boot_mmap_print(const struct boot_info *bi)
+{
+	if (log_get_level() < LOG_DEBUG)
+		return;
+	for (unsigned i = 0; i < bi->mmap_count; i++) {
+		const struct mem_region *r = &bi->mmap[i];
+		const char *kind = r->type < ARRAY_SIZE(mem_kind) && mem_kind[r->type] ?
+			mem_kind[r->type] : "unknown";
+
+		pr_debug("boot: map 0x%016lx-0x%016lx %s (%u)\n", r->base,
+			 r->base + r->len - 1, kind, r->type);
+	}
+}

@@ -24,5 +24,7 @@ int boot_handover_check(const void *block, paddr_t block_pa,
 /* At loglevel=debug, one line a module: name, size, address and an
  * FNV-1a hash of its bytes, so that two loaders can be compared. */
 void boot_modules_print(const struct boot_info *bi);
+/* At loglevel=debug, the memory map as the loader gave it. */
+void boot_mmap_print(const struct boot_info *bi);
 
 #endif

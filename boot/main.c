@@ -332,6 +332,7 @@ void hv_main(uint32_t magic, uint64_t info)
 		bi.loader_name, bi.efi_systab ? "UEFI" : "BIOS", bi.cmdline,
 		bi.module_count);
 	boot_modules_print(&bi);
+	boot_mmap_print(&bi);
 	pr_info("cpu: %s family %#x model %#x stepping %u \"%s\"\n",
 		boot_cpu.vendor, boot_cpu.family, boot_cpu.model,
 		boot_cpu.stepping, boot_cpu.brand);

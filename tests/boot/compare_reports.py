@@ -14,8 +14,13 @@ differ by nature are normalized first:
   - figures measured in time: TSC and LAPIC timer kHz, the PCI scan's us,
   - the version after "hv".
 
-Everything else (firmware kind, command line, module count, memory
-summary, ACPI tables, IOAPIC, PCI functions, VT-x verdict) must be equal.
+The memory map lines of loglevel=debug are folded into one field: kinds
+as the frame allocator sees them (GRUB's type 20, EFI runtime code, is
+reserved as ours is), neighbours of one kind merged.
+
+Everything else (firmware kind, command line, modules' sizes and hashes,
+memory map and summary, ACPI tables, IOAPIC, PCI functions, VT-x verdict)
+must be equal.
 Prints one line per field and exits 1 if any differs.
 """
 import re
@@ -38,7 +43,39 @@ def report(path):
                   if re.match(r"^hv \S+: x86-64 microhypervisor", l)), None)
     if start is None:
         sys.exit(f"compare_reports: no hypervisor banner in {path}")
-    return [l for l in lines[start:] if l.strip()]
+    return fold_map([l for l in lines[start:] if l.strip()])
+
+
+MAP_RE = re.compile(r"^boot: map 0x([0-9a-f]+)-0x([0-9a-f]+) .*\((\d+)\)$")
+
+
+def kind(t):
+    """Memory kinds as the frame allocator sees them: usable, ACPI reclaim,
+    ACPI NVS and bad are their own; reserved and every other number (GRUB
+    marks EFI runtime services code 20) are memory nobody may take."""
+    return {1: "usable", 3: "ACPI-reclaim", 4: "ACPI-NVS", 5: "bad"}.get(t, "reserved")
+
+
+def fold_map(lines):
+    """The loglevel=debug memory map lines, as one line: regions by kind,
+    neighbours of one kind merged, in place of the first of them."""
+    regions, out, at = [], [], None
+    for l in lines:
+        m = MAP_RE.match(l)
+        if not m:
+            out.append(l)
+            continue
+        if at is None:
+            at = len(out)
+            out.append(None)
+        base, last, k = int(m.group(1), 16), int(m.group(2), 16), kind(int(m.group(3)))
+        if regions and regions[-1][2] == k and regions[-1][1] + 1 == base:
+            regions[-1][1] = last
+        else:
+            regions.append([base, last, k])
+    if at is not None:
+        out[at] = "boot: map " + ", ".join(f"{b:#x}-{e:#x} {k}" for b, e, k in regions)
+    return out
 
 
 def loader(lines):
@@ -69,7 +106,8 @@ def main():
         e = normalize(efi[i]) if i < len(efi) else "<missing>"
         name = field(g if i < len(grub) else e)
         if g == e:
-            print(f"  same    {name}: {g[len(name) + 1:].strip()[:90]}")
+            text = g[len(name) + 1:].strip()
+            print(f"  same    {name}: {text if text.startswith('map ') else text[:90]}")
         else:
             bad += 1
             print(f"  DIFFERS {name}:\n    grub: {g}\n    efi:  {e}")
