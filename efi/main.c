@@ -135,6 +135,14 @@ static EFI_STATUS fill_info(struct block *b)
 	handoff_find_rsdp(bi, b->base + b->used, RSDP_ROOM);
 	b->used += RSDP_ROOM;
 	handoff_find_framebuffer(bi);
+	if (bi->rsdp)
+		Print(L"%a: ACPI RSDP v%d (%u bytes) from the configuration table\n",
+		      APP_NAME, bi->rsdp_v2 ? 2 : 1, bi->rsdp_len);
+	if (bi->fb_addr)
+		Print(L"%a: GOP framebuffer %ux%u, %u bytes a line, at 0x%lx\n", APP_NAME,
+		      bi->fb_width, bi->fb_height, bi->fb_pitch, bi->fb_addr);
+	else
+		Print(L"%a: no linear GOP framebuffer\n", APP_NAME);
 	return EFI_SUCCESS;
 }
 
