@@ -7,7 +7,9 @@
 #   (qemu-esp: build/hypervisor.efi on a FAT ESP image booted by OVMF,
 #   with a uhv.cfg made from CMDLINE and MODULES, or ESP_CFG=FILE copied
 #   as it is, or ESP_CFG=none for no uhv.cfg at all; ESP_UNTIL="regex"
-#   stops QEMU once that line is in the log, status 0)
+#   stops QEMU once that line is in the log, status 0; ESP_DIR=NAME and
+#   ESP_STARTUP="shell lines" start it from the UEFI shell instead,
+#   scripts/mkesp.sh --dir/--startup)
 #   CPUS=1   TIMEOUT=120   EXPECT_STATUS=0 (bochs pass) / 33 (qemu pass)
 #   EXPECT=("regex" ...)   lines that must appear, in this order
 #   CONTAINS=("regex" ...) lines that must appear, in any order
@@ -31,7 +33,7 @@ run_case() {
 	name=$(basename "$file" .case)
 	local EMU=bochs CMDLINE="loglevel=info onexit=poweroff" MODULES="" CPUS=1
 	local TIMEOUT=120 EXPECT_STATUS="" BOCHS_EXTRA="" QEMU_EXTRA="" MODEL=corei7_icelake_u
-	local POSTCHECK="" IGNORE_BAD_MSRS=1 ESP_CFG="" ESP_UNTIL=""
+	local POSTCHECK="" IGNORE_BAD_MSRS=1 ESP_CFG="" ESP_UNTIL="" ESP_DIR="" ESP_STARTUP=""
 	local -a EXPECT=() REJECT=() CONTAINS=()
 	# shellcheck disable=SC1090
 	source "$file"
@@ -48,6 +50,8 @@ run_case() {
 	none) esp_cfg=(--no-cfg) ;;
 	*) esp_cfg=(--cfg "$ESP_CFG") ;;
 	esac
+	[ -n "$ESP_DIR" ] && esp_cfg+=(--dir "$ESP_DIR")
+	[ -n "$ESP_STARTUP" ] && esp_cfg+=(--startup "$ESP_STARTUP")
 	if [ "$EMU" = qemu-esp ]; then
 		iso=$out/$name.img
 		# shellcheck disable=SC2086
