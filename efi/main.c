@@ -162,11 +162,19 @@ static void release(struct block *b)
 			  BLOCK_PAGES);
 }
 
+static void image_release(const struct hv_image *img)
+{
+	uefi_call_wrapper(BS->FreePages, 2, img->start,
+			  (UINTN)((img->end - img->start) >> EFI_PAGE_SHIFT));
+}
+
+/* The hypervisor's range is taken first, before any allocation of ours
+ * could land in it; the block and the modules go anywhere below 4 GiB. */
 static EFI_STATUS boot(EFI_HANDLE image)
 {
 	struct app_dir d;
 	struct block b;
-	struct hv_image img = { 0 };
+	struct hv_image img;
 	EFI_STATUS st;
 
 	st = app_dir_open(image, &d);
@@ -174,9 +182,15 @@ static EFI_STATUS boot(EFI_HANDLE image)
 		return st;
 	st = read_config(&d);
 	if (!EFI_ERROR(st))
-		st = block_alloc(&b);
+		st = hv_image_load(&img);
 	if (EFI_ERROR(st)) {
 		app_dir_close(&d);
+		return st;
+	}
+	st = block_alloc(&b);
+	if (EFI_ERROR(st)) {
+		app_dir_close(&d);
+		image_release(&img);
 		return st;
 	}
 	st = load_modules(&d, &b);
@@ -186,13 +200,9 @@ static EFI_STATUS boot(EFI_HANDLE image)
 	if (!EFI_ERROR(st)) {
 		Print(L"%a: command line \"%a\", %u module(s)\n", APP_NAME,
 		      cfg.cmdline, cfg.module_count);
-		st = hv_image_load(&img);
-	}
-	if (!EFI_ERROR(st)) {
 		st = handoff_exit_and_jump(image, b.h, &img);
-		uefi_call_wrapper(BS->FreePages, 2, img.start,
-				  (UINTN)((img.end - img.start) >> EFI_PAGE_SHIFT));
 	}
+	image_release(&img);
 	release(&b);
 	return st;
 }
