@@ -46,9 +46,9 @@ EFI_STATUS app_dir_open(EFI_HANDLE image, struct app_dir *d)
 		return EFI_NOT_FOUND;
 	}
 	image_dir_path(li, d->path, ARRAY_SIZE(d->path));
+	/* Loaded from the root: messages print d->path, then \NAME. */
 	if (!d->path[0]) {
 		d->dir = root;
-		StrCpy(d->path, L"\\");
 		return EFI_SUCCESS;
 	}
 	st = uefi_call_wrapper(root->Open, 5, root, &d->dir, d->path,

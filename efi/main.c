@@ -70,9 +70,9 @@ static EFI_STATUS read_config(struct app_dir *d)
 
 	st = app_file_read(d, UHV_CFG_NAME, &text, &size, &pages);
 	if (st == EFI_NOT_FOUND) {
-		Print(L"%a: no %a in %s: put one next to hypervisor.efi "
+		Print(L"%a: no %s\\%a: put one next to hypervisor.efi "
 		      "(a 'cmdline = ...' line and a 'module = FILE' line a module)\n",
-		      APP_NAME, UHV_CFG_NAME, d->path);
+		      APP_NAME, d->path, UHV_CFG_NAME);
 		return st;
 	}
 	if (EFI_ERROR(st)) {
@@ -111,12 +111,12 @@ static EFI_STATUS load_modules(struct app_dir *d, struct block *b)
 		}
 		bm->start = (paddr_t)(UINTN)buf;
 		bm->end = bm->start + size;
+		bi->module_count++; /* from here release() frees it */
 		bm->cmdline = block_str(b, m->name);
 		if (!bm->cmdline) {
 			Print(L"%a: boot information block full\n", APP_NAME);
 			return EFI_OUT_OF_RESOURCES;
 		}
-		bi->module_count++;
 	}
 	return EFI_SUCCESS;
 }
