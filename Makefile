@@ -97,6 +97,7 @@ $(EFI_HV_ELF): $(HV_ELF)
 	@objcopy --strip-debug $< $@
 
 $(EFI_OUT)/efi/%.o: efi/%.c
+	@test -f $(EFI_INC)/efi.h || { echo "error: gnu-efi is not installed: make deps (or apt-get install gnu-efi)"; exit 1; }
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (efi)"
 	@$(CC) $(EFI_CFLAGS) -c -o $@ $<
