@@ -23,10 +23,13 @@ EFI_STATUS hv_image_load(struct hv_image *img)
 		return EFI_LOAD_ERROR;
 	}
 	/* The hypervisor runs where it is linked (1 MiB, identity-mapped):
-	 * that exact range must be free. */
+	 * that exact range must be free.  Loader code, not data: firmware
+	 * with memory protection maps EfiLoaderData non-executable, and
+	 * _start64 runs on the firmware's page tables until it loads its
+	 * own. */
 	pa = plan.start;
 	pages = (UINTN)((plan.end - plan.start) >> EFI_PAGE_SHIFT);
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress, EfiLoaderData,
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress, EfiLoaderCode,
 			       pages, &pa);
 	if (EFI_ERROR(st)) {
 		Print(L"%a: cannot allocate 0x%lx-0x%lx, where the hypervisor is linked: %r "
