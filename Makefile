@@ -69,6 +69,57 @@ $(HV_ELF): $(HV_OBJ) linker.ld
 	@$(CC) $(HV_LDFLAGS) -o $@ $(HV_OBJ)
 	@grub-file --is-x86-multiboot2 $@ || { echo "error: $@ has no valid Multiboot2 header"; exit 1; }
 
+# hypervisor.efi: a UEFI application built with Debian's gnu-efi (its
+# crt0, linker script and libraries; objcopy makes the PE image), which
+# carries the hypervisor's ELF image (debug sections stripped) and boots
+# it without GRUB (efi/, docs/running.md).
+EFI_APP    := $(BUILD)/hypervisor.efi
+EFI_OUT    := $(BUILD)/efi
+EFI_INC    := /usr/include/efi
+EFI_LIBDIR := /usr/lib
+EFI_SRCS   := $(wildcard efi/*.c)
+EFI_OBJ    := $(EFI_SRCS:%.c=$(EFI_OUT)/%.o) $(EFI_OUT)/efi/hv_blob.o
+EFI_HV_ELF := $(EFI_OUT)/hypervisor.elf
+EFI_CFLAGS := -std=gnu11 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
+	-mgeneral-regs-only -maccumulate-outgoing-args -fno-stack-protector \
+	-fno-stack-check -fno-strict-aliasing -fno-asynchronous-unwind-tables \
+	-O2 -Wall -Wextra -Werror \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -I. -DHV_VERSION='"$(VERSION)"' -MMD -MP
+EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+	-j .rela -j .rel.* -j .rela.* -j .reloc
+ESP_IMG    := $(BUILD)/hypervisor-esp.img
+
+.PHONY: efi efi-image
+efi: $(EFI_APP)
+
+$(EFI_HV_ELF): $(HV_ELF)
+	@mkdir -p $(dir $@)
+	@objcopy --strip-debug $< $@
+
+$(EFI_OUT)/efi/%.o: efi/%.c
+	@test -f $(EFI_INC)/efi.h || { echo "error: gnu-efi is not installed: make deps (or apt-get install gnu-efi)"; exit 1; }
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (efi)"
+	@$(CC) $(EFI_CFLAGS) -c -o $@ $<
+
+$(EFI_OUT)/efi/hv_blob.o: efi/hv_blob.S $(EFI_HV_ELF)
+	@mkdir -p $(dir $@)
+	@$(CC) -c -DHV_ELF_BLOB='"$(EFI_HV_ELF)"' -o $@ $<
+
+$(EFI_APP): $(EFI_OBJ)
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIBDIR)/elf_x86_64_efi.lds \
+		$(EFI_LIBDIR)/crt0-efi-x86_64.o $(EFI_OBJ) -L$(EFI_LIBDIR) -lefi -lgnuefi \
+		-o $(EFI_OUT)/hypervisor.so
+	@objcopy $(EFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 \
+		$(EFI_OUT)/hypervisor.so $@
+
+# The demo ESP: \EFI\BOOT\BOOTX64.EFI, uhv.cfg and the demo modules.
+efi-image: $(ESP_IMG)
+$(ESP_IMG): $(EFI_APP) $(DEMO_GUEST_BINS) scripts/mkesp.sh tests/boot/demo.vms
+	bash scripts/mkesp.sh $@ $(EFI_APP) --cmdline "$(DEMO_CMDLINE)" \
+		tests/boot/demo.vms $(DEMO_GUEST_BINS)
+
 include tests/guests/guests.mk
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
@@ -87,11 +138,11 @@ run-kvm: deps
 	@$(MAKE) --no-print-directory iso
 	bash scripts/run-kvm.sh $(ISO)
 
-boot-test: $(HV_ELF) $(GUEST_BINS)
+boot-test: $(HV_ELF) $(EFI_APP) $(GUEST_BINS)
 	bash tests/boot/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all guests unit-build
+	@$(MAKE) --no-print-directory all efi guests unit-build
 	@bash scripts/test-all.sh
 
 # Long runs of the fuzz guests (docs/testing.md, "Fuzz guests"): SEED=,
@@ -142,7 +193,7 @@ layers-test:
 check:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -I. -U__ASSEMBLER__ -DHV_VERSION=\"check\" --inline-suppr --enable=warning,portability \
 		--suppress=missingIncludeSystem \
-		--suppress=legacyUninitvar:vmx/vmcs_fields.h $(HV_DIRS)
+		--suppress=legacyUninitvar:vmx/vmcs_fields.h $(HV_DIRS) efi
 
 bench: deps
 	@$(MAKE) --no-print-directory all guests
@@ -151,4 +202,4 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(HV_OBJ:.o=.d)
+-include $(HV_OBJ:.o=.d) $(EFI_OBJ:.o=.d)

@@ -97,7 +97,70 @@ no_long_mode:
 4:	hlt
 	jmp	4b
 
+	/* 64-bit entry of a boot_info loader (lib/boot_handover.h): long
+	 * mode on the loader's identity map, EDI = BOOT_HANDOVER_MAGIC, RSI =
+	 * the hand-over block below 4 GiB.  From here on the state is the one
+	 * the 32-bit path reaches: our own tables, GDT and stack. */
 	.code64
+	.globl _start64
+_start64:
+	cli
+	cld
+	movl	%edi, %r12d
+	movq	%rsi, %r13
+	rdtsc
+	movl	%eax, boot_tsc
+	movl	%edx, boot_tsc + 4
+
+	movl	$__bss_start, %edi
+	movl	$__bss_end, %ecx
+	subl	%edi, %ecx
+	xorl	%eax, %eax
+	rep stosb
+
+	/* The same 4 GiB identity map as the 32-bit path builds. */
+	movl	$boot_pdpt, %eax
+	orl	$(PTE_P | PTE_RW), %eax
+	movq	%rax, boot_pml4
+
+	movl	$boot_pd, %eax
+	orl	$(PTE_P | PTE_RW), %eax
+	xorl	%ecx, %ecx
+1:	movq	%rax, boot_pdpt(, %rcx, 8)
+	addq	$4096, %rax
+	incl	%ecx
+	cmpl	$4, %ecx
+	jne	1b
+
+	xorl	%ecx, %ecx
+2:	movq	%rcx, %rax
+	shlq	$21, %rax
+	orq	$(PTE_P | PTE_RW | PTE_PS), %rax
+	movq	%rax, boot_pd(, %rcx, 8)
+	incl	%ecx
+	cmpl	$2048, %ecx
+	jne	2b
+
+	/* Firmware may have global pages on: clearing CR4.PGE flushes them
+	 * too (SDM 4.10.4.1), so no firmware translation outlives the
+	 * switch.  PCIDE off first, CR3's low bits are then flags. */
+	movq	%cr4, %rax
+	andq	$~(CR4_PGE | CR4_PCIDE), %rax
+	movq	%rax, %cr4
+	movl	$boot_pml4, %eax
+	movq	%rax, %cr3
+	movq	%cr0, %rax
+	orl	$CR0_WP, %eax
+	movq	%rax, %cr0
+
+	lgdt	boot_gdt_desc64
+	pushq	$0x08
+	pushq	$3f
+	lretq
+3:	movl	%r12d, %edi
+	movl	%r13d, %esi
+	jmp	long_mode_entry
+
 long_mode_entry:
 	movw	$0x10, %ax
 	movw	%ax, %ds
@@ -135,6 +198,9 @@ boot_gdt_end:
 boot_gdt_desc:
 	.short boot_gdt_end - boot_gdt - 1
 	.long boot_gdt
+boot_gdt_desc64:
+	.short boot_gdt_end - boot_gdt - 1
+	.quad boot_gdt
 
 	.section .bss
 	.balign 4096

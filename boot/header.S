@@ -1,5 +1,7 @@
 /* Multiboot2 header: GRUB finds it in the first 32 KiB of the image. */
 #include "lib/mb2_defs.h"
+#include "lib/boot_handover.h"
+#include "boot/asm-offsets.h"
 
 	.section .multiboot2, "a"
 	.balign 8
@@ -36,3 +38,14 @@ info_req_end:
 	.short 0
 	.long 8
 mb2_header_end:
+
+	/* The record a boot_info loader (efi/, lib/boot_handover.h) looks
+	 * for in the first 32 KiB of the loaded image: where the 64-bit
+	 * entry is and which struct boot_info it expects. */
+	.balign 8
+	.globl boot_entry64_record
+boot_entry64_record:
+	.quad BOOT_ENTRY64_SIG
+	.long BOOT_ENTRY64_VERSION
+	.long BOOT_INFO_SIZE
+	.quad _start64

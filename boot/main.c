@@ -13,7 +13,7 @@
 #include "arch-x86/stack.h"
 #include "lib/boot_info.h"
 #include "boot/cmdline.h"
-#include "boot/multiboot2.h"
+#include "boot/handover.h"
 #include "boot/vms.h"
 #include "guest/vpc/passthru.h"
 #include "guest/vpc/vplat.h"
@@ -325,12 +325,14 @@ void hv_main(uint32_t magic, uint64_t info)
 	hv_options_default(&opts);
 
 	pr_info("\nhv %s: x86-64 microhypervisor\n", HV_VERSION);
-	if (mb2_parse((const void *)(uintptr_t)info, info, magic, &bi, &err) < 0)
+	if (boot_info_take(magic, info, &bi, &err) < 0)
 		panic("boot information unusable: %s", err);
 	apply_options();
 	pr_info("boot: loader \"%s\", %s, command line \"%s\", %u module(s)\n",
 		bi.loader_name, bi.efi_systab ? "UEFI" : "BIOS", bi.cmdline,
 		bi.module_count);
+	boot_modules_print(&bi);
+	boot_mmap_print(&bi);
 	pr_info("cpu: %s family %#x model %#x stepping %u \"%s\"\n",
 		boot_cpu.vendor, boot_cpu.family, boot_cpu.model,
 		boot_cpu.stepping, boot_cpu.brand);

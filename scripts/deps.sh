@@ -12,6 +12,7 @@ PKGS=(
   clang libclang-rt-14-dev
   cppcheck
   cpio
+  gnu-efi
 )
 
 missing=()

@@ -3,7 +3,13 @@
 # QEMU and asserts on the serial log and the emulator's exit status.
 #
 # A case is a bash fragment that sets:
-#   EMU=bochs|qemu|qemu-uefi   CMDLINE="..."   MODULES="file ..."
+#   EMU=bochs|qemu|qemu-uefi|qemu-esp   CMDLINE="..."   MODULES="file ..."
+#   (qemu-esp: build/hypervisor.efi on a FAT ESP image booted by OVMF,
+#   with a uhv.cfg made from CMDLINE and MODULES, or ESP_CFG=FILE copied
+#   as it is, or ESP_CFG=none for no uhv.cfg at all; ESP_UNTIL="regex"
+#   stops QEMU once that line is in the log, status 0; ESP_DIR=NAME and
+#   ESP_STARTUP="shell lines" start it from the UEFI shell instead,
+#   scripts/mkesp.sh --dir/--startup)
 #   CPUS=1   TIMEOUT=120   EXPECT_STATUS=0 (bochs pass) / 33 (qemu pass)
 #   EXPECT=("regex" ...)   lines that must appear, in this order
 #   CONTAINS=("regex" ...) lines that must appear, in any order
@@ -27,7 +33,7 @@ run_case() {
 	name=$(basename "$file" .case)
 	local EMU=bochs CMDLINE="loglevel=info onexit=poweroff" MODULES="" CPUS=1
 	local TIMEOUT=120 EXPECT_STATUS="" BOCHS_EXTRA="" QEMU_EXTRA="" MODEL=corei7_icelake_u
-	local POSTCHECK="" IGNORE_BAD_MSRS=1
+	local POSTCHECK="" IGNORE_BAD_MSRS=1 ESP_CFG="" ESP_UNTIL="" ESP_DIR="" ESP_STARTUP=""
 	local -a EXPECT=() REJECT=() CONTAINS=()
 	# shellcheck disable=SC1090
 	source "$file"
@@ -38,7 +44,24 @@ run_case() {
 	fi
 	local iso=$out/$name.iso log=$out/$name.log res=$out/$name.result
 	local t0=$SECONDS status
-	if ! bash scripts/mkiso.sh "$iso" "$CMDLINE" "$BUILD/hypervisor.elf" $MODULES \
+	local -a esp_cfg=(--cmdline "$CMDLINE")
+	case $ESP_CFG in
+	"") ;;
+	none) esp_cfg=(--no-cfg) ;;
+	*) esp_cfg=(--cfg "$ESP_CFG") ;;
+	esac
+	[ -n "$ESP_DIR" ] && esp_cfg+=(--dir "$ESP_DIR")
+	[ -n "$ESP_STARTUP" ] && esp_cfg+=(--startup "$ESP_STARTUP")
+	if [ "$EMU" = qemu-esp ]; then
+		iso=$out/$name.img
+		# shellcheck disable=SC2086
+		if ! bash scripts/mkesp.sh "$iso" "$BUILD/hypervisor.efi" "${esp_cfg[@]}" $MODULES \
+			>"$out/$name.mkiso" 2>&1; then
+			echo "FAIL $name: could not build the ESP image" >"$res"
+			cat "$out/$name.mkiso" >>"$res"
+			return
+		fi
+	elif ! bash scripts/mkiso.sh "$iso" "$CMDLINE" "$BUILD/hypervisor.elf" $MODULES \
 		>"$out/$name.mkiso" 2>&1; then
 		echo "FAIL $name: could not build the ISO" >"$res"
 		cat "$out/$name.mkiso" >>"$res"
@@ -53,6 +76,9 @@ run_case() {
 		status=$?; : "${EXPECT_STATUS:=33}" ;;
 	qemu-uefi) bash scripts/qemu.sh "$iso" "$log" --uefi --timeout "$TIMEOUT" \
 			--extra "$QEMU_EXTRA" >"$out/$name.emu" 2>&1
+		status=$?; : "${EXPECT_STATUS:=33}" ;;
+	qemu-esp) bash scripts/qemu.sh "$iso" "$log" --esp --timeout "$TIMEOUT" \
+			${ESP_UNTIL:+--until "$ESP_UNTIL"} --extra "$QEMU_EXTRA" >"$out/$name.emu" 2>&1
 		status=$?; : "${EXPECT_STATUS:=33}" ;;
 	*) echo "FAIL $name: unknown EMU '$EMU'" >"$res"; return ;;
 	esac
