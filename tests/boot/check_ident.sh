@@ -3,7 +3,8 @@
 # range the hypervisor set aside for [vm ident] (its boot-report line) must
 # be where the guest's kernel found its RAM above the first MiB (the
 # "iomem ... : System RAM" lines of tests/linux/init), and the EPT check
-# must have walked addresses inside it.
+# must have walked addresses inside it, before and after the guest's reset
+# with the same result, and both boots must have found the same RAM.
 set -uo pipefail
 log=$1
 range=$(sed -n -E 's/.*vm ident: dma = identity: host-physical \[0x([0-9a-f]+), 0x([0-9a-f]+)\) set aside.*/\1 \2/p' "$log" | head -n 1)
@@ -36,5 +37,18 @@ for a in $(grep -o -E 'GPA 0x[0-9a-f]+|, 0x[0-9a-f]+ ->' <<<"$ept" | grep -o -E 
 		bad=1
 	fi
 done
+# A reset keeps the placement: every EPT check and both boots' RAM agree.
+if [ "$(grep -a -c -E 'vm ident: dma = identity: EPT maps GPA' "$log")" -lt 2 ]; then
+	echo "check_ident: no EPT check after the reset"
+	bad=1
+elif [ "$(grep -a -E 'vm ident: dma = identity: EPT maps GPA' "$log" | sort -u | wc -l)" != 1 ]; then
+	echo "check_ident: the EPT checks before and after the reset differ"
+	bad=1
+fi
+boots=$(grep -a -c -E '^\[ident\] LINUXTEST: iomem 00001000' "$log")
+if [ "$boots" -ne 2 ] || [ $((2 * $(sort -u <<<"$ram" | wc -l))) -ne "$(wc -l <<<"$ram")" ]; then
+	echo "check_ident: the two boots' RAM ranges differ (or there were not two boots)"
+	bad=1
+fi
 [ "$bad" = 0 ] && printf 'check_ident: guest RAM above 1 MiB = host [%#x, %#x), GPA == HPA\n' "$start" "$end"
 exit $bad
