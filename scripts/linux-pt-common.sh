@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # the variables are the sourcing scripts'
 # linux-pt-common.sh: sourced by scripts/linux-pt-native.sh,
 # scripts/test-linux-pt.sh and bench/linux_pt.sh.  The Bochs machine of the
 # passthrough test (issue 13) and the checks on the guest's log.

@@ -58,7 +58,10 @@ if [ -z "$bdeb" ]; then
 	apt_download busybox-static
 	bdeb=$(newest 'busybox-static_*.deb')
 fi
-[ -n "$kdeb" ] && [ -n "$bdeb" ] || { echo "linux-pt-fetch: .debs missing in $debs" >&2; exit 1; }
+if [ -z "$kdeb" ] || [ -z "$bdeb" ]; then
+	echo "linux-pt-fetch: .debs missing in $debs" >&2
+	exit 1
+fi
 rm -f "$debs/.apt.err"
 
 tmp=$(mktemp -d)
