@@ -9,6 +9,7 @@
 #include "guest/exit/emulate.h"
 #include "sched/sched.h"
 #include "guest/vcpu_sched.h"
+#include "guest/vm_ident.h"
 #include "arch-x86/cpu.h"
 #include "mm/heap.h"
 #include "mm/phys.h"
@@ -17,6 +18,9 @@
 
 static struct vm_config_set configs;
 static struct vm vms[MAX_VMS];
+/* dma = identity: the host range set aside for each VM's RAM at boot,
+ * before any VM takes memory (guest/vm_ident.c). */
+static struct phys_range ident_ram[VM_CONFIG_MAX_VMS];
 
 static void report_config(void *ctx, const char *msg)
 {
@@ -162,19 +166,19 @@ static bool create_one(const struct boot_info *bi, unsigned idx, unsigned ncpus)
 	struct vm_image image;
 
 	if (vm_config_validate_cpus(cfg, ncpus, report_config, NULL) < 0)
-		return false;
+		goto refused;
 	img = find_image(bi, cfg);
 	if (!img) {
 		pr_err("vm %s: image module '%s' not found (config line %u)\n",
 		       cfg->name, cfg->image, cfg->line);
-		return false;
+		goto refused;
 	}
 	if (cfg->initrd[0]) {
 		rd = find_module(bi, cfg->initrd);
 		if (!rd) {
 			pr_err("vm %s: initrd module '%s' not found (config line %u)\n",
 			       cfg->name, cfg->initrd, cfg->line);
-			return false;
+			goto refused;
 		}
 	}
 	if (cfg->platform && cfg->entry != ENTRY_REAL && cfg->entry != ENTRY_LONG64)
@@ -192,12 +196,17 @@ static bool create_one(const struct boot_info *bi, unsigned idx, unsigned ncpus)
 		.data = phys_to_virt(img->start), .size = img->end - img->start,
 		.initrd = rd ? phys_to_virt(rd->start) : NULL,
 		.initrd_size = rd ? rd->end - rd->start : 0,
+		.ram_ident = ident_ram[idx],
 	};
+	memset(&ident_ram[idx], 0, sizeof(ident_ram[idx])); /* the VM's now */
 	if (vm_create(&vms[idx], idx, cfg, &image) < 0) {
 		pr_err("vm %s: not started\n", cfg->name);
 		return false;
 	}
 	return true;
+refused:
+	vm_ident_release(&ident_ram[idx]);
+	return false;
 }
 
 /* Did the VM end the way its description said it would? */
@@ -233,6 +242,7 @@ static bool check_one(unsigned idx, bool created)
 bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc, unsigned ncpus)
 {
 	bool created[VM_CONFIG_MAX_VMS] = { false };
+	bool refused[VM_CONFIG_MAX_VMS] = { false };
 	unsigned good = 0, bad = 0;
 	uint64_t first = 0;
 
@@ -240,8 +250,11 @@ bool vms_run_all(const struct boot_info *bi, uint64_t boot_tsc, unsigned ncpus)
 		pr_info("vms: no VM description module (*.vms); nothing to run\n");
 		return true;
 	}
+	/* Identity-placed RAM first, while host memory is least used. */
 	for (unsigned i = 0; i < configs.count; i++)
-		created[i] = create_one(bi, i, ncpus);
+		refused[i] = vm_ident_reserve(&configs.vm[i], &ident_ram[i]) < 0;
+	for (unsigned i = 0; i < configs.count; i++)
+		created[i] = !refused[i] && create_one(bi, i, ncpus);
 	for (unsigned i = 0; i < configs.count; i++) {
 		if (created[i] && sched_start_vm(&vms[i]) == 0)
 			passthru_start(&vms[i]);

@@ -15,6 +15,7 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "guest/vcpu_sched.h"
+#include "guest/vm_ident.h"
 
 #define RAM_CHUNK_PAGES 512 /* 2 MiB: lets EPT use large pages */
 #define RAM_MAX_CHUNK MiB(64)
@@ -50,6 +51,13 @@ static int alloc_ram(struct vm *vm, uint64_t size)
 {
 	gpa_t gpa = 0, low_max = vm->cfg->platform ? PC_LOW_RAM_MAX : UINT64_MAX;
 	uint64_t left = size;
+
+	if (vm->ident.end) {
+		if (vm_ident_alloc_ram(vm) == 0)
+			return 0;
+		free_ram(vm);
+		return -1;
+	}
 
 	while (left) {
 		uint64_t want = MIN(left, RAM_MAX_CHUNK);
@@ -115,13 +123,19 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	vm->initrd_size = img->initrd_size;
 	vm->nr_vcpus = cfg->vcpus;
 	gmem_init(&vm->mem);
+	vm->ident = img->ram_ident;
+	if (vm->ident.end)
+		vm->ram_chunks[vm->nr_ram_chunks++] = (struct gmem_chunk){
+			vm->ident.start, vm->ident.end - vm->ident.start };
 
 	if (hw_ept_config(&ecfg) < 0) {
 		pr_err("vm %s: EPT capabilities unusable\n", vm->name);
+		free_ram(vm);
 		return -1;
 	}
 	if (ept_create(&vm->ept, &ecfg) < 0) {
 		pr_err("vm %s: no memory for EPT tables\n", vm->name);
+		free_ram(vm);
 		return -1;
 	}
 	if (alloc_ram(vm, cfg->mem_size) < 0)
@@ -130,6 +144,8 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		pr_err("vm %s: building the EPT failed\n", vm->name);
 		goto fail_ram;
 	}
+	if (vm->ident.end && vm_ident_check_ept(vm) < 0)
+		goto fail_ram;
 	vm->hw = hw_vm_create(vm->name, &vm->ept,
 			      cfg->platform ? VLAPIC_BASE_DEFAULT : 0);
 	if (!vm->hw)
@@ -262,6 +278,8 @@ static int vm_restart(struct vcpu *self)
 	}
 	reset_vcpus(vm);
 	vm->restarts++;
+	if (vm->ident.end)
+		vm_ident_check_ept(vm); /* the same placement after a reset */
 	__atomic_store_n(&vm->restarting, false, __ATOMIC_SEQ_CST);
 	pr_info("vm %s: restarted (%u)\n", vm->name, vm->restarts);
 	vcpu_kick(&vm->vcpu[0]);

@@ -294,20 +294,19 @@ static paddr_t alloc_one(void)
 	return 0;
 }
 
-/* First aligned run of n free pages in a, or a->npages. */
+/* First aligned run of n free pages in a at index 'from' or above that
+ * ends at index 'limit' at the latest, or a->npages. */
 static uint64_t arena_find_run(const struct arena *a, uint64_t n,
-			       uint64_t align)
+			       uint64_t align, uint64_t from, uint64_t limit)
 {
-	uint64_t from = a->hint;
-
-	while (from < a->npages) {
+	while (from < limit) {
 		paddr_t pa = arena_addr(a, from);
 		uint64_t idx, used;
 
 		if (pa > UINT64_MAX - (align - 1))
 			break;
 		idx = pages_of(ALIGN_UP(pa, align) - a->base);
-		if (idx >= a->npages || a->npages - idx < n)
+		if (idx >= limit || limit - idx < n)
 			break;
 		used = bm_find(a->bitmap, idx, idx + n, true);
 		if (used == idx + n)
@@ -317,9 +316,11 @@ static uint64_t arena_find_run(const struct arena *a, uint64_t n,
 	return a->npages;
 }
 
-static paddr_t alloc_contig(size_t npages, size_t align)
+/* The lowest aligned run inside [lo, hi) (page-aligned bounds). */
+static paddr_t alloc_contig_in(size_t npages, size_t align, paddr_t lo,
+			       paddr_t hi)
 {
-	if (npages == 0)
+	if (npages == 0 || lo >= hi)
 		return 0;
 	if (align < PAGE_SIZE)
 		align = PAGE_SIZE;
@@ -327,17 +328,26 @@ static paddr_t alloc_contig(size_t npages, size_t align)
 		return 0;
 	for (unsigned i = 0; i < fa.narenas; i++) {
 		struct arena *a = &fa.arena[i];
-		uint64_t idx;
+		uint64_t from = a->hint, limit = a->npages, idx;
 
-		if (a->nfree < npages)
+		if (a->nfree < npages || arena_end(a) <= lo || a->base >= hi)
 			continue;
-		idx = arena_find_run(a, npages, align);
+		if (lo > a->base)
+			from = MAX(from, pages_of(lo - a->base));
+		if (hi < arena_end(a))
+			limit = pages_of(hi - a->base);
+		idx = arena_find_run(a, npages, align, from, limit);
 		if (idx == a->npages)
 			continue;
 		arena_take(a, idx, npages);
 		return arena_addr(a, idx);
 	}
 	return 0;
+}
+
+static paddr_t alloc_contig(size_t npages, size_t align)
+{
+	return alloc_contig_in(npages, align, 0, ALIGN_DOWN(UINT64_MAX, PAGE_SIZE));
 }
 
 /* One lock for the whole allocator: allocations are rare after boot
@@ -360,6 +370,20 @@ paddr_t frame_alloc_contig(size_t npages, size_t align)
 
 	spin_lock(&frame_lock);
 	pa = alloc_contig(npages, align);
+	spin_unlock(&frame_lock);
+	return pa;
+}
+
+paddr_t frame_alloc_contig_in(size_t npages, size_t align, paddr_t min,
+			      paddr_t max_end)
+{
+	paddr_t pa;
+
+	if (min > UINT64_MAX - (PAGE_SIZE - 1))
+		return 0;
+	spin_lock(&frame_lock);
+	pa = alloc_contig_in(npages, align, ALIGN_UP(min, PAGE_SIZE),
+			     ALIGN_DOWN(max_end, PAGE_SIZE));
 	spin_unlock(&frame_lock);
 	return pa;
 }

@@ -72,6 +72,14 @@ paddr_t frame_zalloc(void);
 paddr_t frame_alloc_contig(size_t npages, size_t align);
 paddr_t frame_zalloc_contig(size_t npages, size_t align);
 
+/* The same run, lowest first, but lying inside [min, max_end) (min
+ * rounded up, max_end down to whole pages): for memory that must sit at a
+ * given host-physical place, as the RAM of a VM whose devices DMA to
+ * guest-physical = host-physical addresses (dma = identity).  Not zeroed.
+ * Returns 0 when no such run is free. */
+paddr_t frame_alloc_contig_in(size_t npages, size_t align, paddr_t min,
+			      paddr_t max_end);
+
 /* Return frames; panics on a double free or a frame not owned. */
 void frame_free(paddr_t pa);
 void frame_free_contig(paddr_t pa, size_t npages);

@@ -27,6 +27,19 @@ void guest_layout_default(struct guest_layout *l, uint64_t ram_size)
 	}
 }
 
+void guest_layout_identity(struct guest_layout *l, uint64_t ident_base)
+{
+	uint64_t above = l->ram_size > GUEST_BIOS_END ? l->ram_size - GUEST_BIOS_END : 0;
+
+	l->ident_base = ident_base;
+	l->acpi_base = l->acpi_size = 0;
+	if (above >= GUEST_ACPI_DEFAULT_SIZE && ident_base <= GUEST_RAM_MAX) {
+		l->acpi_base = ALIGN_DOWN(ident_base + above, PAGE_SIZE) -
+			       GUEST_ACPI_DEFAULT_SIZE;
+		l->acpi_size = GUEST_ACPI_DEFAULT_SIZE;
+	}
+}
+
 /* Append [addr, addr + size) unless it is empty. */
 static void add(struct e820_map *m, uint64_t addr, uint64_t size, uint32_t type)
 {
@@ -50,18 +63,36 @@ static int check_layout(const struct guest_layout *l, uint64_t low_max,
 	return 0;
 }
 
-static int check_acpi(const struct guest_layout *l, uint64_t low_end,
-		      char *err, size_t errlen)
+/* The identity layout: RAM from ident_base on, all of it below low_max. */
+static int check_ident(const struct guest_layout *l, uint64_t low_max,
+		       char *err, size_t errlen)
+{
+	if (!l->ident_base)
+		return 0;
+	if (!IS_ALIGNED(l->ident_base, PAGE_SIZE) || l->ident_base < GUEST_BIOS_END ||
+	    l->ident_base > low_max ||
+	    l->ram_size - GUEST_BIOS_END > low_max - l->ident_base)
+		return report_fail(err, errlen, -EINVAL,
+			    "e820: identity RAM [0x%llx, +0x%llx) is not page-aligned between 1 MiB and the low RAM limit 0x%llx",
+			    (unsigned long long)l->ident_base,
+			    (unsigned long long)(l->ram_size - GUEST_BIOS_END),
+			    (unsigned long long)low_max);
+	return 0;
+}
+
+static int check_acpi(const struct guest_layout *l, uint64_t ram_start,
+		      uint64_t low_end, char *err, size_t errlen)
 {
 	if (!l->acpi_size)
 		return 0;
 	if (!IS_ALIGNED(l->acpi_base, PAGE_SIZE) ||
-	    !IS_ALIGNED(l->acpi_size, PAGE_SIZE) || l->acpi_base < GUEST_BIOS_END ||
+	    !IS_ALIGNED(l->acpi_size, PAGE_SIZE) || l->acpi_base < ram_start ||
 	    l->acpi_base >= low_end || l->acpi_size > low_end - l->acpi_base)
 		return report_fail(err, errlen, -EINVAL,
-			    "e820: ACPI area [0x%llx, +0x%llx) is not page-aligned inside low RAM [1 MiB, 0x%llx)",
+			    "e820: ACPI area [0x%llx, +0x%llx) is not page-aligned inside low RAM [0x%llx, 0x%llx)",
 			    (unsigned long long)l->acpi_base,
 			    (unsigned long long)l->acpi_size,
+			    (unsigned long long)ram_start,
 			    (unsigned long long)low_end);
 	return 0;
 }
@@ -70,31 +101,40 @@ int e820_build(const struct guest_layout *l, struct e820_map *m, char *err,
 	       size_t errlen)
 {
 	uint64_t low_max = l->low_ram_max ? l->low_ram_max : GUEST_MMIO_HOLE;
-	uint64_t low_end, high;
+	uint64_t low_end, high, ram_start = GUEST_BIOS_END;
 
 	memset(m, 0, sizeof(*m));
-	if (check_layout(l, low_max, err, errlen))
+	if (check_layout(l, low_max, err, errlen) ||
+	    check_ident(l, low_max, err, errlen))
 		return -EINVAL;
 	low_end = MIN(l->ram_size, low_max);
 	high = l->ram_size - low_end;
-	if (check_acpi(l, low_end, err, errlen))
+	if (l->ident_base) {
+		ram_start = l->ident_base;
+		low_end = l->ident_base + (l->ram_size - GUEST_BIOS_END);
+		high = 0;
+	}
+	if (check_acpi(l, ram_start, low_end, err, errlen))
 		return -EINVAL;
 
 	add(m, 0, GUEST_CONV_END, E820_RAM);
 	add(m, GUEST_CONV_END, GUEST_BIOS_END - GUEST_CONV_END, E820_RESERVED);
+	/* The identity hole: host memory this VM has no business with. */
+	add(m, GUEST_BIOS_END, ram_start - GUEST_BIOS_END, E820_RESERVED);
 	if (l->acpi_size) {
 		uint64_t acpi_end = l->acpi_base + l->acpi_size;
 
-		add(m, GUEST_BIOS_END, l->acpi_base - GUEST_BIOS_END, E820_RAM);
+		add(m, ram_start, l->acpi_base - ram_start, E820_RAM);
 		add(m, l->acpi_base, l->acpi_size, E820_ACPI);
 		add(m, acpi_end, low_end - acpi_end, E820_RAM);
 	} else {
-		add(m, GUEST_BIOS_END, low_end - GUEST_BIOS_END, E820_RAM);
+		add(m, ram_start, low_end - ram_start, E820_RAM);
 	}
 	add(m, GUEST_MMIO_HOLE, GUEST_4G - GUEST_MMIO_HOLE, E820_RESERVED);
 	add(m, GUEST_4G, high, E820_RAM);
 	m->low_ram_end = low_end;
 	m->high_ram_end = high ? GUEST_4G + high : 0;
+	m->hole_end = ram_start > GUEST_BIOS_END ? ram_start : 0;
 	return e820_check(m, err, errlen);
 }
 

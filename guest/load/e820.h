@@ -38,12 +38,15 @@ struct e820_entry {
 /* Sorted by address, non-overlapping, no empty entry, no wrap.  Guest RAM
  * (what must be backed by host memory) is [0, low_ram_end) and, when
  * high_ram_end is not 0, [GUEST_4G, high_ram_end): the reserved low-memory
- * area and the ACPI area are RAM the map merely marks. */
+ * area and the ACPI area are RAM the map merely marks.  With an identity
+ * hole (ident_base, below) [GUEST_BIOS_END, hole_end) is no RAM: it is
+ * marked reserved, and nothing backs it. */
 struct e820_map {
 	struct e820_entry e[E820_MAX_ENTRIES];
 	unsigned n;
 	uint64_t low_ram_end;
 	uint64_t high_ram_end;
+	uint64_t hole_end;	/* 0: no hole */
 };
 
 /* The inputs of e820_build(). */
@@ -57,11 +60,24 @@ struct guest_layout {
 	 * above 1 MiB.  acpi_size 0: none. */
 	uint64_t acpi_base;
 	uint64_t acpi_size;
+	/* dma = identity (docs/passthrough.md): 0, or where the RAM above
+	 * the first MiB starts, guest-physical == host-physical.  The first
+	 * MiB stays RAM, [GUEST_BIOS_END, ident_base) is a reserved hole (the
+	 * hypervisor and other host memory), and the rest of ram_size,
+	 * ram_size - 1 MiB, follows from ident_base on; all of it must end
+	 * below the low RAM limit (no RAM above 4 GiB).  Page-aligned. */
+	uint64_t ident_base;
 };
 
 /* ram_size with the ACPI area in the last GUEST_ACPI_DEFAULT_SIZE bytes of
  * low RAM (none when low RAM ends below 1 MiB + that size). */
 void guest_layout_default(struct guest_layout *l, uint64_t ram_size);
+
+/* Turn a layout into the identity layout above (ident_base page-aligned,
+ * at or above GUEST_BIOS_END): the ACPI area moves to the last
+ * GUEST_ACPI_DEFAULT_SIZE bytes of the RAM at ident_base (none when that
+ * RAM is smaller).  e820_build() checks the rest. */
+void guest_layout_identity(struct guest_layout *l, uint64_t ident_base);
 
 /* The map for a layout.  0, or -EINVAL with a message in err (nothing else
  * promised about *m). */

@@ -101,6 +101,8 @@ int pc_boot_load(struct vm *vm)
 	char err[160];
 
 	pc_layout(cfg, &layout);
+	if (vm->ident.end)
+		guest_layout_identity(&layout, vm->ident.start);
 	if (e820_build(&layout, &map, err, sizeof(err)) < 0) {
 		pr_err("vm %s: memory map: %s\n", vm->name, err);
 		return -EINVAL;

@@ -6,6 +6,7 @@
 #include "guest/config/config.h"
 #include "mm/ept.h"
 #include "mm/gmem.h"
+#include "mm/phys.h"
 #include "arch-x86/hwvirt.h"
 #include "arch-x86/regs.h"
 #include "lib/x86_vectors.h"
@@ -111,6 +112,9 @@ struct vm {
 	struct gmem_map mem;
 	struct gmem_chunk ram_chunks[VM_MAX_RAM_CHUNKS];
 	unsigned nr_ram_chunks;
+	/* dma = identity: RAM above the first MiB at guest-physical ==
+	 * host-physical [start, end) (guest/vm_ident.c); empty otherwise. */
+	struct phys_range ident;
 	struct hw_vm *hw;  /* the backend's state (arch-x86/hwvirt.h) */
 	/* The virtual PC's LAPICs go through APIC virtualization
 	 * (guest/vpc/apicv.c). */
@@ -145,6 +149,9 @@ struct vm_image {
 	size_t size;
 	const void *initrd;
 	size_t initrd_size;
+	/* dma = identity: the host range vm_ident_reserve() set aside; the
+	 * VM owns it from vm_create() on (freed with its RAM). */
+	struct phys_range ram_ident;
 };
 
 /* Build a VM from its description and image: memory, EPT, loader, vCPUs.
