@@ -126,6 +126,7 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 	v->pcpu_mask |= BIT(this_cpu()->cpu_id);
 	if (!vm->first_entry_tsc)
 		vm->first_entry_tsc = rdtsc();
+	v->exit_rec = &e; /* for the fast exit handler (exit_fast()) */
 	switch_in(v);
 	arm_slice(v);
 	/* The VM's end and a yield (vcpu_leave), a queued event and every
@@ -180,7 +181,10 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 				vcpu_recheck(v);
 			}
 		}
-		act = exit_dispatch(v, &e);
+		if (__builtin_expect(r & HW_EXIT_F_HANDLED, 0))
+			act = v->fast_act; /* exit_fast() handled it */
+		else
+			act = exit_dispatch(v, &e);
 		if (__builtin_expect(act != ACT_RESUME_ADVANCE, 0)) {
 			if (act == ACT_RESUME)
 				continue;

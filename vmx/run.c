@@ -317,6 +317,8 @@ int hw_vcpu_enter(struct hw_vcpu *x, struct hw_exit *e)
 			return 0;
 		return decode_slow(x, 0, reason, e);
 	}
+	if (r == VMX_RUN_HANDLED)
+		return (int)HW_EXIT_F_HANDLED; /* the fast handler decoded *e */
 	if (r != VMX_RUN_EXIT_APICV) {
 		x->launched = false;
 		vmx_report_entry_failure(x, r, 0);
@@ -333,9 +335,25 @@ int hw_vcpu_enter(struct hw_vcpu *x, struct hw_exit *e)
 	return r < 0 ? r : (r | (int)HW_EXIT_F_VAPIC);
 }
 
+/* The exit stub calls fn after each exit (vmx/vmx_run.S).  Not with
+ * APIC virtualization: its exits read the virtual-APIC page back first
+ * (VMX_RUN_EXIT_APICV). */
+void hw_vcpu_set_fast_exit(struct hw_vcpu *x, hw_fast_exit_fn fn, void *ctx)
+{
+	x->fast_fn = x->exit_result == VMX_RUN_EXIT ? fn : NULL;
+	x->fast_ctx = ctx;
+}
+
+bool hw_vcpu_decode_fast(struct hw_vcpu *x, struct hw_exit *e)
+{
+	(void)x;
+	return decode_insn_exit(vmcs_read32(VM_EXIT_REASON), e);
+}
+
 /* Skip the instruction that exited; it completed, so blocking by STI or
  * MOV SS that it may have started is over. */
-void hw_vcpu_advance(struct hw_vcpu *x, const struct hw_exit *e)
+__attribute__((always_inline)) inline void
+hw_vcpu_advance(struct hw_vcpu *x, const struct hw_exit *e)
 {
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY);
 
