@@ -314,7 +314,7 @@ enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
 int exit_fast(void *ctx)
 {
 	struct vcpu *v = ctx;
-	struct hw_exit *e = v->exit_rec;
+	struct hw_exit *e = &v->exit;
 	enum vcpu_action act;
 
 	if (!hw_vcpu_decode_fast(v->hw, e) || !(FAST_KINDS & BIT(e->kind)))

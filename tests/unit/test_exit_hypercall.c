@@ -103,10 +103,7 @@ static void test_yield(void **state)
  * exit the path does not take is left to the loop undecided. */
 static void test_fast_path(void **state)
 {
-	struct hw_exit e;
-
 	(void)state;
-	X.v->exit_rec = &e;
 	X.v->virq.any = 0;
 	X.hw->next_exit = (struct hw_exit){ .kind = HW_EXIT_HYPERCALL,
 					    .reason = HW_EXIT_HYPERCALL,
