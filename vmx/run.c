@@ -344,10 +344,34 @@ void hw_vcpu_set_fast_exit(struct hw_vcpu *x, hw_fast_exit_fn fn, void *ctx)
 	x->fast_ctx = ctx;
 }
 
+/* The commonest exits first, without the table (VMCALL, CPUID, I/O,
+ * RDMSR):
+ * inlined into the fast handler, their kind is then a constant there. */
+static inline __attribute__((always_inline)) bool
+decode_direct(uint32_t reason, uint16_t kind, struct hw_exit *e)
+{
+	e->reason = (uint16_t)reason;
+	e->kind = kind;
+	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	if (kind >= HW_EXIT_CR)
+		decode_qual(e);
+	return true;
+}
+
 bool hw_vcpu_decode_fast(struct hw_vcpu *x, struct hw_exit *e)
 {
+	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+
 	(void)x;
-	return decode_insn_exit(vmcs_read32(VM_EXIT_REASON), e);
+	if (__builtin_expect(reason == EXIT_VMCALL, 1))
+		return decode_direct(EXIT_VMCALL, HW_EXIT_HYPERCALL, e);
+	if (reason == EXIT_CPUID)
+		return decode_direct(EXIT_CPUID, HW_EXIT_CPUID, e);
+	if (reason == EXIT_IO)
+		return decode_direct(EXIT_IO, HW_EXIT_IO, e);
+	if (reason == EXIT_RDMSR)
+		return decode_direct(EXIT_RDMSR, HW_EXIT_RDMSR, e);
+	return decode_insn_exit(reason, e);
 }
 
 /* Skip the instruction that exited; it completed, so blocking by STI or
