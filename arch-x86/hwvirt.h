@@ -144,7 +144,9 @@ struct hw_exit {
 	uint16_t kind;       /* enum hw_exit_kind */
 	uint16_t reason;     /* the backend's own number, < HW_EXIT_REASONS
 			      * (statistics, reports) */
-	uint32_t insn_len;   /* of the exiting instruction, where there is one */
+	uint32_t insn_len;   /* of the exiting instruction, for a backend whose
+			      * hw_vcpu_advance() needs it (VT-x's takes it
+			      * from the VMCS and leaves this 0) */
 	union {
 		struct {
 			uint16_t port;

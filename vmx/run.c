@@ -285,7 +285,6 @@ decode_insn_exit(uint32_t reason, struct hw_exit *e)
 		return false;
 	e->reason = (uint16_t)reason;
 	e->kind = (uint16_t)k;
-	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	if (k >= HW_EXIT_CR)
 		decode_qual(e);
 	return true;
@@ -352,7 +351,6 @@ decode_direct(uint32_t reason, uint16_t kind, struct hw_exit *e)
 {
 	e->reason = (uint16_t)reason;
 	e->kind = kind;
-	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	if (kind >= HW_EXIT_CR)
 		decode_qual(e);
 	return true;
@@ -375,14 +373,18 @@ bool hw_vcpu_decode_fast(struct hw_vcpu *x, struct hw_exit *e)
 }
 
 /* Skip the instruction that exited; it completed, so blocking by STI or
- * MOV SS that it may have started is over. */
+ * MOV SS that it may have started is over.  The length is read here
+ * from the VMCS (still the exit's: no entry since), only by the exits
+ * that advance, not decoded into the record for every exit. */
 __attribute__((always_inline)) inline void
 hw_vcpu_advance(struct hw_vcpu *x, const struct hw_exit *e)
 {
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY);
 
 	(void)x;
-	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) + e->insn_len);
+	(void)e;
+	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) +
+			       vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmcs_write32(GUEST_INTERRUPTIBILITY,
 			     intr & ~(uint32_t)(INTERRUPTIBILITY_STI |
