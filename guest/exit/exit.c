@@ -141,7 +141,8 @@ static enum vcpu_action handle_cr(struct vcpu *v, const struct hw_exit *e)
 	}
 }
 
-static enum vcpu_action handle_io(struct vcpu *v, const struct hw_exit *e)
+static inline __attribute__((always_inline)) enum vcpu_action
+handle_io(struct vcpu *v, const struct hw_exit *e)
 {
 	unsigned size = e->io.size;
 	uint32_t val;
@@ -311,6 +312,27 @@ enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
 #define FAST_KINDS (BIT(HW_EXIT_HYPERCALL) | BIT(HW_EXIT_CPUID) | BIT(HW_EXIT_IO) | \
 		    BIT(HW_EXIT_RDMSR) | BIT(HW_EXIT_WRMSR))
 
+/* What the loop would do after a handler: skip the instruction and run
+ * the guest again, unless the loop has something to do. */
+static inline __attribute__((always_inline)) int
+fast_finish(struct vcpu *v, struct hw_exit *e, enum vcpu_action act)
+{
+	if (__builtin_expect(act == ACT_RESUME_ADVANCE, 1) &&
+	    !__atomic_load_n(&v->virq.any, __ATOMIC_RELAXED)) {
+		hw_vcpu_advance(v->hw, e);
+		return HW_FAST_RESUME;
+	}
+	v->fast_act = act;
+	return HW_FAST_DONE;
+}
+
+/* Port I/O with a frame of its own, tail-called: its path inline keeps
+ * more registers, which every fast exit's frame would save. */
+static __attribute__((noinline)) int fast_io(struct vcpu *v, struct hw_exit *e)
+{
+	return fast_finish(v, e, handle_io(v, e));
+}
+
 int exit_fast(void *ctx)
 {
 	struct vcpu *v = ctx;
@@ -325,16 +347,10 @@ int exit_fast(void *ctx)
 	else if (e->kind == HW_EXIT_CPUID)
 		act = guest_cpuid(v);
 	else if (e->kind == HW_EXIT_IO)
-		act = handle_io(v, e);
+		return fast_io(v, e);
 	else if (e->kind == HW_EXIT_RDMSR)
 		act = handle_rdmsr(v, e);
 	else
 		act = handle_wrmsr(v, e);
-	if (__builtin_expect(act == ACT_RESUME_ADVANCE, 1) &&
-	    !__atomic_load_n(&v->virq.any, __ATOMIC_RELAXED)) {
-		hw_vcpu_advance(v->hw, e);
-		return HW_FAST_RESUME;
-	}
-	v->fast_act = act;
-	return HW_FAST_DONE;
+	return fast_finish(v, e, act);
 }
