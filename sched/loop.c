@@ -45,7 +45,7 @@ void sched_loop_set_poll(unsigned cpu, void (*fn)(void))
 /* Run se for its slice, ended in time for this pCPU's first timer. */
 static void run(unsigned cpu, struct sched_entity *se)
 {
-	uint64_t slice = sched_slice(cpu, se);
+	uint64_t slice = sched_current_slice(cpu);
 	uint64_t next = sched_timer_next(cpu), end = UINT64_MAX;
 
 	BUG_ON(!se->ops || !se->ops->run);
