@@ -144,7 +144,9 @@ struct hw_exit {
 	uint16_t kind;       /* enum hw_exit_kind */
 	uint16_t reason;     /* the backend's own number, < HW_EXIT_REASONS
 			      * (statistics, reports) */
-	uint32_t insn_len;   /* of the exiting instruction, where there is one */
+	uint32_t insn_len;   /* of the exiting instruction, for a backend whose
+			      * hw_vcpu_advance() needs it (VT-x's takes it
+			      * from the VMCS and leaves this 0) */
 	union {
 		struct {
 			uint16_t port;
@@ -194,6 +196,8 @@ struct hw_exit {
 #define HW_EXIT_F_VAPIC BIT(0)
 /* 'vectoring' holds an interrupted event. */
 #define HW_EXIT_F_VECTORING BIT(1)
+/* The fast handler handled the exit (HW_FAST_DONE, below). */
+#define HW_EXIT_F_HANDLED BIT(2)
 
 /* ---- The backend --------------------------------------------------------- */
 
@@ -253,6 +257,28 @@ void hw_vcpu_set_deadline(struct hw_vcpu *hw, uint64_t deadline);
 int hw_vcpu_enter(struct hw_vcpu *hw, struct hw_exit *exit);
 /* Skip the instruction that exited (and end an STI / MOV SS shadow). */
 void hw_vcpu_advance(struct hw_vcpu *hw, const struct hw_exit *exit);
+
+/* The fast exit path (docs/PERFORMANCE.md).  After every exit the
+ * backend first calls the vCPU's fast handler fn(ctx), before it has
+ * saved the whole register file and before hw_vcpu_enter() returns.
+ * The handler decodes with hw_vcpu_decode_fast(); it returns
+ *  HW_FAST_RESUME: handled and advanced: the guest runs again at once;
+ *  HW_FAST_NO:     not handled: hw_vcpu_enter() decodes and returns as
+ *                  usual;
+ *  HW_FAST_DONE:   handled (the record it decoded says what), but the
+ *                  caller's loop must act: hw_vcpu_enter() returns
+ *                  HW_EXIT_F_HANDLED and the record as decoded.
+ * While it runs, hw_gpr() and hw_set_gpr() reach only the registers the
+ * C calling convention does not preserve (RAX, RCX, RDX, RSI, RDI,
+ * R8-R11) and RBX; the others still hold the guest's values in the CPU
+ * and are saved after it returns.  A vCPU with APIC virtualization takes
+ * no fast path (its virtual-APIC page is read back first). */
+enum { HW_FAST_RESUME, HW_FAST_NO, HW_FAST_DONE };
+typedef int (*hw_fast_exit_fn)(void *ctx);
+void hw_vcpu_set_fast_exit(struct hw_vcpu *hw, hw_fast_exit_fn fn, void *ctx);
+/* In a fast handler: an exit caused by an instruction, decoded into
+ * *exit; false for every other exit (left to hw_vcpu_enter()). */
+bool hw_vcpu_decode_fast(struct hw_vcpu *hw, struct hw_exit *exit);
 /* Exit at the next instruction boundary where the guest can take an
  * interrupt (interrupt-window exiting). */
 void hw_vcpu_intr_window(struct hw_vcpu *hw, bool on);

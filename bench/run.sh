@@ -14,7 +14,9 @@
 # In Bochs (clock: sync=none) TSC ticks are retired instructions, so the
 # figures are path lengths and repeat from run to run (the 2-CPU ones
 # vary a little with the interleaving of the two emulated CPUs).
-# The full serial logs are kept in $BUILD/bench/{bench,sched}.log.
+# The full serial logs are kept in $BUILD/bench/{bench,sched}.log, the
+# BENCH lines in $BUILD/bench/results.txt; bench/compare then prints each
+# figure against its target and the value recorded in bench/expected.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -57,6 +59,7 @@ run_bench() {
 		return 1
 	fi
 	echo "$results"
+	sed "s/^/$name /" <<<"$results" >>"$out/results.txt"
 	if ! grep -q "^BENCH $done_line" <<<"$results"; then
 		echo "bench/run.sh: the $name guest did not finish" >&2
 		return 1
@@ -68,6 +71,13 @@ run_bench() {
 }
 
 rc=0
+# The build measured: bench/update-doc records the commit with the figures.
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	rev=$rev-dirty
+fi
+echo "# commit $rev model=$model sched=$policy timeslice=$timeslice date=$(date -u +%F)" \
+	>"$out/results.txt"
 if [ "$exits" = 1 ]; then
 	run_bench bench 1 "loglevel=info onexit=poweroff" bench/bench.vms \
 		"$BUILD/guests/bench.bin" "done" || rc=1
@@ -75,6 +85,13 @@ fi
 if [ "$sched" = 1 ]; then
 	run_bench sched 2 "loglevel=info onexit=poweroff sched=$policy timeslice=$timeslice" \
 		bench/sched_bench.vms "$BUILD/guests/sched_bench.bin" sched_done || rc=1
+fi
+# Each figure next to its target and its recorded value (bench/expected);
+# the ones that got worse are named.  bench/update-doc records a run.
+if [ "$model/$policy/$timeslice" = corei7_icelake_u/fair/2000 ]; then
+	bash bench/compare "$out/results.txt" || rc=1
+else
+	echo "bench/run.sh: not compared with bench/expected (recorded with corei7_icelake_u, fair, 2000)"
 fi
 # The Linux boot (issue 5): the guest kernel's "Run /init" timestamp under
 # the hypervisor (make test-linux's log) against the same kernel booted

@@ -113,7 +113,7 @@ static bool vcpu_start(struct vcpu *v)
 void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 {
 	struct vm *vm = v->vm;
-	struct hw_exit e;
+	struct hw_exit *e = &v->exit; /* also exit_fast()'s */
 
 	hw_vcpu_load(v->hw);
 	if (!vcpu_start(v)) {
@@ -167,27 +167,30 @@ void vcpu_run(struct vcpu *v, uint64_t slice_tsc)
 					arm_slice(v);
 			}
 		}
-		r = hw_vcpu_enter(v->hw, &e);
+		r = hw_vcpu_enter(v->hw, e);
 		if (__builtin_expect(r != 0, 0)) {
 			if (r < 0) {
-				vm_stop(vm, "%s", e.fail);
+				vm_stop(vm, "%s", e->fail);
 				break;
 			}
 			if (r & HW_EXIT_F_VAPIC)
 				apicv_store(v); /* before a handler looks at the LAPIC */
 			if (r & HW_EXIT_F_VECTORING) {
-				v->event = e.vectoring;
+				v->event = e->vectoring;
 				vcpu_recheck(v);
 			}
 		}
-		act = exit_dispatch(v, &e);
+		if (__builtin_expect(r & HW_EXIT_F_HANDLED, 0))
+			act = v->fast_act; /* exit_fast() handled it */
+		else
+			act = exit_dispatch(v, e);
 		if (__builtin_expect(act != ACT_RESUME_ADVANCE, 0)) {
 			if (act == ACT_RESUME)
 				continue;
 			if (act == ACT_KILL_VM)
 				break;
 		}
-		hw_vcpu_advance(v->hw, &e); /* RESUME_ADVANCE, BLOCK */
+		hw_vcpu_advance(v->hw, e); /* RESUME_ADVANCE, BLOCK */
 		if (__builtin_expect(act == ACT_BLOCK, 0)) {
 			v->state = VCPU_BLOCKED;
 			break;

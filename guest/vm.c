@@ -6,6 +6,7 @@
 #include "guest/load/pc_boot.h"
 #include "guest/vpc/vplat.h"
 #include "guest/vpc/apicv.h"
+#include "guest/exit/exit.h"
 #include "guest/vpc/passthru.h"
 #include "guest/dev/vlapic.h"
 #include "arch-x86/regs.h"
@@ -184,6 +185,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->hw = hw_vcpu_create(vm->hw, i, &st);
 		if (!v->hw)
 			goto fail_vcpus;
+		hw_vcpu_set_fast_exit(v->hw, exit_fast, v);
 		v->state = VCPU_RUNNABLE;
 	}
 	vm->vcpus_live = vm->nr_vcpus;

@@ -419,8 +419,17 @@ struct sched_entity *sched_pick(unsigned cpu)
 	 * after a waker whose flag we consume. */
 	(void)__atomic_exchange_n(&se->wake_pending, false, __ATOMIC_ACQ_REL);
 	account_dispatch(rq, se, now);
+	/* Its slice too, under the same lock (sched_current_slice()). */
+	rq->current_slice = sc.ops->slice(rq, se);
+	if (!rq->current_slice)
+		rq->current_slice = 1;
 	spin_unlock(&rq->lock);
 	return se;
+}
+
+uint64_t sched_current_slice(unsigned cpu)
+{
+	return cpu_rq(cpu)->current_slice;
 }
 
 uint64_t sched_slice(unsigned cpu, struct sched_entity *se)

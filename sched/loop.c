@@ -10,6 +10,7 @@ struct loop_cpu {
 	bool idle;		/* in hooks.idle */
 	uint64_t run_end;	/* the current run ends by then (UINT64_MAX: unknown) */
 	void (*poll)(void);
+	uint64_t next_chores;	/* poll and console pump not before (chore_gap) */
 } __aligned(64);
 
 static struct loop_cpu cpus[SCHED_MAX_CPUS];
@@ -17,6 +18,7 @@ static struct sched_hooks hooks;
 static void (*idle_prep)(void);
 static unsigned ncpus;
 static uint64_t idle_poll;
+static uint64_t chore_gap;
 
 int sched_loop_init(const struct sched_hooks *h, unsigned n, uint64_t poll)
 {
@@ -43,7 +45,7 @@ void sched_loop_set_poll(unsigned cpu, void (*fn)(void))
 /* Run se for its slice, ended in time for this pCPU's first timer. */
 static void run(unsigned cpu, struct sched_entity *se)
 {
-	uint64_t slice = sched_slice(cpu, se);
+	uint64_t slice = sched_current_slice(cpu);
 	uint64_t next = sched_timer_next(cpu), end = UINT64_MAX;
 
 	BUG_ON(!se->ops || !se->ops->run);
@@ -80,9 +82,34 @@ static void idle(unsigned cpu)
 	WRITE_ONCE(cpus[cpu].idle, false);
 }
 
+void sched_loop_set_chore_gap(uint64_t ticks)
+{
+	chore_gap = ticks;
+}
+
+/* The poll hook, and buffered hypervisor output moved on between slices
+ * too (not only when something prints or a pCPU idles); with a gap, at
+ * most once per gap, so that a switch between two vCPUs does not pay
+ * them each time (a UART needs neither every microsecond). */
+static void chores(unsigned cpu)
+{
+	struct loop_cpu *c = &cpus[cpu];
+	void (*poll)(void) = READ_ONCE(c->poll);
+
+	if (chore_gap) {
+		uint64_t now = hooks.now();
+
+		if (now < c->next_chores)
+			return;
+		c->next_chores = now + chore_gap;
+	}
+	if (poll)
+		poll();
+	console_pump();
+}
+
 bool sched_loop_once(unsigned cpu)
 {
-	void (*poll)(void) = READ_ONCE(cpus[cpu].poll);
 	struct sched_entity *se;
 
 	BUG_ON(cpu >= ncpus);
@@ -90,11 +117,7 @@ bool sched_loop_once(unsigned cpu)
 		hooks.irqs();
 	if (sched_timer_next(cpu) != SCHED_TIMER_NONE)
 		sched_timer_run(cpu, hooks.now());
-	if (poll)
-		poll();
-	/* Buffered hypervisor output moves on between slices too, not only
-	 * when something prints or a pCPU idles. */
-	console_pump();
+	chores(cpu);
 	se = sched_pick(cpu);
 	if (se) {
 		run(cpu, se);

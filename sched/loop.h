@@ -18,6 +18,10 @@ int sched_loop_init(const struct sched_hooks *hooks, unsigned ncpus,
  * that poll, such as console input on the boot CPU. */
 void sched_loop_set_poll(unsigned cpu, void (*fn)(void));
 
+/* Run the poll hook and the console pump at most once per 'ticks' of
+ * hooks->now on each pCPU (0, the default: on every pass). */
+void sched_loop_set_chore_gap(uint64_t ticks);
+
 /* Call 'fn' on every pCPU before it idles (NULL: none); for state a pCPU
  * keeps between runs that another pCPU may be waiting for. */
 void sched_loop_set_idle_prep(void (*fn)(void));

@@ -31,6 +31,7 @@ struct runqueue {
 	uint64_t idle_since;
 	uint64_t last_id;		/* id of the last dispatched entity */
 	uint64_t slice;			/* base slice, ticks */
+	uint64_t current_slice;		/* the current entity's, from its pick */
 	uint64_t min_vruntime;		/* fair: monotonic virtual clock */
 	/* statistics */
 	uint64_t busy_ticks;

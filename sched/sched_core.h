@@ -159,6 +159,9 @@ struct sched_entity *sched_pick(unsigned cpu);
 
 /* Ticks the current entity of 'cpu' may run before it is preempted. */
 uint64_t sched_slice(unsigned cpu, struct sched_entity *se);
+/* The same as decided by the pick that made it current, without taking
+ * the run-queue lock again; for 'cpu' itself, right after sched_pick(). */
+uint64_t sched_current_slice(unsigned cpu);
 
 /* The current entity of 'cpu' stopped running: charge its time, then
  * RUNNABLE requeues it (preempted or yielded), BLOCKED takes it off the

@@ -28,5 +28,10 @@ void vmx_asm_offsets(void)
 	DEFINE(GR_R15, offsetof(struct guest_regs, r15));
 	DEFINE(GR_HOST_RSP, offsetof(struct guest_regs, host_rsp));
 	DEFINE(GR_EXIT_RESULT, offsetof(struct hw_vcpu, exit_result) - offsetof(struct hw_vcpu, regs));
+	DEFINE(GR_FAST_FN, offsetof(struct hw_vcpu, fast_fn) - offsetof(struct hw_vcpu, regs));
+	DEFINE(GR_FAST_CTX, offsetof(struct hw_vcpu, fast_ctx) - offsetof(struct hw_vcpu, regs));
 	DEFINE(VMCS_HOST_RSP, HOST_RSP);
+	DEFINE(RUN_HANDLED, VMX_RUN_HANDLED);
+	DEFINE(FAST_RESUME, HW_FAST_RESUME);
+	DEFINE(FAST_NO, HW_FAST_NO);
 }

@@ -285,7 +285,6 @@ decode_insn_exit(uint32_t reason, struct hw_exit *e)
 		return false;
 	e->reason = (uint16_t)reason;
 	e->kind = (uint16_t)k;
-	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	if (k >= HW_EXIT_CR)
 		decode_qual(e);
 	return true;
@@ -317,6 +316,8 @@ int hw_vcpu_enter(struct hw_vcpu *x, struct hw_exit *e)
 			return 0;
 		return decode_slow(x, 0, reason, e);
 	}
+	if (r == VMX_RUN_HANDLED)
+		return (int)HW_EXIT_F_HANDLED; /* the fast handler decoded *e */
 	if (r != VMX_RUN_EXIT_APICV) {
 		x->launched = false;
 		vmx_report_entry_failure(x, r, 0);
@@ -333,14 +334,57 @@ int hw_vcpu_enter(struct hw_vcpu *x, struct hw_exit *e)
 	return r < 0 ? r : (r | (int)HW_EXIT_F_VAPIC);
 }
 
+/* The exit stub calls fn after each exit (vmx/vmx_run.S).  Not with
+ * APIC virtualization: its exits read the virtual-APIC page back first
+ * (VMX_RUN_EXIT_APICV). */
+void hw_vcpu_set_fast_exit(struct hw_vcpu *x, hw_fast_exit_fn fn, void *ctx)
+{
+	x->fast_fn = x->exit_result == VMX_RUN_EXIT ? fn : NULL;
+	x->fast_ctx = ctx;
+}
+
+/* The commonest exits first, without the table (VMCALL, CPUID, I/O,
+ * RDMSR):
+ * inlined into the fast handler, their kind is then a constant there. */
+static inline __attribute__((always_inline)) bool
+decode_direct(uint32_t reason, uint16_t kind, struct hw_exit *e)
+{
+	e->reason = (uint16_t)reason;
+	e->kind = kind;
+	if (kind >= HW_EXIT_CR)
+		decode_qual(e);
+	return true;
+}
+
+bool hw_vcpu_decode_fast(struct hw_vcpu *x, struct hw_exit *e)
+{
+	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+
+	(void)x;
+	if (__builtin_expect(reason == EXIT_VMCALL, 1))
+		return decode_direct(EXIT_VMCALL, HW_EXIT_HYPERCALL, e);
+	if (reason == EXIT_CPUID)
+		return decode_direct(EXIT_CPUID, HW_EXIT_CPUID, e);
+	if (reason == EXIT_IO)
+		return decode_direct(EXIT_IO, HW_EXIT_IO, e);
+	if (reason == EXIT_RDMSR)
+		return decode_direct(EXIT_RDMSR, HW_EXIT_RDMSR, e);
+	return decode_insn_exit(reason, e);
+}
+
 /* Skip the instruction that exited; it completed, so blocking by STI or
- * MOV SS that it may have started is over. */
-void hw_vcpu_advance(struct hw_vcpu *x, const struct hw_exit *e)
+ * MOV SS that it may have started is over.  The length is read here
+ * from the VMCS (still the exit's: no entry since), only by the exits
+ * that advance, not decoded into the record for every exit. */
+__attribute__((always_inline)) inline void
+hw_vcpu_advance(struct hw_vcpu *x, const struct hw_exit *e)
 {
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY);
 
 	(void)x;
-	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) + e->insn_len);
+	(void)e;
+	vmcs_writen(GUEST_RIP, vmcs_readn(GUEST_RIP) +
+			       vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmcs_write32(GUEST_INTERRUPTIBILITY,
 			     intr & ~(uint32_t)(INTERRUPTIBILITY_STI |

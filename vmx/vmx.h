@@ -27,6 +27,8 @@ enum vmx_run_result {
 	VMX_RUN_FAIL_VALID = 2,    /* VMfailValid: see VM_INSTRUCTION_ERROR */
 	VMX_RUN_EXIT_APICV = 3,    /* a VM exit of a vCPU with APIC
 				    * virtualization (vmx/apicv.c) */
+	VMX_RUN_HANDLED = 4,       /* a VM exit the fast handler handled
+				    * (HW_FAST_DONE, arch-x86/hwvirt.h) */
 };
 
 /* The VT-x state of a VM (arch-x86/hwvirt.h): what it traps, its EPT. */
@@ -58,6 +60,13 @@ struct hw_vcpu {
 	 * first; this costs the exit path of other vCPUs nothing.  The stub
 	 * finds it next to 'regs' (vmx/asm-offsets.c). */
 	uint32_t exit_result;
+	/* The fast exit handler (hw_vcpu_set_fast_exit()) and its argument,
+	 * called by the exit stub after every exit; NULL for a vCPU with
+	 * APIC virtualization (a test and a branch on its exits, where a
+	 * handler that declines would cost a call).  Found from 'regs' by
+	 * the stub. */
+	hw_fast_exit_fn fast_fn;
+	void *fast_ctx;
 	/* Control values as programmed, so handlers can flip single bits. */
 	uint32_t pin, proc, proc2, exit_ctls, entry_ctls;
 	uint64_t cr0_mask, cr4_mask;

@@ -4,11 +4,19 @@
  * every general register but RBP and RSP clobbered, so the compiler keeps
  * only what it needs across the guest's run instead of this stub saving
  * all callee-saved registers on every round trip.  The stub saves RBP,
- * points HOST_RSP at this frame, loads the guest GPRs and enters the guest.  A VM exit lands
- * at vmx_exit, which stores the guest GPRs and returns the vCPU's
- * exit_result (0, or 3 with APIC virtualization) to the C caller.
+ * points HOST_RSP at this frame, loads the guest GPRs and enters the
+ * guest.  A VM exit lands at vmx_exit, which stores the guest registers
+ * the C calling convention may clobber (and RBX) and calls the vCPU's
+ * fast handler (arch-x86/hwvirt.h, "fast exit path"): C code keeps the
+ * guest's RBP and R12-R15 in place, so an exit it handles costs neither
+ * their stores nor their loads, and the guest is resumed from here.
+ * Otherwise the rest is stored and the vCPU's exit_result (0, or 3 with
+ * APIC virtualization), or VMX_RUN_HANDLED, goes back to the C caller.
  * If VMLAUNCH/VMRESUME fails, execution falls through to the failure path,
- * which returns 1 (VMfailInvalid) or 2 (VMfailValid). */
+ * which returns 1 (VMfailInvalid) or 2 (VMfailValid).
+ *
+ * Frame at HOST_RSP: regs, regs (so that the fast handler is called with
+ * a 16-byte aligned stack), the host's RBP, the return address. */
 #include "vmx/asm-offsets.h"
 
 	.text
@@ -16,6 +24,7 @@
 vmx_run_guest:
 	pushq	%rbp
 	pushq	%rdi			/* regs, found again at (%rsp) on exit */
+	pushq	%rdi
 
 	/* HOST_RIP is fixed (vmcs.c); HOST_RSP only when this frame moved. */
 	cmpq	%rsp, GR_HOST_RSP(%rdi)
@@ -58,7 +67,7 @@ vmx_run_guest:
 .Lfail_early:
 	movl	$1, %eax
 .Lfail_ret:
-	addq	$8, %rsp
+	addq	$16, %rsp
 	popq	%rbp
 	ret
 
@@ -71,18 +80,47 @@ vmx_exit:
 	movq	%rcx, GR_RCX(%rdi)
 	movq	%rdx, GR_RDX(%rdi)
 	movq	%rbx, GR_RBX(%rdi)
-	movq	%rbp, GR_RBP(%rdi)
 	movq	%rsi, GR_RSI(%rdi)
 	movq	%r8, GR_R8(%rdi)
 	movq	%r9, GR_R9(%rdi)
 	movq	%r10, GR_R10(%rdi)
 	movq	%r11, GR_R11(%rdi)
+	popq	GR_RDI(%rdi)		/* the guest's RDI, pushed above */
+	movq	GR_FAST_FN(%rdi), %rax
+	testq	%rax, %rax
+	jz	.Lslow
+	movq	GR_FAST_CTX(%rdi), %rdi
+	call	*%rax
+	movq	(%rsp), %rdi
+	testl	%eax, %eax		/* FAST_RESUME */
+	jnz	.Lhandled
+	movq	GR_RAX(%rdi), %rax
+	movq	GR_RCX(%rdi), %rcx
+	movq	GR_RDX(%rdi), %rdx
+	movq	GR_RBX(%rdi), %rbx
+	movq	GR_RSI(%rdi), %rsi
+	movq	GR_R8(%rdi), %r8
+	movq	GR_R9(%rdi), %r9
+	movq	GR_R10(%rdi), %r10
+	movq	GR_R11(%rdi), %r11
+	movq	GR_RDI(%rdi), %rdi
+	vmresume
+	jmp	.Lfail
+
+.Lhandled:
+	cmpl	$FAST_NO, %eax
+	movl	$RUN_HANDLED, %eax	/* FAST_DONE; MOV leaves the flags */
+	jne	.Lstore_rest
+.Lslow:
+	movl	GR_EXIT_RESULT(%rdi), %eax	/* regs is in struct vmx_vcpu */
+.Lstore_rest:
+	/* RBX is in memory already, and the fast handler may have changed
+	 * it there (CPUID). */
+	movq	%rbp, GR_RBP(%rdi)
 	movq	%r12, GR_R12(%rdi)
 	movq	%r13, GR_R13(%rdi)
 	movq	%r14, GR_R14(%rdi)
 	movq	%r15, GR_R15(%rdi)
-	popq	GR_RDI(%rdi)		/* the guest's RDI, pushed above */
-	addq	$8, %rsp
+	addq	$16, %rsp
 	popq	%rbp
-	movl	GR_EXIT_RESULT(%rdi), %eax	/* regs is in struct vmx_vcpu */
 	ret

@@ -141,7 +141,8 @@ static enum vcpu_action handle_cr(struct vcpu *v, const struct hw_exit *e)
 	}
 }
 
-static enum vcpu_action handle_io(struct vcpu *v, const struct hw_exit *e)
+static inline __attribute__((always_inline)) enum vcpu_action
+handle_io(struct vcpu *v, const struct hw_exit *e)
 {
 	unsigned size = e->io.size;
 	uint32_t val;
@@ -297,4 +298,59 @@ enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
 {
 	v->exit_count[e->reason]++; /* the backend keeps it in range */
 	return exit_table[e->kind](v, e);
+}
+
+/* The fast path (arch-x86/hwvirt.h, docs/PERFORMANCE.md): the hottest
+ * instruction exits are handled from the backend's exit stub, before the
+ * run loop sees them and with the guest's RBP and R12-R15 still in the
+ * CPU.  So the handlers here must not touch those: they take their
+ * operands from RAX, RBX, RCX, RDX and the hypercall arguments (RDI,
+ * RSI, RDX, R10, R8, R9).  Direct calls, so that they inline.  What the
+ * loop does around a handler is done here: count the exit, skip the
+ * instruction, and leave the guest to the loop when it has something to
+ * do (virq.any: an event, a yield, the VM's end). */
+#define FAST_KINDS (BIT(HW_EXIT_HYPERCALL) | BIT(HW_EXIT_CPUID) | BIT(HW_EXIT_IO) | \
+		    BIT(HW_EXIT_RDMSR) | BIT(HW_EXIT_WRMSR))
+
+/* What the loop would do after a handler: skip the instruction and run
+ * the guest again, unless the loop has something to do. */
+static inline __attribute__((always_inline)) int
+fast_finish(struct vcpu *v, struct hw_exit *e, enum vcpu_action act)
+{
+	if (__builtin_expect(act == ACT_RESUME_ADVANCE, 1) &&
+	    !__atomic_load_n(&v->virq.any, __ATOMIC_RELAXED)) {
+		hw_vcpu_advance(v->hw, e);
+		return HW_FAST_RESUME;
+	}
+	v->fast_act = act;
+	return HW_FAST_DONE;
+}
+
+/* Port I/O with a frame of its own, tail-called: its path inline keeps
+ * more registers, which every fast exit's frame would save. */
+static __attribute__((noinline)) int fast_io(struct vcpu *v, struct hw_exit *e)
+{
+	return fast_finish(v, e, handle_io(v, e));
+}
+
+int exit_fast(void *ctx)
+{
+	struct vcpu *v = ctx;
+	struct hw_exit *e = &v->exit;
+	enum vcpu_action act;
+
+	if (!hw_vcpu_decode_fast(v->hw, e) || !(FAST_KINDS & BIT(e->kind)))
+		return HW_FAST_NO;
+	v->exit_count[e->reason]++;
+	if (__builtin_expect(e->kind == HW_EXIT_HYPERCALL, 1))
+		act = guest_hypercall(v);
+	else if (e->kind == HW_EXIT_CPUID)
+		act = guest_cpuid(v);
+	else if (e->kind == HW_EXIT_IO)
+		return fast_io(v, e);
+	else if (e->kind == HW_EXIT_RDMSR)
+		act = handle_rdmsr(v, e);
+	else
+		act = handle_wrmsr(v, e);
+	return fast_finish(v, e, act);
 }

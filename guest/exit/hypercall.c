@@ -7,6 +7,7 @@
 #include "lib/string.h"
 
 #define HC_USER BIT(0) /* may be called from CPL 3 */
+#define HC_ENDS BIT(1) /* may end the VM: the vCPU loop must stop */
 #define HC_MAX_ARGS 6
 
 /* Arguments are read from the saved guest registers only by the calls
@@ -17,41 +18,45 @@ struct hc_args {
 	struct vcpu *v;
 	unsigned nargs;
 };
+_Static_assert(HC_NR_CALLS <= sizeof(((struct vcpu *)0)->hc_count) / sizeof(uint64_t),
+	       "hc_count[] has a counter for every call");
 
 static const unsigned arg_regs[HC_MAX_ARGS] = {
 	GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8, GPR_R9,
 };
 
-static inline uint64_t hc_arg(const struct hc_args *a, unsigned i)
+static inline uint64_t hc_arg(struct hc_args a, unsigned i)
 {
-	return i < a->nargs ? vcpu_gpr(a->v, arg_regs[i]) : 0;
+	return i < a.nargs ? vcpu_gpr(a.v, arg_regs[i]) : 0;
 }
 
-typedef int64_t (*hc_fn)(struct vcpu *v, const struct hc_args *args);
+/* The arguments by value: two registers, nothing stored for the null
+ * call. */
+typedef int64_t (*hc_fn)(struct hc_args args);
 
+/* 32 bytes, so that an entry is found with one shift. */
 struct hc_entry {
-	const char *name;
 	hc_fn fn;
+	const char *name;
 	unsigned nargs;
 	unsigned flags;
-};
+} __attribute__((aligned(32)));
 
-static int64_t hc_version(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_version(struct hc_args a)
 {
-	(void)v;
 	(void)a;
 	return HV_ABI_VERSION;
 }
 
-static int64_t hc_nop(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_nop(struct hc_args a)
 {
-	(void)v;
 	(void)a;
 	return 0;
 }
 
-static int64_t hc_console_write(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_console_write(struct hc_args a)
 {
+	struct vcpu *v = a.v;
 	gpa_t gpa = hc_arg(a, 0);
 	uint64_t len = hc_arg(a, 1);
 	char buf[256];
@@ -75,8 +80,9 @@ static int64_t hc_console_write(struct vcpu *v, const struct hc_args *a)
 	return (int64_t)len;
 }
 
-static int64_t hc_identity(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_identity(struct hc_args a)
 {
+	struct vcpu *v = a.v;
 	struct vm *vm = v->vm;
 	int64_t id = ((int64_t)vm->id << 16) | v->id;
 	struct hv_identity ident;
@@ -93,22 +99,24 @@ static int64_t hc_identity(struct vcpu *v, const struct hc_args *a)
 	return id;
 }
 
-static int64_t hc_time(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_time(struct hc_args a)
 {
-	(void)v;
 	(void)a;
 	return (int64_t)tsc_hz();
 }
 
-static int64_t hc_yield(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_yield(struct hc_args a)
 {
-	(void)a;
+	struct vcpu *v = a.v;
+
 	vcpu_yield(v);
 	return 0;
 }
 
-static int64_t hc_shutdown(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_shutdown(struct hc_args a)
 {
+	struct vcpu *v = a.v;
+
 	vm_exit(v->vm, (int)(int32_t)hc_arg(a, 0));
 	return 0;
 }
@@ -118,8 +126,9 @@ static struct vcpu *hc_target(struct vcpu *v, uint64_t id)
 	return id < v->vm->nr_vcpus ? &v->vm->vcpu[id] : NULL;
 }
 
-static int64_t hc_send_ipi(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_send_ipi(struct hc_args a)
 {
+	struct vcpu *v = a.v;
 	struct vcpu *t = hc_target(v, hc_arg(a, 0));
 	uint64_t vec = hc_arg(a, 1);
 
@@ -135,8 +144,9 @@ _Static_assert((int)HV_VCPU_RUNNABLE == (int)SCHED_RUNNABLE &&
 	       (int)HV_VCPU_BLOCKED == (int)SCHED_BLOCKED &&
 	       (int)HV_VCPU_STOPPED == (int)SCHED_STOPPED, "vCPU state numbers");
 
-static int64_t hc_vcpu_stats(struct vcpu *v, const struct hc_args *a)
+static int64_t hc_vcpu_stats(struct hc_args a)
 {
+	struct vcpu *v = a.v;
 	struct vcpu *t = hc_target(v, hc_arg(a, 0));
 	struct sched_entity_stats st;
 	struct hv_vcpu_stats out;
@@ -160,18 +170,20 @@ static int64_t hc_vcpu_stats(struct vcpu *v, const struct hc_args *a)
 }
 
 static const struct hc_entry hc_table[HC_NR_CALLS] = {
-	[HC_VERSION] = { "version", hc_version, 0, HC_USER },
-	[HC_NOP] = { "nop", hc_nop, 0, HC_USER },
-	[HC_CONSOLE_WRITE] = { "console_write", hc_console_write, 2, 0 },
-	[HC_IDENTITY] = { "identity", hc_identity, 1, 0 },
-	[HC_TIME] = { "time", hc_time, 0, HC_USER },
-	[HC_YIELD] = { "yield", hc_yield, 0, HC_USER },
-	[HC_SHUTDOWN] = { "shutdown", hc_shutdown, 1, 0 },
-	[HC_SEND_IPI] = { "send_ipi", hc_send_ipi, 2, HC_USER },
-	[HC_VCPU_STATS] = { "vcpu_stats", hc_vcpu_stats, 2, 0 },
+	[HC_VERSION] = { hc_version, "version", 0, HC_USER },
+	[HC_NOP] = { hc_nop, "nop", 0, HC_USER },
+	[HC_CONSOLE_WRITE] = { hc_console_write, "console_write", 2, 0 },
+	[HC_IDENTITY] = { hc_identity, "identity", 1, 0 },
+	[HC_TIME] = { hc_time, "time", 0, HC_USER },
+	[HC_YIELD] = { hc_yield, "yield", 0, HC_USER },
+	[HC_SHUTDOWN] = { hc_shutdown, "shutdown", 1, HC_ENDS },
+	[HC_SEND_IPI] = { hc_send_ipi, "send_ipi", 2, HC_USER },
+	[HC_VCPU_STATS] = { hc_vcpu_stats, "vcpu_stats", 2, 0 },
 };
 
-enum vcpu_action guest_hypercall(struct vcpu *v)
+/* Inlined into the fast exit path (guest/exit/exit.c). */
+__attribute__((always_inline)) inline enum vcpu_action
+guest_hypercall(struct vcpu *v)
 {
 	uint64_t nr = vcpu_gpr(v, GPR_RAX);
 	const struct hc_entry *e;
@@ -190,10 +202,11 @@ enum vcpu_action guest_hypercall(struct vcpu *v)
 	}
 	args.v = v;
 	args.nargs = e->nargs;
-	if (nr < ARRAY_SIZE(v->hc_count))
-		v->hc_count[nr]++;
-	ret = e->fn(v, &args);
-	if (vm_is_over(v->vm))
+	v->hc_count[nr]++;
+	ret = e->fn(args);
+	/* Only a call marked so ends the VM here; another vCPU ending it
+	 * makes this one leave through virq.any (vm_end()). */
+	if ((e->flags & HC_ENDS) && vm_is_over(v->vm))
 		return ACT_KILL_VM;
 out:
 	vcpu_set_gpr(v, GPR_RAX, (uint64_t)ret);

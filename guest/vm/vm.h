@@ -66,6 +66,11 @@ struct vcpu {
 	uint64_t exit_count[HW_EXIT_REASONS]; /* by the backend's reason */
 	uint64_t hc_count[HC_NR_CALLS];       /* hypercalls by number */
 	bool yield; /* leave the run loop after this exit (slice over) */
+	/* The last exit, decoded: the run loop's record, which the fast
+	 * exit path (guest/exit/exit.c) fills too, and what the fast handler
+	 * decided when the loop must act on it (HW_FAST_DONE). */
+	struct hw_exit exit;
+	enum vcpu_action fast_act;
 	uint64_t slice_end; /* TSC at which the current slice ends */
 	/* Without an exit timer: the host LAPIC timer is armed for a guest
 	 * timer due before the slice ends (guest/vcpu_run.c). */

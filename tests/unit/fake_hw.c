@@ -249,6 +249,22 @@ void hw_vcpu_advance(struct hw_vcpu *hw, const struct hw_exit *exit)
 	hw->advances++;
 }
 
+void hw_vcpu_set_fast_exit(struct hw_vcpu *hw, hw_fast_exit_fn fn, void *ctx)
+{
+	hw->fast_fn = fn;
+	hw->fast_ctx = ctx;
+}
+
+bool hw_vcpu_decode_fast(struct hw_vcpu *hw, struct hw_exit *exit)
+{
+	unsigned k = hw->next_exit.kind;
+
+	if (k < HW_EXIT_CPUID || k > HW_EXIT_IO)
+		return false;
+	*exit = hw->next_exit;
+	return true;
+}
+
 void hw_vcpu_intr_window(struct hw_vcpu *hw, bool on)
 {
 	hw->intr_window = on;

@@ -43,6 +43,10 @@ struct hw_vcpu {
 	struct hw_exit next_exit;
 	struct hw_event last_event; /* the last hw_vcpu_inject() */
 	uint64_t last_deadline;     /* the last hw_vcpu_set_deadline() */
+	/* hw_vcpu_set_fast_exit(); hw_vcpu_decode_fast() hands out
+	 * next_exit when it is an instruction exit. */
+	hw_fast_exit_fn fast_fn;
+	void *fast_ctx;
 	/* [APIC virtualization] */
 	uint32_t vapic[1024];
 	bool x2apic;

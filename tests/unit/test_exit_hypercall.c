@@ -97,6 +97,37 @@ static void test_yield(void **state)
 	assert_int_equal(X.v->virq.any, VIRQ_ANY_LEAVE);
 }
 
+/* The fast path (exit_fast(), which the backend's exit stub calls): a
+ * null call resumes at once, counted and advanced; a yield (virq.any)
+ * leaves the exit to the loop with the call's action, not advanced; an
+ * exit the path does not take is left to the loop undecided. */
+static void test_fast_path(void **state)
+{
+	(void)state;
+	X.v->virq.any = 0;
+	X.hw->next_exit = (struct hw_exit){ .kind = HW_EXIT_HYPERCALL,
+					    .reason = HW_EXIT_HYPERCALL,
+					    .insn_len = INSN_LEN };
+	REG(RAX) = HC_NOP;
+	assert_int_equal(exit_fast(X.v), HW_FAST_RESUME);
+	assert_int_equal(REG(RAX), 0);
+	assert_int_equal(X.hw->rip, START_RIP + INSN_LEN);
+	assert_int_equal(X.v->exit_count[HW_EXIT_HYPERCALL], 1);
+	assert_int_equal(X.v->hc_count[HC_NOP], 1);
+
+	REG(RAX) = HC_YIELD;
+	assert_int_equal(exit_fast(X.v), HW_FAST_DONE);
+	assert_int_equal(X.v->fast_act, ACT_RESUME_ADVANCE);
+	assert_int_equal(X.hw->rip, START_RIP + INSN_LEN);
+	assert_true(X.v->yield);
+
+	X.hw->next_exit.kind = HW_EXIT_HLT;
+	assert_int_equal(exit_fast(X.v), HW_FAST_NO);
+	assert_int_equal(X.v->exit_count[HW_EXIT_HYPERCALL], 2);
+	X.hw->next_exit.kind = HW_EXIT_EXTINT;
+	assert_int_equal(exit_fast(X.v), HW_FAST_NO);
+}
+
 static void test_shutdown(void **state)
 {
 	(void)state;
@@ -309,6 +340,7 @@ int main(void)
 		T(test_bad_number_enosys),
 		T(test_cpl3_policy),
 		T(test_yield),
+		T(test_fast_path),
 		T(test_shutdown),
 		T(test_shutdown_negative_code),
 		T(test_console_write),

@@ -140,6 +140,7 @@ static void test_rr_order_and_slice(void **state)
 
 			assert_ptr_equal(se, &e[i]);
 			assert_int_equal(sched_slice(0, se), SLICE);
+			assert_int_equal(sched_current_slice(0), SLICE);
 			assert_int_equal(sched_should_preempt(0), true);
 			fake_now += SLICE;
 			sched_put(0, se, SCHED_RUNNABLE);

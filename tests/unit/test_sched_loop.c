@@ -267,6 +267,30 @@ static void test_poll_hook(void **state)
 	EXPECT_PANIC(sched_loop_once(2));
 }
 
+/* With a chore gap the poll hook (and the console pump) run at most once
+ * per gap on a pCPU; without one, on every pass. */
+static void test_chore_gap(void **state)
+{
+	(void)state;
+	init(1, 0);
+	sched_loop_set_poll(0, poll_fn);
+	sched_loop_set_chore_gap(100);
+	fake_now = 1000;
+	sched_loop_once(0);
+	assert_int_equal(polls, 1);
+	fake_now = 1099;
+	sched_loop_once(0);
+	assert_int_equal(polls, 1);
+	fake_now = 1100;
+	sched_loop_once(0);
+	assert_int_equal(polls, 2);
+	sched_loop_set_chore_gap(0);
+	sched_loop_once(0);
+	sched_loop_once(0);
+	assert_int_equal(polls, 4);
+	sched_loop_set_poll(0, NULL);
+}
+
 static void test_should_yield(void **state)
 {
 	struct fent a, b;
@@ -352,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_timer_wakes_blocked_entity),
 		cmocka_unit_test(test_idle_waits),
 		cmocka_unit_test(test_poll_hook),
+		cmocka_unit_test(test_chore_gap),
 		cmocka_unit_test(test_should_yield),
 		cmocka_unit_test(test_boot_cpu_leaves),
 	};
