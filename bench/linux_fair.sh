@@ -18,7 +18,8 @@
 #  cpu, md5, forkexec, pagefault, pipe, sleep   the workloads of
 #           bench/linux/fairbench.c, timed by the guest's TSC.
 #
-# --console quiet: cmdline with loglevel=4 (boot and workloads);
+# --console quiet: cmdline with loglevel=4 (boot and workloads); nofs: the
+# same plus clearcpuid=erms,fsrm,rep_good (the same string code on both sides);
 # --console full: the whole kernel log on the console (boot only).
 # Each (console, side) pair is booted --runs times (default 2); the
 # workloads run --reps times per boot (default 3).  Prints per figure
@@ -57,6 +58,8 @@ cmdline() {
 	local c="console=ttyS0,115200 tsc=reliable linuxtest.cpus=2 linuxtest.input=0 linuxtest.bench=1"
 	if [ "$1" = quiet ]; then
 		echo "$c loglevel=4 linuxtest.benchreps=$reps linuxtest.benchsleeps=$sleeps"
+	elif [ "$1" = nofs ]; then
+		echo "$c loglevel=4 clearcpuid=erms,fsrm,rep_good linuxtest.benchreps=$reps linuxtest.benchsleeps=$sleeps"
 	else
 		echo "$c linuxtest.benchreps=0"
 	fi
@@ -222,11 +225,12 @@ d = sys.argv[1]
 esc = re.compile(rb"\x1b\[[0-9;?]*[a-zA-Z]")
 data = {}  # (console, figure) -> side -> [values]
 exits = {}
+irq = {}
 khz_seen = {}
 def add(c, fig, side, v):
     data.setdefault((c, fig), {}).setdefault(side, []).append(v)
 for path in sorted(glob.glob(os.path.join(d, "*-*-*.log"))):
-    m = re.match(r"(quiet|full)-(native|hv)-(\d+)\.log$", os.path.basename(path))
+    m = re.match(r"(quiet|full|nofs)-(native|hv)-(\d+)\.log$", os.path.basename(path))
     if not m:
         continue
     c, side, run = m.groups()
@@ -237,7 +241,10 @@ for path in sorted(glob.glob(os.path.join(d, "*-*-*.log"))):
     done = g(r"LINUXTEST: DONE")
     stable = g(r"(?:LINUXTEST: dmesg )?\[ *[0-9.]+\] sched_clock: Marking stable \((-?\d+), (-?\d+)\)->\((-?\d+), (-?\d+)\)")
     runinit = g(r"(?:LINUXTEST: dmesg )?\[ *([0-9.]+)\] Run /init as init process")
-    det = g(r"(?:LINUXTEST: dmesg )?\[ *[0-9.]+\] tsc: Detected ([0-9.]+) MHz")
+    # tsc_khz: "Detected X MHz TSC" when it differs from cpu_khz, else
+    # "Detected X MHz processor" (both are); "Refined" replaces it.
+    det = g(r"(?:LINUXTEST: dmesg )?\[ *[0-9.]+\] tsc: Detected ([0-9.]+) MHz TSC") or \
+        g(r"(?:LINUXTEST: dmesg )?\[ *[0-9.]+\] tsc: Detected ([0-9.]+) MHz")
     ref = g(r"(?:LINUXTEST: dmesg )?\[ *[0-9.]+\] tsc: Refined TSC clocksource calibration: ([0-9.]+) MHz")
     if not (done and stable and runinit and (det or ref)):
         print(f"linux_fair: {path}: incomplete (DONE {bool(done)}, sched_clock {bool(stable)}, "
@@ -262,9 +269,10 @@ for path in sorted(glob.glob(os.path.join(d, "*-*-*.log"))):
     if t_grub is not None and t_init is not None:
         add(c, "boot_cpu_s", side, t_init - t_grub)
     for l in lines:
-        mm = re.search(pre + r"FAIRBENCH (\w+) rep=\d+ ticks=(\d+)", l)
+        mm = re.search(pre + r"FAIRBENCH (\w+) rep=\d+ ticks=(\d+) loc=(\d+) res=(\d+) cal=(\d+)", l)
         if mm:
             add(c, mm.group(1), side, int(mm.group(2)))
+            irq.setdefault((c, mm.group(1), side), []).append("/".join(mm.group(3, 4, 5)))
         mm = re.match(r"vm linux: (\d+) exits: (.*)", l)
         if mm and side == "hv":
             exits.setdefault(c, []).append(l[len("vm linux: "):])
@@ -275,7 +283,7 @@ if len({v for s in khz_seen.values() for v in s}) > 1:
 order = ["boot", "boot_cpu_s", "cpu", "md5", "forkexec", "pagefault", "pipe", "sleep"]
 def fmt(v, fig):
     return f"{v:.2f}" if fig == "boot_cpu_s" else f"{v:.0f}"
-for c in ["quiet", "full"]:
+for c in ["quiet", "full", "nofs"]:
     for fig in order:
         s = data.get((c, fig))
         if not s:
@@ -296,6 +304,8 @@ for c in ["quiet", "full"]:
                 out.append(f"{side}_min={fmt(min(v), fig)} {side}_max={fmt(max(v), fig)} "
                            f"{side}_spread={spread:.2f}% {side}_n={len(v)}")
         print(" ".join(out))
+for (c, fig, side), v in sorted(irq.items()):
+    print(f"BENCH linux_fair_irqs console={c} {fig} {side} loc/res/cal=" + ",".join(v))
 for c, ls in exits.items():
     for l in ls:
         print(f"BENCH linux_fair_exits console={c} {l}")
