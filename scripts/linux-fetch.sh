@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # linux-fetch.sh: prepares the Linux test guest (make test-linux,
-# scripts/linux-native.sh, bench/linux_boot.sh).
+# scripts/linux-native.sh, bench/linux_fair.sh).
 #
 #  - downloads, only when missing, Debian's newest linux-image-*-cloud-amd64
 #    (through the linux-image-cloud-amd64 metapackage) and busybox-static
