@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/linux_fair.sh [--no-build] [--runs N] [--reps R] [--sleeps S]
 #                     [--console quiet|full|both] [--side native|hv|both]
-#                     [--jobs J] [--timeout S] [--report-only]
+#                     [--jobs J] [--timeout S] [--first-run K] [--report-only]
 # The fair Linux benchmark (issue 14): the same kernel, initramfs and
 # kernel command line booted natively in Bochs and under the hypervisor,
 # both in Bochs corei7_skylake_x with 2 CPUs, clock: sync=none (the TSC
@@ -28,16 +28,18 @@
 # (MED: median over all samples of that side) and the exits of the
 # hypervisor runs by reason.  Logs: $BUILD/linux/fair/<console>-<side>-<run>.log
 # (and .times: wall seconds, Bochs CPU seconds, line).  Sessions run
-# --jobs at a time (default 2).  --report-only reprints from the logs.
+# --jobs at a time (default 2); runs are numbered from --first-run (1), so
+# that more runs can be added later.  --report-only reprints from the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 build=1 runs=2 reps=3 sleeps=1000 consoles="quiet full" sides="native hv"
-jobs=2 timeout_s=3000 report_only=0 model=corei7_skylake_x
+jobs=2 timeout_s=3000 report_only=0 first=1 model=corei7_skylake_x
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-build) build=0; shift ;;
 	--runs) runs=$2; shift 2 ;;
+	--first-run) first=$2; shift 2 ;;
 	--reps) reps=$2; shift 2 ;;
 	--sleeps) sleeps=$2; shift 2 ;;
 	--console) case $2 in both) consoles="quiet full" ;; *) consoles=$2 ;; esac; shift 2 ;;
@@ -199,7 +201,7 @@ if [ "$report_only" = 0 ]; then
 		"consoles: $consoles, sides: $sides, $runs run(s), $reps rep(s), $sleeps sleeps, $jobs at a time" >&2
 	# The sessions, $jobs at a time.
 	sessions=()
-	for r in $(seq 1 "$runs"); do
+	for r in $(seq "$first" $((first + runs - 1))); do
 		for c in $consoles; do
 			for s in $sides; do sessions+=("$c $s $r"); done
 		done
