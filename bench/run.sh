@@ -78,7 +78,7 @@ if [ "$sched" = 1 ]; then
 fi
 # Linux natively and under the hypervisor, same kernel, initramfs and
 # command line (issue 14): boot ticks and workloads, bench/linux_fair.sh
-# (long: about an hour of Bochs).  LINUX_BENCH=0 skips it.
+# (about 12 min of Bochs on an idle machine).  LINUX_BENCH=0 skips it.
 if [ "${LINUX_BENCH:-1}" != 0 ]; then
 	bash bench/linux_fair.sh $([ "$build" = 1 ] || echo --no-build) || rc=1
 fi
