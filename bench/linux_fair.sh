@@ -334,4 +334,7 @@ for (c, fig, side), v in sorted(irq.items()):
 for c, ls in exits.items():
     for l in ls:
         print(f"BENCH linux_fair_exits console={c} {l}")
+if not data:
+    print(f"linux_fair: no complete boot in {d}", file=sys.stderr)
+    sys.exit(1)
 PY
