@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # linux-fetch.sh: prepares the Linux test guest (make test-linux,
-# scripts/linux-native.sh, bench/linux_boot.sh).
+# scripts/linux-native.sh, bench/linux_fair.sh).
 #
 #  - downloads, only when missing, Debian's newest linux-image-*-cloud-amd64
 #    (through the linux-image-cloud-amd64 metapackage) and busybox-static
@@ -98,6 +98,7 @@ fi
 # The initramfs.
 stamp=$out/initrd.gz.stamp
 if [ ! -s "$out/initrd.gz" ] || [ ! -e "$stamp" ] || [ tests/linux/init -nt "$stamp" ] ||
+	[ bench/linux/fairbench.c -nt "$stamp" ] ||
 	[ "$debs/$bdeb" -nt "$stamp" ] || [ "$0" -nt "$stamp" ]; then
 	echo "linux-fetch: building initrd.gz (busybox from $bdeb)" >&2
 	root=$tmp/root
@@ -116,6 +117,14 @@ if [ ! -s "$out/initrd.gz" ] || [ ! -e "$stamp" ] || [ tests/linux/init -nt "$st
 		ln -s busybox "$root/bin/sh"
 	fi
 	install -m 0755 tests/linux/init "$root/init"
+	# The workloads of bench/linux_fair.sh, static (glibc's libc.a from
+	# Debian's libc6-dev); left out when the host cannot link it.
+	if gcc -static -O2 -o "$root/bin/fairbench" bench/linux/fairbench.c 2>"$tmp/fairbench.err"; then
+		strip "$root/bin/fairbench" 2>/dev/null || true
+	else
+		echo "linux-fetch: note: no /bin/fairbench (gcc -static failed: $(head -n 1 "$tmp/fairbench.err"))" >&2
+		rm -f "$root/bin/fairbench"
+	fi
 	chmod 1777 "$root/tmp"
 	# The kernel's built-in initramfs already provides /dev/console; add
 	# it here too when we may create device nodes.

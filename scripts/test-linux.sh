@@ -13,8 +13,8 @@
 # LINUX_EXPECT_INPUT=1 also requires "console read 'hello from the console'" (the guest read
 # the line the hypervisor typed into its UART).  Prints the guest's
 # LINUXTEST lines and the wall time; exit status non-zero on failure.
-# For the boot-time ratio against a native run:
-#   bash bench/linux_boot.sh $BUILD/linux/hv-serial.log
+# For the fair comparison with a native run (same kernel, initramfs and
+# command line): bash bench/linux_fair.sh
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
