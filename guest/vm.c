@@ -1,6 +1,7 @@
 /* The life of a VM: creation from a description, guest RAM, guest
  * resets and power-off, destruction. */
 #include "guest/vm/vm.h"
+#include "mm/heap.h"
 #include "guest/load/loader.h"
 #include "guest/exit/emulate.h"
 #include "guest/load/pc_boot.h"
@@ -156,6 +157,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->xcr0 = 1; /* x87 state is always enabled */
 		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->sipi_vector = -1;
+		v->hc_watch = cfg->trace; /* guest/exit/hc_stats.c */
 		/* On the PC only the BSP starts; APs wait for INIT/SIPI. */
 		v->wait_sipi = cfg->platform && i > 0;
 		v->fpu_area = frame_zalloc();
@@ -180,6 +182,8 @@ fail_vcpus:
 		vm->vcpu[i].hw = NULL;
 		if (vm->vcpu[i].fpu_area)
 			frame_free(vm->vcpu[i].fpu_area);
+		kfree(vm->vcpu[i].hcstats);
+		vm->vcpu[i].hcstats = NULL;
 	}
 fail_vmx:
 	passthru_detach(vm);
@@ -201,6 +205,8 @@ void vm_destroy(struct vm *vm)
 		vm->vcpu[i].hw = NULL;
 		if (vm->vcpu[i].fpu_area)
 			frame_free(vm->vcpu[i].fpu_area);
+		kfree(vm->vcpu[i].hcstats);
+		vm->vcpu[i].hcstats = NULL;
 	}
 	vplat_destroy(vm);
 	hw_vm_destroy(vm->hw);
@@ -217,6 +223,9 @@ static void reset_vcpus(struct vm *vm)
 		struct vcpu *u = &vm->vcpu[i];
 
 		u->event.valid = false;
+		/* A reset forgets the hypercall ring (guest/exit/hc_ring.c). */
+		memset(&u->hcring, 0, sizeof(u->hcring));
+		u->hc_watch = vm->cfg->trace;
 		u->nmi_pending = 0;
 		u->init_pending = false;
 		u->sipi_vector = -1;

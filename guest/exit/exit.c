@@ -4,6 +4,7 @@
 #include "guest/exit/exit.h"
 #include "guest/exit/emulate.h"
 #include "guest/exit/mmio.h"
+#include "guest/exit/hc_conv.h"
 #include "guest/dev/vlapic.h"
 #include "guest/vpc/vplat.h"
 #include "guest/vpc/apicv.h"
@@ -296,5 +297,7 @@ _Static_assert(HW_EXIT_ENTRY_FAIL + 1 == HW_EXIT_KINDS,
 enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
 {
 	v->exit_count[e->reason]++; /* the backend keeps it in range */
+	if (__builtin_expect(v->hc_watch, 0)) /* stats or a hypercall ring */
+		return hc_watch_exit(v, e, exit_table[e->kind]);
 	return exit_table[e->kind](v, e);
 }

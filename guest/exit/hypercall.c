@@ -1,40 +1,27 @@
 /* The hypercall table (ABI in guest/include/hv_abi.h and
- * docs/hypercalls.md).  Adding a call is one entry and one function. */
+ * docs/hypercalls.md).  Adding a call is one line in HV_CALL_TABLE and
+ * one function hc_NAME here or in hc_conv.h's files. */
 #include "guest/exit/emulate.h"
+#include "guest/exit/hc_conv.h"
 #include "guest/include/hv_abi.h"
 #include "arch-x86/tsc.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
-#define HC_USER BIT(0) /* may be called from CPL 3 */
 #define HC_MAX_ARGS 6
-
-/* Arguments are read from the saved guest registers only by the calls
- * that take them, which keeps the null call short. */
-/* The calling vCPU and how many arguments its call takes (the table's
- * nargs): arguments past them read as 0, whatever the registers hold. */
-struct hc_args {
-	struct vcpu *v;
-	unsigned nargs;
-};
 
 static const unsigned arg_regs[HC_MAX_ARGS] = {
 	GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8, GPR_R9,
 };
 
-static inline uint64_t hc_arg(const struct hc_args *a, unsigned i)
+/* Arguments are read from the saved guest registers (or a call record)
+ * only by the calls that take them, which keeps the null call short. */
+uint64_t hc_arg(const struct hc_args *a, unsigned i)
 {
-	return i < a->nargs ? vcpu_gpr(a->v, arg_regs[i]) : 0;
+	if (i >= a->nargs)
+		return 0;
+	return a->vals ? a->vals[i] : vcpu_gpr(a->v, arg_regs[i]);
 }
-
-typedef int64_t (*hc_fn)(struct vcpu *v, const struct hc_args *args);
-
-struct hc_entry {
-	const char *name;
-	hc_fn fn;
-	unsigned nargs;
-	unsigned flags;
-};
 
 static int64_t hc_version(struct vcpu *v, const struct hc_args *a)
 {
@@ -159,17 +146,19 @@ static int64_t hc_vcpu_stats(struct vcpu *v, const struct hc_args *a)
 	return 0;
 }
 
+#define HC_ENTRY(nr, NAME, name_, nargs_, kinds_, flags_, group_, feat_) \
+	[nr] = { .name = #name_, .fn = hc_##name_, .nargs = nargs_,       \
+		 .kinds = kinds_, .flags = flags_, .group = group_,        \
+		 .feature = feat_ },
 static const struct hc_entry hc_table[HC_NR_CALLS] = {
-	[HC_VERSION] = { "version", hc_version, 0, HC_USER },
-	[HC_NOP] = { "nop", hc_nop, 0, HC_USER },
-	[HC_CONSOLE_WRITE] = { "console_write", hc_console_write, 2, 0 },
-	[HC_IDENTITY] = { "identity", hc_identity, 1, 0 },
-	[HC_TIME] = { "time", hc_time, 0, HC_USER },
-	[HC_YIELD] = { "yield", hc_yield, 0, HC_USER },
-	[HC_SHUTDOWN] = { "shutdown", hc_shutdown, 1, 0 },
-	[HC_SEND_IPI] = { "send_ipi", hc_send_ipi, 2, HC_USER },
-	[HC_VCPU_STATS] = { "vcpu_stats", hc_vcpu_stats, 2, 0 },
+	HV_CALL_TABLE(HC_ENTRY)
 };
+#undef HC_ENTRY
+
+const struct hc_entry *hc_lookup(uint64_t nr)
+{
+	return nr < HC_NR_CALLS ? &hc_table[nr] : NULL;
+}
 
 enum vcpu_action guest_hypercall(struct vcpu *v)
 {
@@ -182,13 +171,18 @@ enum vcpu_action guest_hypercall(struct vcpu *v)
 		ret = HV_ENOSYS;
 		goto out;
 	}
+	if (__builtin_expect(!(v->vm->cfg->hc_allow & BIT(nr)), 0)) {
+		ret = hc_denied(v, nr);
+		goto out;
+	}
 	e = &hc_table[nr];
 	/* From CPL 3 only calls marked user, and only if the VM allows it. */
-	if (vcpu_cpl(v) == 3 && (!(e->flags & HC_USER) || !v->vm->cfg->cpl3_hypercalls)) {
+	if (vcpu_cpl(v) == 3 && (!(e->flags & HV_CF_USER) || !v->vm->cfg->cpl3_hypercalls)) {
 		ret = HV_EPERM;
 		goto out;
 	}
 	args.v = v;
+	args.vals = NULL;
 	args.nargs = e->nargs;
 	if (nr < ARRAY_SIZE(v->hc_count))
 		v->hc_count[nr]++;
