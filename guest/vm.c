@@ -158,6 +158,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->sipi_vector = -1;
 		v->hc_watch = cfg->trace; /* guest/exit/hc_stats.c */
+		v->hc_allow = cfg->hc_allow;
 		/* On the PC only the BSP starts; APs wait for INIT/SIPI. */
 		v->wait_sipi = cfg->platform && i > 0;
 		v->fpu_area = frame_zalloc();

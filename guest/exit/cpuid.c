@@ -83,7 +83,7 @@ static void hv_leaf(const struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 		r->edx = HV_SIGNATURE_EDX;
 	} else if (leaf == HV_CPUID_FEATURES) {
 		r->eax = HV_ABI_VERSION;
-		r->ebx = hc_features(v->vm->cfg->hc_allow);
+		r->ebx = hc_features(v->hc_allow);
 		r->ecx = HC_NR_CALLS - 1;
 	}
 }

@@ -42,13 +42,13 @@ int64_t hc_invoke(struct vcpu *v, const struct hv_call_rec *r, enum hc_conv conv
 
 	if (!e || !e->fn)
 		return HV_ENOSYS;
-	if (!(v->vm->cfg->hc_allow & BIT(r->nr)))
+	if (!(v->hc_allow & BIT(r->nr)))
 		return hc_denied(v, r->nr);
 	if (e->flags & HV_CF_DIRECT)
 		return HV_EINVAL; /* no convention inside another */
 	args.v = v;
 	args.vals = r->args;
-	args.nargs = e->nargs;
+	args.nargs = e->nargs | HC_ARGS_REC;
 	v->hc_count[r->nr]++;
 	v->hc_conv_count[conv]++;
 	if (v->hcstats)
@@ -66,7 +66,7 @@ int64_t hc_invoke(struct vcpu *v, const struct hv_call_rec *r, enum hc_conv conv
 int64_t hc_discover(struct vcpu *v, const struct hc_args *a)
 {
 	uint64_t gpa = hc_arg(a, 0), max = hc_arg(a, 1);
-	uint64_t allow = v->vm->cfg->hc_allow;
+	uint64_t allow = v->hc_allow;
 	struct hv_call_info info;
 	int64_t n = 0;
 

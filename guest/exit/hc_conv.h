@@ -13,9 +13,12 @@
  * nargs read as 0. */
 struct hc_args {
 	struct vcpu *v;
-	const uint64_t *vals;
-	unsigned nargs;
+	unsigned nargs;       /* | HC_ARGS_REC: from a record's vals, else
+			       * from the registers (one store on the
+			       * register path) */
+	const uint64_t *vals; /* only read with HC_ARGS_REC */
 };
+#define HC_ARGS_REC 0x100u
 uint64_t hc_arg(const struct hc_args *a, unsigned i);
 
 typedef int64_t (*hc_fn)(struct vcpu *v, const struct hc_args *args);
@@ -70,7 +73,7 @@ int64_t hc_ring_drain(struct vcpu *v);
 /* Exits of a vCPU with hc_watch set: drain its ring, then run the
  * handler, measured when the VM has trace = on. */
 enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
-			       exit_handler_fn fn);
+			       exit_handler_fn fn) __attribute__((noinline, cold));
 /* One record run by a convention, for the statistics and trace. */
 void hc_stats_record(struct vcpu *v, const struct hv_call_rec *r,
 		     int64_t ret, uint64_t cost, enum hc_conv conv);

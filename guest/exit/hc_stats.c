@@ -13,7 +13,7 @@
 #define HC_HIST_BUCKETS 40 /* bucket b: cost in [2^b, 2^(b+1)), 0 in 0 */
 
 struct hc_hist {
-	uint64_t n, min, max;
+	uint64_t n, errors, min, max;
 	uint32_t b[HC_HIST_BUCKETS];
 };
 
@@ -39,8 +39,9 @@ static unsigned log2_bucket(uint64_t x)
 	return MIN(b, HC_HIST_BUCKETS - 1u);
 }
 
-static void hist_add(struct hc_hist *h, uint64_t cost)
+static void hist_add(struct hc_hist *h, uint64_t cost, bool error)
 {
+	h->errors += error;
 	if (!h->n || cost < h->min)
 		h->min = cost;
 	if (cost > h->max)
@@ -96,8 +97,8 @@ void hc_stats_record(struct vcpu *v, const struct hv_call_rec *r,
 {
 	struct hc_stats *s = v->hcstats;
 
-	hist_add(&s->rec[r->nr], cost); /* hc_invoke checked nr */
-	hist_add(&s->conv[conv], cost);
+	hist_add(&s->rec[r->nr], cost, ret < 0); /* hc_invoke checked nr */
+	hist_add(&s->conv[conv], cost, ret < 0);
 	trace_add(v, HV_TRACE_REC, (unsigned)r->nr, r->args[0], r->args[1],
 		  ret, rdtsc() - cost, cost);
 }
@@ -139,7 +140,7 @@ enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 	s = v->hcstats;
 	if (!s)
 		return act;
-	hist_add(&s->exit[e->reason], cost);
+	hist_add(&s->exit[e->reason], cost, false);
 	if (!call) {
 		trace_add(v, HV_TRACE_EXIT, e->reason, 0, 0, 0, t0, cost);
 		return act;
@@ -149,11 +150,11 @@ enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 		int64_t ret = act == ACT_KILL_VM ? 0 : (int64_t)vcpu_gpr(v, GPR_RAX);
 
 		if (nr < HC_NR_CALLS) {
-			hist_add(&s->call[nr], cost);
+			hist_add(&s->call[nr], cost, ret < 0);
 			if (ret < 0)
 				v->hc_err[nr]++;
 		}
-		hist_add(&s->conv[HC_CONV_REG], cost);
+		hist_add(&s->conv[HC_CONV_REG], cost, ret < 0);
 		trace_add(v, HV_TRACE_CALL, nr < HC_NR_CALLS ? (unsigned)nr : 0xffff,
 			  a0, a1, ret, t0, cost);
 	}
@@ -185,11 +186,17 @@ int64_t hc_trace_read(struct vcpu *v, const struct hc_args *a)
 
 /* ---- Output at the VM's end -------------------------------------------- */
 
-static void hist_line(const struct vm *vm, const char *kind, const char *name,
-		      const struct hc_hist *h, uint64_t errors)
+static void hist_line(const struct vm *vm, const char *kind, const char *label,
+		      const struct hc_hist *h)
 {
-	char buf[HC_HIST_BUCKETS * 16];
+	char buf[HC_HIST_BUCKETS * 16], name[40];
 	int len = 0;
+	size_t i;
+
+	/* Values carry no spaces ("I/O instruction" -> "I/O_instruction"). */
+	for (i = 0; label[i] && i < sizeof(name) - 1; i++)
+		name[i] = label[i] == ' ' ? '_' : label[i];
+	name[i] = '\0';
 
 	buf[0] = '\0';
 	for (unsigned b = 0; b < HC_HIST_BUCKETS; b++)
@@ -198,7 +205,7 @@ static void hist_line(const struct vm *vm, const char *kind, const char *name,
 					len ? "," : "", b, h->b[b]);
 	pr_info("hcstat vm=%s kind=%s name=%s count=%lu errors=%lu min=%lu "
 		"p50=%lu p99=%lu max=%lu hist=%s\n", vm->name, kind, name, h->n,
-		errors, h->min, hist_quantile(h, 500), hist_quantile(h, 990), h->max,
+		h->errors, h->min, hist_quantile(h, 500), hist_quantile(h, 990), h->max,
 		len ? buf : "-");
 }
 
@@ -210,6 +217,7 @@ static void merge(struct hc_hist *dst, const struct hc_hist *src)
 		dst->min = src->min;
 	dst->max = MAX(dst->max, src->max);
 	dst->n += src->n;
+	dst->errors += src->errors;
 	for (unsigned b = 0; b < HC_HIST_BUCKETS; b++)
 		dst->b[b] += src->b[b];
 }
@@ -238,7 +246,7 @@ static void dump_trace(const struct vm *vm)
 void hc_stats_dump(struct vm *vm)
 {
 	struct hc_stats *sum = kzalloc(sizeof(*sum));
-	uint64_t err[HC_NR_CALLS] = { 0 }, denied = 0;
+	uint64_t denied = 0;
 
 	if (!sum)
 		return;
@@ -247,8 +255,6 @@ void hc_stats_dump(struct vm *vm)
 		const struct hc_stats *s = v->hcstats;
 
 		denied += v->hc_denied;
-		for (unsigned nr = 0; nr < HC_NR_CALLS; nr++)
-			err[nr] += v->hc_err[nr];
 		if (!s)
 			continue;
 		for (unsigned nr = 0; nr < HC_NR_CALLS; nr++) {
@@ -264,16 +270,16 @@ void hc_stats_dump(struct vm *vm)
 	}
 	for (unsigned nr = 0; nr < HC_NR_CALLS; nr++) {
 		if (sum->call[nr].n)
-			hist_line(vm, "call", hc_lookup(nr)->name, &sum->call[nr], err[nr]);
+			hist_line(vm, "call", hc_lookup(nr)->name, &sum->call[nr]);
 		if (sum->rec[nr].n)
-			hist_line(vm, "rec", hc_lookup(nr)->name, &sum->rec[nr], 0);
+			hist_line(vm, "rec", hc_lookup(nr)->name, &sum->rec[nr]);
 	}
 	for (unsigned c = 0; c < HC_NR_CONVS; c++)
 		if (sum->conv[c].n)
-			hist_line(vm, "conv", hc_conv_names[c], &sum->conv[c], 0);
+			hist_line(vm, "conv", hc_conv_names[c], &sum->conv[c]);
 	for (unsigned r = 0; r < HW_EXIT_REASONS; r++)
 		if (sum->exit[r].n)
-			hist_line(vm, "exit", hw_exit_reason_name(r), &sum->exit[r], 0);
+			hist_line(vm, "exit", hw_exit_reason_name(r), &sum->exit[r]);
 	pr_info("hcstat vm=%s kind=denied name=allow-list count=%lu\n", vm->name, denied);
 	dump_trace(vm);
 	kfree(sum);

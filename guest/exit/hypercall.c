@@ -18,9 +18,9 @@ static const unsigned arg_regs[HC_MAX_ARGS] = {
  * only by the calls that take them, which keeps the null call short. */
 uint64_t hc_arg(const struct hc_args *a, unsigned i)
 {
-	if (i >= a->nargs)
+	if (i >= (a->nargs & (HC_ARGS_REC - 1)))
 		return 0;
-	return a->vals ? a->vals[i] : vcpu_gpr(a->v, arg_regs[i]);
+	return a->nargs & HC_ARGS_REC ? a->vals[i] : vcpu_gpr(a->v, arg_regs[i]);
 }
 
 static int64_t hc_version(struct vcpu *v, const struct hc_args *a)
@@ -167,11 +167,11 @@ enum vcpu_action guest_hypercall(struct vcpu *v)
 	struct hc_args args;
 	int64_t ret;
 
-	if (nr >= HC_NR_CALLS || !hc_table[nr].fn) {
+	if (nr >= HC_NR_CALLS) { /* every number below has a handler */
 		ret = HV_ENOSYS;
 		goto out;
 	}
-	if (__builtin_expect(!(v->vm->cfg->hc_allow & BIT(nr)), 0)) {
+	if (__builtin_expect(!(v->hc_allow & BIT(nr)), 0)) {
 		ret = hc_denied(v, nr);
 		goto out;
 	}
@@ -182,7 +182,6 @@ enum vcpu_action guest_hypercall(struct vcpu *v)
 		goto out;
 	}
 	args.v = v;
-	args.vals = NULL;
 	args.nargs = e->nargs;
 	if (nr < ARRAY_SIZE(v->hc_count))
 		v->hc_count[nr]++;

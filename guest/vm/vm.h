@@ -82,6 +82,9 @@ struct vcpu {
 	uint64_t hc_err[HC_NR_CALLS]; /* calls that returned an error
 				       * (counted where stats are on) */
 	uint64_t hc_denied;           /* calls refused by the allow-list */
+	uint64_t hc_allow;            /* the VM's allow-list (cfg->hc_allow),
+				       * next to the counters for the null
+				       * call's path */
 	uint64_t hc_conv_count[4];    /* records run per convention */
 	bool hc_watch;                /* exit_dispatch goes through
 				       * hc_watch_exit: stats or a ring */

@@ -338,6 +338,7 @@ int setup(void **state)
 		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->hw = fake_hw_vcpu_new(vm->hw, i);
 		v->hw->rip = START_RIP;
+		v->hc_allow = HV_ALLOW_DEFAULT;
 	}
 	X.vm = vm;
 	X.v = &vm->vcpu[0];

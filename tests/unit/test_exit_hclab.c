@@ -10,6 +10,14 @@
 
 #define MMIO_GPA 0xfee00000ULL
 
+/* The VM's allow-list, as vm_create copies it into each vCPU. */
+static void allow(uint64_t mask)
+{
+	X.cfg.hc_allow = mask;
+	for (unsigned i = 0; i < NVCPUS; i++)
+		X.vm->vcpu[i].hc_allow = mask;
+}
+
 static int64_t call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	enum vcpu_action act;
@@ -49,7 +57,7 @@ static void add_mmio(void)
 static void test_allow_list(void **state)
 {
 	(void)state;
-	X.cfg.hc_allow = BIT(HC_VERSION);
+	allow(BIT(HC_VERSION));
 	assert_int_equal(call(HC_VERSION, 0, 0, 0), HV_ABI_VERSION);
 	assert_int_equal(call(HC_NOP, 0, 0, 0), HV_EPERM);
 	assert_int_equal(call(HC_SHUTDOWN, 0, 0, 0), HV_EPERM);
@@ -60,7 +68,7 @@ static void test_allow_list(void **state)
 	assert_int_equal(call(HC_NR_CALLS, 0, 0, 0), HV_ENOSYS);
 	assert_int_equal(X.v->hc_denied, 2);
 	/* The default list has no lab calls. */
-	X.cfg.hc_allow = HV_ALLOW_DEFAULT;
+	allow(HV_ALLOW_DEFAULT);
 	assert_int_equal(call(HC_DISCOVER, 0x2000, 4, 0), HV_EPERM);
 	assert_int_equal(call(HC_BATCH, 0x2000, 1, 0), HV_EPERM);
 	assert_int_equal(call(HC_TRACE_READ, 0x2000, 1, 0), HV_EPERM);
@@ -80,7 +88,7 @@ static void test_discover(void **state)
 	struct hv_call_info *info = gram(0x3000);
 
 	(void)state;
-	X.cfg.hc_allow = HV_ALLOW_DEFAULT | BIT(HC_DISCOVER) | BIT(HC_BATCH);
+	allow(HV_ALLOW_DEFAULT | BIT(HC_DISCOVER) | BIT(HC_BATCH));
 	assert_int_equal(call(HC_DISCOVER, 0x3000, HV_DISCOVER_MAX, 0), 11);
 	/* In number order, from the table. */
 	assert_int_equal(info[0].nr, HC_VERSION);
@@ -108,7 +116,7 @@ static void test_discover(void **state)
 static void test_memcall(void **state)
 {
 	(void)state;
-	X.cfg.hc_allow = HV_ALLOW_DEFAULT | BIT(HC_MEMCALL) | BIT(HC_BATCH);
+	allow(HV_ALLOW_DEFAULT | BIT(HC_MEMCALL) | BIT(HC_BATCH));
 	set_rec(0x4000, HC_VERSION, 0, 0, 77);
 	assert_int_equal(call(HC_MEMCALL, 0x4000, 0, 0), HV_ABI_VERSION);
 	assert_int_equal(rec_at(0x4000)->result, HV_ABI_VERSION);
@@ -142,7 +150,7 @@ static void test_memcall(void **state)
 static void test_batch(void **state)
 {
 	(void)state;
-	X.cfg.hc_allow = HV_ALLOW_DEFAULT | BIT(HC_BATCH);
+	allow(HV_ALLOW_DEFAULT | BIT(HC_BATCH));
 	for (unsigned i = 0; i < 8; i++)
 		set_rec(0x8000 + 64 * i, HC_NOP, 0, 0, -99);
 	assert_int_equal(call(HC_BATCH, 0x8000, 8, 0), 8);
@@ -219,7 +227,7 @@ static struct hv_ring_cqe *cqe(uint32_t entries, uint32_t idx)
 static void test_ring_setup_hostile(void **state)
 {
 	(void)state;
-	X.cfg.hc_allow = HV_ALLOW_DEFAULT | BIT(HC_RING_SETUP) | BIT(HC_RING_KICK);
+	allow(HV_ALLOW_DEFAULT | BIT(HC_RING_SETUP) | BIT(HC_RING_KICK));
 	assert_int_equal(call(HC_RING_KICK, 0, 0, 0), HV_EINVAL); /* no ring */
 	assert_int_equal(call(HC_RING_SETUP, RING, 3, 0), HV_EINVAL);
 	assert_int_equal(call(HC_RING_SETUP, RING, HV_RING_MAX * 2, 0), HV_EINVAL);
@@ -240,7 +248,7 @@ static void test_ring_setup_hostile(void **state)
 static void test_ring(void **state)
 {
 	(void)state;
-	X.cfg.hc_allow = HV_ALLOW_DEFAULT | BIT(HC_RING_SETUP) | BIT(HC_RING_KICK);
+	allow(HV_ALLOW_DEFAULT | BIT(HC_RING_SETUP) | BIT(HC_RING_KICK));
 	memset(gram(RING), 0xaa, 0x2000);
 	assert_int_equal(call(HC_RING_SETUP, RING, 4, 0x40), 0);
 	assert_int_equal(hdr()->entries, 4);
@@ -331,7 +339,7 @@ static void test_stats_and_trace(void **state)
 
 	(void)state;
 	X.cfg.trace = true;
-	X.cfg.hc_allow = BIT(HC_NR_CALLS) - 1;
+	allow(BIT(HC_NR_CALLS) - 1);
 	X.v->hc_watch = true;
 	assert_int_equal(call(HC_NOP, 0, 0, 0), 0);
 	assert_int_equal(call(HC_CONSOLE_WRITE, RAM_SIZE, 1, 0), HV_EFAULT);
