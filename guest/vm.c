@@ -4,6 +4,7 @@
 #include "mm/heap.h"
 #include "guest/load/loader.h"
 #include "guest/exit/emulate.h"
+#include "guest/exit/exit.h"
 #include "guest/load/pc_boot.h"
 #include "guest/vpc/vplat.h"
 #include "guest/vpc/apicv.h"
@@ -157,7 +158,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->xcr0 = 1; /* x87 state is always enabled */
 		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->sipi_vector = -1;
-		v->hc_watch = cfg->trace; /* guest/exit/hc_stats.c */
+		exit_watch(v, cfg->trace); /* guest/exit/hc_stats.c */
 		v->hc_allow = cfg->hc_allow;
 		/* On the PC only the BSP starts; APs wait for INIT/SIPI. */
 		v->wait_sipi = cfg->platform && i > 0;
@@ -226,7 +227,7 @@ static void reset_vcpus(struct vm *vm)
 		u->event.valid = false;
 		/* A reset forgets the hypercall ring (guest/exit/hc_ring.c). */
 		memset(&u->hcring, 0, sizeof(u->hcring));
-		u->hc_watch = vm->cfg->trace;
+		exit_watch(u, vm->cfg->trace);
 		u->nmi_pending = 0;
 		u->init_pending = false;
 		u->sipi_vector = -1;

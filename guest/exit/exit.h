@@ -9,5 +9,10 @@ typedef enum vcpu_action (*exit_handler_fn)(struct vcpu *v, const struct hw_exit
 
 /* Count the exit and run its handler; exits without one stop the VM. */
 enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e);
+/* Send the vCPU's exits through the hypercall lab's statistics and ring
+ * (on) or straight to their handlers (off; what every vCPU needs once
+ * before its first exit). */
+void exit_watch(struct vcpu *v, bool on);
+bool exit_watched(const struct vcpu *v);
 
 #endif

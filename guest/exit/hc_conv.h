@@ -70,7 +70,7 @@ int64_t hc_trace_read(struct vcpu *v, const struct hc_args *a);
  * HV_EINVAL when the ring is (now) broken or absent. */
 int64_t hc_ring_drain(struct vcpu *v);
 
-/* Exits of a vCPU with hc_watch set: drain its ring, then run the
+/* Exits of a vCPU with exit_watch() on: drain its ring, then run the
  * handler, measured when the VM has trace = on. */
 enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 			       exit_handler_fn fn) __attribute__((noinline, cold));

@@ -40,7 +40,7 @@ int64_t hc_ring_setup(struct vcpu *v, const struct hc_args *a)
 	r->vector = (uint8_t)vector;
 	memset(r->host, 0, HC_RING_HDR_SIZE);
 	HDR(r)->entries = r->entries;
-	v->hc_watch = true;
+	exit_watch(v, true);
 	return 0;
 }
 

@@ -86,8 +86,11 @@ struct vcpu {
 				       * next to the counters for the null
 				       * call's path */
 	uint64_t hc_conv_count[4];    /* records run per convention */
-	bool hc_watch;                /* exit_dispatch goes through
-				       * hc_watch_exit: stats or a ring */
+	/* The exit table exit_dispatch uses (guest/exit/exit.c,
+	 * exit_watch): the plain one, or the one through hc_watch_exit
+	 * (statistics or a ring). */
+	enum vcpu_action (*const *exit_handlers)(struct vcpu *v,
+						  const struct hw_exit *e);
 	struct hc_ring_state hcring;
 	struct hc_stats *hcstats;     /* histograms (trace = on), or NULL */
 	bool yield; /* leave the run loop after this exit (slice over) */

@@ -339,6 +339,7 @@ int setup(void **state)
 		v->hw = fake_hw_vcpu_new(vm->hw, i);
 		v->hw->rip = START_RIP;
 		v->hc_allow = HV_ALLOW_DEFAULT;
+		exit_watch(v, false);
 	}
 	X.vm = vm;
 	X.v = &vm->vcpu[0];

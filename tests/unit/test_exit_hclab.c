@@ -238,7 +238,7 @@ static void test_ring_setup_hostile(void **state)
 	assert_int_equal(call(HC_RING_SETUP, ~0xfffULL, 64, 0), HV_EFAULT);
 	add_mmio();
 	assert_int_equal(call(HC_RING_SETUP, MMIO_GPA, 1, 0), HV_EFAULT);
-	assert_false(X.v->hc_watch);
+	assert_false(exit_watched(X.v));
 	/* CPL 3 may not set one up. */
 	X.hw->cpl = 3;
 	X.cfg.cpl3_hypercalls = true;
@@ -253,7 +253,7 @@ static void test_ring(void **state)
 	assert_int_equal(call(HC_RING_SETUP, RING, 4, 0x40), 0);
 	assert_int_equal(hdr()->entries, 4);
 	assert_int_equal(hdr()->sq_tail, 0);
-	assert_true(X.v->hc_watch);
+	assert_true(exit_watched(X.v));
 	/* Filled without exiting, run on the doorbell. */
 	submit(4, HC_VERSION, 11);
 	submit(4, HC_NOP, 12);
@@ -340,7 +340,7 @@ static void test_stats_and_trace(void **state)
 	(void)state;
 	X.cfg.trace = true;
 	allow(BIT(HC_NR_CALLS) - 1);
-	X.v->hc_watch = true;
+	exit_watch(X.v, true);
 	assert_int_equal(call(HC_NOP, 0, 0, 0), 0);
 	assert_int_equal(call(HC_CONSOLE_WRITE, RAM_SIZE, 1, 0), HV_EFAULT);
 	set_rec(0x4000, HC_NOP, 0, 0, 0);
