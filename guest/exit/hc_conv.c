@@ -33,31 +33,38 @@ int64_t hc_denied(struct vcpu *v, uint64_t nr)
 	return HV_EPERM;
 }
 
-int64_t hc_invoke(struct vcpu *v, const struct hv_call_rec *r, enum hc_conv conv)
+/* The record may live in guest RAM that another vCPU writes: the number
+ * was read once by the caller, the arguments the call takes are read
+ * once here, and the call only sees this copy. */
+int64_t hc_invoke(struct vcpu *v, uint64_t nr, const volatile uint64_t *src,
+		  enum hc_conv conv)
 {
-	const struct hc_entry *e = hc_lookup(r->nr);
+	const struct hc_entry *e = hc_lookup(nr);
+	uint64_t vals[6];
 	struct hc_args args;
 	uint64_t t0 = 0;
 	int64_t ret;
 
-	if (!e || !e->fn)
+	if (!e)
 		return HV_ENOSYS;
-	if (!(v->hc_allow & BIT(r->nr)))
-		return hc_denied(v, r->nr);
+	if (!(v->hc_allow & BIT(nr)))
+		return hc_denied(v, nr);
 	if (e->flags & HV_CF_DIRECT)
 		return HV_EINVAL; /* no convention inside another */
+	for (unsigned i = 0; i < e->nargs; i++)
+		vals[i] = src[i];
 	args.v = v;
-	args.vals = r->args;
+	args.vals = vals;
 	args.nargs = e->nargs | HC_ARGS_REC;
-	v->hc_count[r->nr]++;
+	v->hc_count[nr]++;
 	v->hc_conv_count[conv]++;
-	if (v->hcstats)
+	if (__builtin_expect(v->hcstats != NULL, 0))
 		t0 = rdtsc();
 	ret = e->fn(v, &args);
 	if (ret < 0)
-		v->hc_err[r->nr]++;
-	if (v->hcstats)
-		hc_stats_record(v, r, ret, rdtsc() - t0, conv);
+		v->hc_err[nr]++;
+	if (__builtin_expect(v->hcstats != NULL, 0))
+		hc_stats_record(v, nr, vals, ret, rdtsc() - t0, conv);
 	return ret;
 }
 
@@ -109,7 +116,7 @@ int64_t hc_memcall(struct vcpu *v, const struct hc_args *a)
 		return HV_EINVAL;
 	if (gmem_copy_from_guest(&v->vm->mem, &r, gpa, sizeof(r)) < 0)
 		return HV_EFAULT;
-	ret = hc_invoke(v, &r, HC_CONV_MEM);
+	ret = hc_invoke(v, r.nr, r.args, HC_CONV_MEM);
 	/* In RAM (read just now), so the write cannot fail. */
 	gmem_copy_to_guest(&v->vm->mem, gpa + offsetof(struct hv_call_rec, result),
 			   &ret, sizeof(ret));
@@ -120,24 +127,27 @@ int64_t hc_memcall(struct vcpu *v, const struct hc_args *a)
 
 /* The records through the hypervisor's mapping of guest RAM when the
  * array is contiguous on the host (the usual case), else copied one by
- * one.  Each record is read once before it runs and its result written
+ * one.  Each record is read just before it runs and its result written
  * after, so a record that a call overwrites (an identity written over
  * the array) is read as the call left it. */
-static bool batch_rec(struct vcpu *v, struct hv_call_rec *host, uint64_t gpa,
-		      struct hv_call_rec *r)
+static int64_t batch_slow(struct vcpu *v, uint64_t at)
 {
-	if (host) {
-		memcpy(r, host, sizeof(*r));
-		return true;
-	}
-	return gmem_copy_from_guest(&v->vm->mem, r, gpa, sizeof(*r)) == 0;
+	struct hv_call_rec r;
+	int64_t ret;
+
+	if (gmem_copy_from_guest(&v->vm->mem, &r, at, sizeof(r)) < 0)
+		return HV_EFAULT;
+	ret = hc_invoke(v, r.nr, r.args, HC_CONV_BATCH);
+	gmem_copy_to_guest(&v->vm->mem, at + offsetof(struct hv_call_rec, result),
+			   &ret, sizeof(ret));
+	return ret;
 }
 
 int64_t hc_batch(struct vcpu *v, const struct hc_args *a)
 {
 	uint64_t gpa = hc_arg(a, 0), count = hc_arg(a, 1);
 	int64_t plan = hc_batch_plan(gpa, count);
-	struct hv_call_rec *host = NULL;
+	volatile struct hv_call_rec *host = NULL;
 	paddr_t hpa;
 	uint64_t contig;
 	int64_t k;
@@ -150,19 +160,16 @@ int64_t hc_batch(struct vcpu *v, const struct hc_args *a)
 	    contig >= (uint64_t)plan * HC_REC_SIZE)
 		host = phys_to_virt(hpa);
 	for (k = 0; k < plan; k++) {
-		uint64_t at = gpa + (uint64_t)k * HC_REC_SIZE;
-		struct hv_call_rec r;
 		int64_t ret;
 
-		if (!batch_rec(v, host ? host + k : NULL, at, &r))
-			return k ? k : HV_EFAULT;
-		ret = hc_invoke(v, &r, HC_CONV_BATCH);
-		if (host)
-			host[k].result = ret;
-		else
-			gmem_copy_to_guest(&v->vm->mem,
-					   at + offsetof(struct hv_call_rec, result),
-					   &ret, sizeof(ret));
+		if (host) {
+			volatile struct hv_call_rec *r = host + k;
+
+			ret = hc_invoke(v, r->nr, r->args, HC_CONV_BATCH);
+			r->result = ret;
+		} else {
+			ret = batch_slow(v, gpa + (uint64_t)k * HC_REC_SIZE);
+		}
 		if (ret < 0 || vm_is_over(v->vm))
 			return k + 1;
 	}

@@ -56,7 +56,8 @@ int64_t hc_denied(struct vcpu *v, uint64_t nr);
 /* One call record from guest memory, run for the kernel of the VM (the
  * conventions are not user calls), with the same checks as VMCALL: the
  * allow-list, unknown numbers, and calls marked HV_CF_DIRECT refused. */
-int64_t hc_invoke(struct vcpu *v, const struct hv_call_rec *r, enum hc_conv conv);
+int64_t hc_invoke(struct vcpu *v, uint64_t nr, const volatile uint64_t *args,
+		  enum hc_conv conv);
 
 /* The handlers the table names (hypercall.c has the others). */
 int64_t hc_discover(struct vcpu *v, const struct hc_args *a);
@@ -75,7 +76,7 @@ int64_t hc_ring_drain(struct vcpu *v);
 enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 			       exit_handler_fn fn) __attribute__((noinline, cold));
 /* One record run by a convention, for the statistics and trace. */
-void hc_stats_record(struct vcpu *v, const struct hv_call_rec *r,
+void hc_stats_record(struct vcpu *v, uint64_t nr, const uint64_t *args,
 		     int64_t ret, uint64_t cost, enum hc_conv conv);
 /* The VM's statistics and trace as "hcstat"/"hctrace" lines, at its end
  * (trace = on); frees the histograms. */

@@ -60,6 +60,8 @@ int64_t hc_ring_drain(struct vcpu *v)
 	if (!r->entries || r->broken)
 		return HV_EINVAL;
 	h = HDR(r);
+	if (h->sq_tail == r->sq_head)
+		return 0; /* nothing submitted: the common case at an exit */
 	/* x86 keeps loads in order: the tail is read before the records it
 	 * covers (the guest wrote them first). */
 	n = hc_ring_ready(r->sq_head, h->sq_tail, h->cq_head, r->cq_tail,
@@ -67,14 +69,16 @@ int64_t hc_ring_drain(struct vcpu *v)
 	if (n < 0)
 		return ring_broken(r);
 	for (int64_t i = 0; i < n; i++) {
-		struct hv_call_rec rec;
-		struct hv_ring_cqe *cqe;
+		volatile struct hv_call_rec *rec;
+		volatile struct hv_ring_cqe *cqe;
 
-		memcpy(&rec, r->host + hc_ring_sq_off(r->entries, r->sq_head), sizeof(rec));
+		rec = (volatile struct hv_call_rec *)(r->host +
+			hc_ring_sq_off(r->entries, r->sq_head));
 		r->sq_head++;
-		cqe = (struct hv_ring_cqe *)(r->host + hc_ring_cq_off(r->entries, r->cq_tail));
-		cqe->tag = rec.result;
-		cqe->result = hc_invoke(v, &rec, HC_CONV_RING);
+		cqe = (volatile struct hv_ring_cqe *)(r->host +
+			hc_ring_cq_off(r->entries, r->cq_tail));
+		cqe->tag = rec->result;
+		cqe->result = hc_invoke(v, rec->nr, rec->args, HC_CONV_RING);
 		r->cq_tail++;
 		done++;
 		if (vm_is_over(v->vm))

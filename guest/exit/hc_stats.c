@@ -92,15 +92,16 @@ static void trace_add(struct vcpu *v, unsigned kind, unsigned code,
 	t->next++;
 }
 
-void hc_stats_record(struct vcpu *v, const struct hv_call_rec *r,
+void hc_stats_record(struct vcpu *v, uint64_t nr, const uint64_t *args,
 		     int64_t ret, uint64_t cost, enum hc_conv conv)
 {
 	struct hc_stats *s = v->hcstats;
+	unsigned nargs = hc_lookup(nr)->nargs; /* hc_invoke checked nr */
 
-	hist_add(&s->rec[r->nr], cost, ret < 0); /* hc_invoke checked nr */
+	hist_add(&s->rec[nr], cost, ret < 0);
 	hist_add(&s->conv[conv], cost, ret < 0);
-	trace_add(v, HV_TRACE_REC, (unsigned)r->nr, r->args[0], r->args[1],
-		  ret, rdtsc() - cost, cost);
+	trace_add(v, HV_TRACE_REC, (unsigned)nr, nargs > 0 ? args[0] : 0,
+		  nargs > 1 ? args[1] : 0, ret, rdtsc() - cost, cost);
 }
 
 static enum vcpu_action ring_after(struct vcpu *v, enum vcpu_action act, bool call)
