@@ -301,6 +301,8 @@ static void test_ring(void **state)
 	/* So does a cq_head past what was produced; a new setup repairs. */
 	assert_int_equal(call(HC_RING_SETUP, RING, 4, 0), 0);
 	hdr()->cq_head = 7;
+	assert_int_equal(call(HC_RING_KICK, 0, 0, 0), 0); /* seen with work only */
+	submit(4, HC_NOP, 30);
 	assert_int_equal(call(HC_RING_KICK, 0, 0, 0), HV_EINVAL);
 	assert_int_equal(call(HC_RING_SETUP, 0, 0, 0), 0); /* removed */
 	assert_int_equal(call(HC_RING_KICK, 0, 0, 0), HV_EINVAL);
