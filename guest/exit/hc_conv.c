@@ -33,41 +33,6 @@ int64_t hc_denied(struct vcpu *v, uint64_t nr)
 	return HV_EPERM;
 }
 
-/* The record may live in guest RAM that another vCPU writes: the number
- * was read once by the caller, the arguments the call takes are read
- * once here, and the call only sees this copy. */
-int64_t hc_invoke(struct vcpu *v, uint64_t nr, const volatile uint64_t *src,
-		  enum hc_conv conv)
-{
-	const struct hc_entry *e = hc_lookup(nr);
-	uint64_t vals[6];
-	struct hc_args args;
-	uint64_t t0 = 0;
-	int64_t ret;
-
-	if (!e)
-		return HV_ENOSYS;
-	if (!(v->hc_allow & BIT(nr)))
-		return hc_denied(v, nr);
-	if (e->flags & HV_CF_DIRECT)
-		return HV_EINVAL; /* no convention inside another */
-	for (unsigned i = 0; i < e->nargs; i++)
-		vals[i] = src[i];
-	args.v = v;
-	args.vals = vals;
-	args.nargs = e->nargs | HC_ARGS_REC;
-	v->hc_count[nr]++;
-	v->hc_conv_count[conv]++;
-	if (__builtin_expect(v->hcstats != NULL, 0))
-		t0 = rdtsc();
-	ret = e->fn(v, &args);
-	if (ret < 0)
-		v->hc_err[nr]++;
-	if (__builtin_expect(v->hcstats != NULL, 0))
-		hc_stats_record(v, nr, vals, ret, rdtsc() - t0, conv);
-	return ret;
-}
-
 /* ---- HC_DISCOVER ------------------------------------------------------- */
 
 int64_t hc_discover(struct vcpu *v, const struct hc_args *a)
@@ -162,15 +127,20 @@ int64_t hc_batch(struct vcpu *v, const struct hc_args *a)
 	for (k = 0; k < plan; k++) {
 		int64_t ret;
 
+		uint64_t nr;
+
 		if (host) {
 			volatile struct hv_call_rec *r = host + k;
 
-			ret = hc_invoke(v, r->nr, r->args, HC_CONV_BATCH);
+			nr = r->nr;
+			ret = hc_invoke(v, nr, r->args, HC_CONV_BATCH);
 			r->result = ret;
 		} else {
+			nr = HC_SHUTDOWN; /* makes the loop look at the VM */
 			ret = batch_slow(v, gpa + (uint64_t)k * HC_REC_SIZE);
 		}
-		if (ret < 0 || vm_is_over(v->vm))
+		/* Only HC_SHUTDOWN ends the VM from inside a call. */
+		if (ret < 0 || (nr == HC_SHUTDOWN && vm_is_over(v->vm)))
 			return k + 1;
 	}
 	return k;

@@ -53,11 +53,6 @@ extern const char *const hc_conv_names[HC_NR_CONVS];
 /* A call outside the VM's allow-list: counted, HV_EPERM. */
 int64_t hc_denied(struct vcpu *v, uint64_t nr);
 
-/* One call record from guest memory, run for the kernel of the VM (the
- * conventions are not user calls), with the same checks as VMCALL: the
- * allow-list, unknown numbers, and calls marked HV_CF_DIRECT refused. */
-int64_t hc_invoke(struct vcpu *v, uint64_t nr, const volatile uint64_t *args,
-		  enum hc_conv conv);
 
 /* The handlers the table names (hypercall.c has the others). */
 int64_t hc_discover(struct vcpu *v, const struct hc_args *a);
@@ -75,12 +70,55 @@ int64_t hc_ring_drain(struct vcpu *v);
  * handler, measured when the VM has trace = on. */
 enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 			       exit_handler_fn fn) __attribute__((noinline, cold));
-/* One record run by a convention, for the statistics and trace. */
-void hc_stats_record(struct vcpu *v, uint64_t nr, const uint64_t *args,
-		     int64_t ret, uint64_t cost, enum hc_conv conv);
+/* One record run by a convention, for the statistics and trace
+ * (hc_stats_record, declared above hc_invoke). */
 /* The VM's statistics and trace as "hcstat"/"hctrace" lines, at its end
  * (trace = on); frees the histograms. */
 void hc_stats_dump(struct vm *vm);
+
+uint64_t rdtsc_now(void);
+void hc_stats_record(struct vcpu *v, uint64_t nr, const uint64_t *args,
+		     int64_t ret, uint64_t cost, enum hc_conv conv);
+
+/* One call record from guest memory, run for the kernel of the VM (the
+ * conventions are not user calls), with the same checks as VMCALL: the
+ * allow-list, unknown numbers, and calls marked HV_CF_DIRECT refused.
+ * Inline: the batch and ring loops run it per record. */
+/* The record may live in guest RAM that another vCPU writes: the number
+ * was read once by the caller, the arguments the call takes are read
+ * once here, and the call only sees this copy. */
+static inline __attribute__((always_inline)) int64_t
+hc_invoke(struct vcpu *v, uint64_t nr, const volatile uint64_t *src,
+	  enum hc_conv conv)
+{
+	const struct hc_entry *e = hc_lookup(nr);
+	uint64_t vals[6];
+	struct hc_args args;
+	uint64_t t0 = 0;
+	int64_t ret;
+
+	if (!e)
+		return HV_ENOSYS;
+	if (!(v->hc_allow & BIT(nr)))
+		return hc_denied(v, nr);
+	if (e->flags & HV_CF_DIRECT)
+		return HV_EINVAL; /* no convention inside another */
+	for (unsigned i = 0; i < e->nargs; i++)
+		vals[i] = src[i];
+	args.v = v;
+	args.vals = vals;
+	args.nargs = e->nargs | HC_ARGS_REC;
+	v->hc_count[nr]++;
+	v->hc_conv_count[conv]++;
+	if (__builtin_expect(v->hcstats != NULL, 0))
+		t0 = rdtsc_now();
+	ret = e->fn(v, &args);
+	if (ret < 0)
+		v->hc_err[nr]++;
+	if (__builtin_expect(v->hcstats != NULL, 0))
+		hc_stats_record(v, nr, vals, ret, rdtsc_now() - t0, conv);
+	return ret;
+}
 
 /* ---- Decoders (hc_decode.c): pure, no guest access --------------------- */
 #define HC_RING_HDR_SIZE 64u

@@ -77,11 +77,13 @@ int64_t hc_ring_drain(struct vcpu *v)
 		r->sq_head++;
 		cqe = (volatile struct hv_ring_cqe *)(r->host +
 			hc_ring_cq_off(r->entries, r->cq_tail));
+		uint64_t nr = rec->nr;
+
 		cqe->tag = rec->result;
-		cqe->result = hc_invoke(v, rec->nr, rec->args, HC_CONV_RING);
+		cqe->result = hc_invoke(v, nr, rec->args, HC_CONV_RING);
 		r->cq_tail++;
 		done++;
-		if (vm_is_over(v->vm))
+		if (nr == HC_SHUTDOWN && vm_is_over(v->vm))
 			break;
 	}
 	if (done == 0)
