@@ -124,23 +124,20 @@ int64_t hc_batch(struct vcpu *v, const struct hc_args *a)
 	if (gmem_translate(&v->vm->mem, gpa, &hpa, &contig) == 0 &&
 	    contig >= (uint64_t)plan * HC_REC_SIZE)
 		host = phys_to_virt(hpa);
-	for (k = 0; k < plan; k++) {
-		int64_t ret;
+	/* Only HC_SHUTDOWN ends the VM from inside a call. */
+	for (k = 0; host && k < plan; k++) {
+		volatile struct hv_call_rec *r = host + k;
+		uint64_t nr = r->nr;
+		int64_t ret = hc_invoke(v, nr, r->args, HC_CONV_BATCH);
 
-		uint64_t nr;
-
-		if (host) {
-			volatile struct hv_call_rec *r = host + k;
-
-			nr = r->nr;
-			ret = hc_invoke(v, nr, r->args, HC_CONV_BATCH);
-			r->result = ret;
-		} else {
-			nr = HC_SHUTDOWN; /* makes the loop look at the VM */
-			ret = batch_slow(v, gpa + (uint64_t)k * HC_REC_SIZE);
-		}
-		/* Only HC_SHUTDOWN ends the VM from inside a call. */
+		r->result = ret;
 		if (ret < 0 || (nr == HC_SHUTDOWN && vm_is_over(v->vm)))
+			return k + 1;
+	}
+	for (k = host ? k : 0; !host && k < plan; k++) {
+		int64_t ret = batch_slow(v, gpa + (uint64_t)k * HC_REC_SIZE);
+
+		if (ret < 0 || vm_is_over(v->vm))
 			return k + 1;
 	}
 	return k;

@@ -94,7 +94,7 @@ hc_invoke(struct vcpu *v, uint64_t nr, const volatile uint64_t *src,
 	const struct hc_entry *e = hc_lookup(nr);
 	uint64_t vals[6];
 	struct hc_args args;
-	uint64_t t0 = 0;
+	uint64_t t0;
 	int64_t ret;
 
 	if (!e)
@@ -110,13 +110,15 @@ hc_invoke(struct vcpu *v, uint64_t nr, const volatile uint64_t *src,
 	args.nargs = e->nargs | HC_ARGS_REC;
 	v->hc_count[nr]++;
 	v->hc_conv_count[conv]++;
-	if (__builtin_expect(v->hcstats != NULL, 0))
+	if (__builtin_expect(v->hcstats == NULL, 1)) {
+		ret = e->fn(v, &args);
+	} else {
 		t0 = rdtsc_now();
-	ret = e->fn(v, &args);
+		ret = e->fn(v, &args);
+		hc_stats_record(v, nr, vals, ret, rdtsc_now() - t0, conv);
+	}
 	if (ret < 0)
 		v->hc_err[nr]++;
-	if (__builtin_expect(v->hcstats != NULL, 0))
-		hc_stats_record(v, nr, vals, ret, rdtsc_now() - t0, conv);
 	return ret;
 }
 

@@ -122,7 +122,7 @@ enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 			       exit_handler_fn fn)
 {
 	bool call = e->kind == HW_EXIT_HYPERCALL;
-	uint64_t t0 = rdtsc(), nr = 0, a0 = 0, a1 = 0, cost;
+	uint64_t t0, nr = 0, a0 = 0, a1 = 0, cost;
 	enum vcpu_action act;
 	struct hc_stats *s;
 
@@ -135,6 +135,7 @@ enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 	}
 	if (!v->vm->cfg->trace)
 		return ring_after(v, fn(v, e), call);
+	t0 = rdtsc();
 	if (!v->hcstats)
 		v->hcstats = kzalloc(sizeof(*v->hcstats));
 	if (call) {
