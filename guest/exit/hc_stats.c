@@ -202,7 +202,7 @@ static void hist_line(const struct vm *vm, const char *kind, const char *label,
 	size_t i;
 
 	/* Values carry no spaces ("I/O instruction" -> "I/O_instruction"). */
-	for (i = 0; label[i] && i < sizeof(name) - 1; i++)
+	for (i = 0; i < sizeof(name) - 1 && label[i]; i++)
 		name[i] = label[i] == ' ' ? '_' : label[i];
 	name[i] = '\0';
 
