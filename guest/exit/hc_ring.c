@@ -68,23 +68,28 @@ int64_t hc_ring_drain(struct vcpu *v)
 			  r->entries, r->entries);
 	if (n < 0)
 		return ring_broken(r);
-	for (int64_t i = 0; i < n; i++) {
-		volatile struct hv_call_rec *rec;
-		volatile struct hv_ring_cqe *cqe;
+	/* Locals for the loop: no record can change the ring (the ring
+	 * calls are HV_CF_DIRECT), and the indirect calls would otherwise
+	 * make every field be read again. */
+	{
+		uint8_t *host = r->host;
+		uint32_t entries = r->entries, sq_head = r->sq_head, cq_tail = r->cq_tail;
 
-		rec = (volatile struct hv_call_rec *)(r->host +
-			hc_ring_sq_off(r->entries, r->sq_head));
-		r->sq_head++;
-		cqe = (volatile struct hv_ring_cqe *)(r->host +
-			hc_ring_cq_off(r->entries, r->cq_tail));
-		uint64_t nr = rec->nr;
+		for (int64_t i = 0; i < n; i++) {
+			volatile struct hv_call_rec *rec = (volatile struct hv_call_rec *)
+				(host + hc_ring_sq_off(entries, sq_head++));
+			volatile struct hv_ring_cqe *cqe = (volatile struct hv_ring_cqe *)
+				(host + hc_ring_cq_off(entries, cq_tail++));
+			uint64_t nr = rec->nr;
 
-		cqe->tag = rec->result;
-		cqe->result = hc_invoke(v, nr, rec->args, HC_CONV_RING);
-		r->cq_tail++;
-		done++;
-		if (nr == HC_SHUTDOWN && vm_is_over(v->vm))
-			break;
+			cqe->tag = rec->result;
+			cqe->result = hc_invoke(v, nr, rec->args, HC_CONV_RING);
+			done++;
+			if (nr == HC_SHUTDOWN && vm_is_over(v->vm))
+				break;
+		}
+		r->sq_head = sq_head;
+		r->cq_tail = cq_tail;
 	}
 	if (done == 0)
 		return 0;
