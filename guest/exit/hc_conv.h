@@ -66,6 +66,16 @@ int64_t hc_trace_read(struct vcpu *v, const struct hc_args *a);
  * HV_EINVAL when the ring is (now) broken or absent. */
 int64_t hc_ring_drain(struct vcpu *v);
 
+/* Whether the vCPU has a working ring with something submitted: the
+ * look every exit of such a vCPU takes before calling hc_ring_drain. */
+static inline bool hc_ring_pending(const struct vcpu *v)
+{
+	const struct hc_ring_state *r = &v->hcring;
+
+	return r->entries && !r->broken &&
+	       ((const volatile struct hv_ring_hdr *)r->host)->sq_tail != r->sq_head;
+}
+
 /* Exits of a vCPU with exit_watch() on: drain its ring, then run the
  * handler, measured when the VM has trace = on. */
 enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,

@@ -112,7 +112,7 @@ void hc_stats_record(struct vcpu *v, uint64_t nr, const uint64_t *args,
 
 static enum vcpu_action ring_after(struct vcpu *v, enum vcpu_action act, bool call)
 {
-	if (!call || act == ACT_KILL_VM || !v->hcring.entries || v->hcring.broken)
+	if (!call || act == ACT_KILL_VM || !hc_ring_pending(v))
 		return act;
 	hc_ring_drain(v);
 	return vm_is_over(v->vm) ? ACT_KILL_VM : act;
@@ -128,7 +128,7 @@ enum vcpu_action hc_watch_exit(struct vcpu *v, const struct hw_exit *e,
 
 	/* The ring is drained before other exits are handled, and after a
 	 * VMCALL (whose doorbell then reports what it ran itself). */
-	if (!call && v->hcring.entries && !v->hcring.broken) {
+	if (!call && hc_ring_pending(v)) {
 		hc_ring_drain(v);
 		if (vm_is_over(v->vm))
 			return ACT_KILL_VM;
