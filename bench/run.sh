@@ -7,6 +7,8 @@
 #     hypervisor's own "BENCH boot_to_first_vmentry tsc=N"; next to it
 #     the same guest in a virtual PC (bench_pc) writes console lines to
 #     the emulated COM1 THR (thr_line_pc, thr_flood_pc: TSC per byte);
+#  1b. tests/guests/hclab_bench.c (bench/hclab_bench.vms): TSC per null
+#     call through each hypercall convention ("BENCH hc_conv ...");
 #  2. bench/guest/sched_bench.c on two CPUs (bench/sched_bench.vms):
 #     vCPU-to-vCPU switch by HC_YIELD, wake-up latency of a halted vCPU by
 #     HC_SEND_IPI on the same and on the other pCPU, and the share of a
@@ -81,6 +83,11 @@ echo "# commit $rev model=$model sched=$policy timeslice=$timeslice date=$(date 
 if [ "$exits" = 1 ]; then
 	run_bench bench 1 "loglevel=info onexit=poweroff" bench/bench.vms \
 		"$BUILD/guests/bench.bin" "done" || rc=1
+fi
+# The hypercall conventions (issue 15): cost per null call, each convention.
+if [ "$exits" = 1 ]; then
+	run_bench hclab 1 "loglevel=info onexit=poweroff" bench/hclab_bench.vms \
+		"$BUILD/guests/hclab_test.bin" hc_conv_done || rc=1
 fi
 if [ "$sched" = 1 ]; then
 	run_bench sched 2 "loglevel=info onexit=poweroff sched=$policy timeslice=$timeslice" \

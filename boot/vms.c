@@ -7,6 +7,7 @@
 #include "guest/vpc/passthru.h"
 #include "guest/vpc/ports.h"
 #include "guest/exit/emulate.h"
+#include "guest/exit/hc_conv.h"
 #include "sched/sched.h"
 #include "guest/vcpu_sched.h"
 #include "guest/vm_ident.h"
@@ -227,6 +228,8 @@ static bool check_one(unsigned idx, bool created)
 		print_vcpu_exits(&vm->vcpu[i]);
 		print_vcpu_hypercalls(&vm->vcpu[i]);
 	}
+	if (cfg->trace)
+		hc_stats_dump(vm);
 	if (cfg->has_expect_exit) {
 		ok = vm->state == VM_EXITED && (uint32_t)vm->exit_code == cfg->expect_exit;
 		pr_info("vm %s: expected exit code %u: %s\n", cfg->name,

@@ -1,8 +1,10 @@
 /* The life of a VM: creation from a description, guest RAM, guest
  * resets and power-off, destruction. */
 #include "guest/vm/vm.h"
+#include "mm/heap.h"
 #include "guest/load/loader.h"
 #include "guest/exit/emulate.h"
+#include "guest/exit/exit.h"
 #include "guest/load/pc_boot.h"
 #include "guest/vpc/vplat.h"
 #include "guest/vpc/apicv.h"
@@ -173,6 +175,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->xcr0 = 1; /* x87 state is always enabled */
 		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->sipi_vector = -1;
+		v->hc_allow = cfg->hc_allow;
 		/* On the PC only the BSP starts; APs wait for INIT/SIPI. */
 		v->wait_sipi = cfg->platform && i > 0;
 		v->fpu_area = frame_zalloc();
@@ -185,7 +188,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->hw = hw_vcpu_create(vm->hw, i, &st);
 		if (!v->hw)
 			goto fail_vcpus;
-		hw_vcpu_set_fast_exit(v->hw, exit_fast, v);
+		exit_watch(v, cfg->trace); /* the fast path, or hc_stats.c's watch */
 		v->state = VCPU_RUNNABLE;
 	}
 	vm->vcpus_live = vm->nr_vcpus;
@@ -198,6 +201,8 @@ fail_vcpus:
 		vm->vcpu[i].hw = NULL;
 		if (vm->vcpu[i].fpu_area)
 			frame_free(vm->vcpu[i].fpu_area);
+		kfree(vm->vcpu[i].hcstats);
+		vm->vcpu[i].hcstats = NULL;
 	}
 fail_vmx:
 	passthru_detach(vm);
@@ -219,6 +224,8 @@ void vm_destroy(struct vm *vm)
 		vm->vcpu[i].hw = NULL;
 		if (vm->vcpu[i].fpu_area)
 			frame_free(vm->vcpu[i].fpu_area);
+		kfree(vm->vcpu[i].hcstats);
+		vm->vcpu[i].hcstats = NULL;
 	}
 	vplat_destroy(vm);
 	hw_vm_destroy(vm->hw);
@@ -235,6 +242,9 @@ static void reset_vcpus(struct vm *vm)
 		struct vcpu *u = &vm->vcpu[i];
 
 		u->event.valid = false;
+		/* A reset forgets the hypercall ring (guest/exit/hc_ring.c). */
+		memset(&u->hcring, 0, sizeof(u->hcring));
+		exit_watch(u, vm->cfg->trace);
 		u->nmi_pending = 0;
 		u->init_pending = false;
 		u->sipi_vector = -1;

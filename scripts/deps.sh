@@ -13,6 +13,7 @@ PKGS=(
   cppcheck
   cpio
   gnu-efi
+  python3-matplotlib
 )
 
 missing=()

@@ -13,6 +13,7 @@
  * section (and the runtime CPU check) in config_resolve.c. */
 #include "guest/config/config.h"
 #include "guest/config/config_internal.h"
+#include "guest/include/hv_abi.h"
 #include "guest/config/config_syntax.h"
 #include "lib/printk.h"
 #include "lib/report.h"
@@ -77,6 +78,7 @@ static void start_vm(struct parser *p, const char *name, size_t n)
 	vm->weight = VM_WEIGHT_DEFAULT;
 	vm->console = CONSOLE_COM1;
 	vm->on_poweroff = POWEROFF_STOP;
+	vm->hc_allow = HV_ALLOW_DEFAULT;
 
 	memset(p->key_line, 0, sizeof(p->key_line));
 	memset(p->aff_line, 0, sizeof(p->aff_line));

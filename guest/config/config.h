@@ -150,6 +150,12 @@ struct vm_config {
 	 * enables its receive interrupt (tests; "" for none). */
 	char console_input[VM_CMDLINE_MAX + 1];
 	bool cpl3_hypercalls;
+	/* Calls the VM may make: bit n allows call n (`hypercalls`,
+	 * default HV_ALLOW_DEFAULT); others return HV_EPERM. */
+	uint64_t hc_allow;
+	/* Hypercall and exit statistics with histograms, and the trace
+	 * ring, dumped at the VM's end (`trace = on`). */
+	bool trace;
 	struct vm_pci_dev devices[VM_MAX_DEVICES];
 	unsigned ndevices;
 	enum vm_dma_mode dma;

@@ -19,7 +19,7 @@ enum key_id {
 	K_WEIGHT, K_CONSOLE, K_DEBUG_EXIT, K_ON_POWEROFF, K_CPL3_HYPERCALLS,
 	K_DEVICE, K_CMDLINE, K_EXPECT_EXIT, K_EXPECT_STOP, K_FAULT_INJECT,
 	K_ON_RESET, K_ON_HANG, K_PLATFORM, K_INITRD, K_CONSOLE_INPUT, K_IOPORT, K_IRQ,
-	K_DMA, K_ON_DMA_FAULT,
+	K_DMA, K_ON_DMA_FAULT, K_HYPERCALLS, K_TRACE,
 	NKEYS
 };
 
@@ -65,6 +65,9 @@ void cfg_finish_vm(struct parser *p);
  * adds to the VM's list), checked against the VM's own list and the VMs
  * accepted before it. */
 void cfg_key_device(struct parser *p, const char *v, size_t n);
+/* config_hc.c: the hypercall allow-list. */
+void cfg_key_hypercalls(struct parser *p, const char *v, size_t n);
+uint64_t cfg_hypercall_word(const char *w, size_t n);
 void cfg_key_ioport(struct parser *p, const char *v, size_t n);
 void cfg_key_irq(struct parser *p, const char *v, size_t n);
 /* At the end of a [vm] section, once "platform" is known. */

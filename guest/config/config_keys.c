@@ -220,6 +220,8 @@ static const struct key_desc {
 	[K_ON_POWEROFF] = { "on_poweroff", ENUM(on_poweroff, poweroff_names) },
 	[K_CPL3_HYPERCALLS] = { "cpl3_hypercalls",
 				ENUM(cpl3_hypercalls, bool_names) },
+	[K_HYPERCALLS] = { "hypercalls", FN(cfg_key_hypercalls) },
+	[K_TRACE] = { "trace", ENUM(trace, bool_names) },
 	[K_DEVICE] = { "device", FN(cfg_key_device), .repeatable = true },
 	[K_DMA] = { "dma", ENUM(dma, dma_names) },
 	[K_ON_DMA_FAULT] = { "on_dma_fault",

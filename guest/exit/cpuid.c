@@ -1,6 +1,7 @@
 /* CPUID as the guest sees it: the host's answers, shaped to what we
  * virtualize, plus our own leaves at 0x40000000. */
 #include "guest/exit/emulate.h"
+#include "guest/exit/hc_conv.h"
 #include "guest/include/hv_abi.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
@@ -30,8 +31,6 @@
  * SSBD): their MSRs are not virtualized. */
 #define CPUID7_EDX_HIDDEN (BIT(18) | BIT(20) | BIT(26) | BIT(27) | BIT(28) | \
 			   BIT(29) | BIT(30) | BIT(31))
-#define HV_FEATURES (HV_FEAT_CONSOLE | HV_FEAT_TIME | HV_FEAT_YIELD | \
-		     HV_FEAT_IDENTITY | HV_FEAT_IPI | HV_FEAT_STATS)
 
 /* Features we do not virtualize are hidden, never half-offered: nested
  * VMX, SMX, MONITOR/MWAIT (they exit to #UD), thermal/perf MSR features. */
@@ -74,7 +73,7 @@ static struct cpuid_regs shape_leaf7(struct vcpu *v, struct cpuid_regs r, uint32
 	return r;
 }
 
-static void hv_leaf(uint32_t leaf, struct cpuid_regs *r)
+static void hv_leaf(const struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ 0 };
 	if (leaf == HV_CPUID_BASE) {
@@ -84,7 +83,7 @@ static void hv_leaf(uint32_t leaf, struct cpuid_regs *r)
 		r->edx = HV_SIGNATURE_EDX;
 	} else if (leaf == HV_CPUID_FEATURES) {
 		r->eax = HV_ABI_VERSION;
-		r->ebx = HV_FEATURES;
+		r->ebx = hc_features(v->hc_allow);
 		r->ecx = HC_NR_CALLS - 1;
 	}
 }
@@ -104,7 +103,7 @@ shaped(struct vcpu *v, uint32_t leaf, uint32_t sub)
 	struct cpuid_regs r;
 
 	if (leaf >= HV_CPUID_BASE && leaf < 0x50000000) {
-		hv_leaf(leaf, &r);
+		hv_leaf(v, leaf, &r);
 		return r;
 	}
 	r = cpuid_count(leaf, sub);

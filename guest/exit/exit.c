@@ -4,6 +4,7 @@
 #include "guest/exit/exit.h"
 #include "guest/exit/emulate.h"
 #include "guest/exit/mmio.h"
+#include "guest/exit/hc_conv.h"
 #include "guest/dev/vlapic.h"
 #include "guest/vpc/vplat.h"
 #include "guest/vpc/apicv.h"
@@ -294,10 +295,34 @@ static const exit_handler_fn exit_table[HW_EXIT_KINDS] = {
 _Static_assert(HW_EXIT_ENTRY_FAIL + 1 == HW_EXIT_KINDS,
 	       "a new exit kind needs an entry in exit_table");
 
+/* A vCPU whose VM measures (trace = on) or that has a hypercall ring
+ * dispatches through this table instead (guest/exit/hc_stats.c): the
+ * choice costs the other vCPUs one load, no test. */
+static enum vcpu_action handle_watched(struct vcpu *v, const struct hw_exit *e)
+{
+	return hc_watch_exit(v, e, exit_table[e->kind]);
+}
+
+static const exit_handler_fn watch_table[HW_EXIT_KINDS] = {
+	[0 ... HW_EXIT_KINDS - 1] = handle_watched,
+};
+
+void exit_watch(struct vcpu *v, bool on)
+{
+	v->exit_handlers = on ? watch_table : exit_table;
+	/* The fast path would bypass the watch table: off while watched. */
+	hw_vcpu_set_fast_exit(v->hw, on ? NULL : exit_fast, v);
+}
+
+bool exit_watched(const struct vcpu *v)
+{
+	return v->exit_handlers == watch_table;
+}
+
 enum vcpu_action exit_dispatch(struct vcpu *v, const struct hw_exit *e)
 {
 	v->exit_count[e->reason]++; /* the backend keeps it in range */
-	return exit_table[e->kind](v, e);
+	return v->exit_handlers[e->kind](v, e);
 }
 
 /* The fast path (arch-x86/hwvirt.h, docs/PERFORMANCE.md): the hottest

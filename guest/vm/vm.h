@@ -47,6 +47,20 @@ enum vcpu_action {
 
 struct vm;
 struct vplat;
+struct hc_stats;
+
+/* A vCPU's exitless hypercall ring (HC_RING_SETUP): the hypervisor's own
+ * copies of the indices it owns, never read back from the guest. */
+struct hc_ring_state {
+	uint64_t gpa;      /* struct hv_ring_hdr, then SQ, then CQ */
+	uint8_t *host;     /* the same bytes through the hypervisor's map */
+	uint32_t entries;  /* power of two, 0: no ring */
+	uint32_t sq_head;
+	uint32_t cq_tail;
+	uint8_t vector;    /* completion interrupt, 0: none */
+	bool broken;
+	uint64_t drained;
+};
 
 struct vcpu {
 	struct vm *vm;
@@ -65,6 +79,21 @@ struct vcpu {
 	uint64_t pcpu_mask;          /* pCPUs it ran on */
 	uint64_t exit_count[HW_EXIT_REASONS]; /* by the backend's reason */
 	uint64_t hc_count[HC_NR_CALLS];       /* hypercalls by number */
+	/* The hypercall lab (guest/exit/hc_*.c): */
+	uint64_t hc_err[HC_NR_CALLS]; /* calls that returned an error
+				       * (counted where stats are on) */
+	uint64_t hc_denied;           /* calls refused by the allow-list */
+	uint64_t hc_allow;            /* the VM's allow-list (cfg->hc_allow),
+				       * next to the counters for the null
+				       * call's path */
+	uint64_t hc_conv_count[4];    /* records run per convention */
+	/* The exit table exit_dispatch uses (guest/exit/exit.c,
+	 * exit_watch): the plain one, or the one through hc_watch_exit
+	 * (statistics or a ring). */
+	enum vcpu_action (*const *exit_handlers)(struct vcpu *v,
+						  const struct hw_exit *e);
+	struct hc_ring_state hcring;
+	struct hc_stats *hcstats;     /* histograms (trace = on), or NULL */
 	bool yield; /* leave the run loop after this exit (slice over) */
 	/* The last exit, decoded: the run loop's record, which the fast
 	 * exit path (guest/exit/exit.c) fills too, and what the fast handler

@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c guest/vpc/ports.c
+// FUZZ-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_hc.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c guest/vpc/ports.c
 /* The VM description parser (guest/config/): any bytes as one .vms
  * module, parsed from a heap block of exactly that size (ASan sees a read
  * past the end).  Every VM it accepts must satisfy the limits the rest of

@@ -557,7 +557,7 @@ static void op_wrmsr(bool from_lists)
 
 static void op_vmcall(void)
 {
-	uint64_t nr = 9 + prng_below(&rng, 1000), r = 0;
+	uint64_t nr = HC_NR_CALLS + prng_below(&rng, 1000), r = 0;
 
 	if (prng_one_in(&rng, 2))
 		nr = prng_value(&rng) | (1ull << 40);

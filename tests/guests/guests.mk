@@ -71,6 +71,11 @@ apic_en_test_SRCS  := $(GUEST_DIR)/apic_en_test.c $(GUEST_DIR)/lapic_apic.c $(GU
 GUEST_NAMES += apic_en_test
 apic_tmr_test_SRCS := $(GUEST_DIR)/apic_tmr_test.c $(GUEST_DIR)/lapic_apic.c $(GUEST_RT)
 GUEST_NAMES += apic_tmr_test
+# Issue 15: the hypercall lab, every call in every convention, and the
+# conventions' benchmark.
+hclab_test_SRCS    := $(GUEST_DIR)/hclab_test.c $(GUEST_DIR)/hclab_conv.c \
+	$(GUEST_DIR)/hclab_bench.c $(GUEST_RT)
+GUEST_NAMES += hclab_test
 GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 DEMO_GUEST_BINS := $(GUEST_OUT)/demo1.bin $(GUEST_OUT)/demo2.bin $(GUEST_OUT)/sched_work.bin
 

@@ -20,6 +20,17 @@ struct exit_env X;
 struct fake_world W;
 struct percpu fake_pcpu;
 
+/* The hypercall statistics allocate their histograms (mm/heap.c). */
+void *kzalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void kfree(void *p)
+{
+	free(p);
+}
+
 /* ---- the virtual PC ---- */
 
 bool vplat_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val, bool *gp)
@@ -302,6 +313,7 @@ int setup(void **state)
 	strcpy(X.cfg.name, "tvm");
 	X.cfg.console = CONSOLE_COM1;
 	X.cfg.vcpus = NVCPUS;
+	X.cfg.hc_allow = HV_ALLOW_DEFAULT;
 
 	fake_phys_init(RAM_HPA, RAM_SIZE);
 	vm = calloc(1, sizeof(*vm));
@@ -326,6 +338,8 @@ int setup(void **state)
 		v->misc_enable = VCPU_MISC_ENABLE_RESET;
 		v->hw = fake_hw_vcpu_new(vm->hw, i);
 		v->hw->rip = START_RIP;
+		v->hc_allow = HV_ALLOW_DEFAULT;
+		exit_watch(v, false);
 	}
 	X.vm = vm;
 	X.v = &vm->vcpu[0];

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c guest/vpc/ports.c
+// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_hc.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c guest/vpc/ports.c
 /* VM description parser, the keys of a [vm] section: a valid file with
  * every key, the defaults, the forms a value may take, values refused key
  * by key while the section is dropped, what is settled once a section

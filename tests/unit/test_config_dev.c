@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c guest/vpc/ports.c
+// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_hc.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c guest/vpc/ports.c
 /* VM description parser, the keys that hand a VM parts of the host
  * (guest/config/config_dev.c): "device", "ioport" and "irq" with their syntax,
  * the ports and lines the virtual PC and the hypervisor keep, limits,

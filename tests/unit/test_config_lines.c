@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c guest/vpc/ports.c
+// UNIT-SOURCES: guest/config/config.c guest/config/config_keys.c guest/config/config_hc.c guest/config/config_dev.c guest/config/config_resolve.c guest/config/config_syntax.c lib/parse.c tests/unit/config_fixture.c guest/vpc/ports.c
 /* VM description parser, the text around the keys: line endings, section
  * headers, unknown and duplicate keys and VMs, required keys, stray text,
  * limits on lines, VMs and messages, NULs and control bytes, and a bad VM
