@@ -57,6 +57,10 @@ struct guest_layout {
 	 * above 1 MiB.  acpi_size 0: none. */
 	uint64_t acpi_base;
 	uint64_t acpi_size;
+	/* A PCI ECAM window to reserve (between low RAM and
+	 * GUEST_MMIO_HOLE); ecam_size 0: none. */
+	uint64_t ecam_base;
+	uint64_t ecam_size;
 };
 
 /* ram_size with the ACPI area in the last GUEST_ACPI_DEFAULT_SIZE bytes of

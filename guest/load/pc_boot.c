@@ -37,6 +37,10 @@ void pc_layout(const struct vm_config *cfg, struct guest_layout *l)
 		l->acpi_base = PC_LOW_RAM_MAX - GUEST_ACPI_DEFAULT_SIZE;
 		l->acpi_size = GUEST_ACPI_DEFAULT_SIZE;
 	}
+	if (cfg->ndevices) {
+		l->ecam_base = GUEST_ECAM_BASE;
+		l->ecam_size = GUEST_ECAM_SIZE;
+	}
 }
 
 static void seg(struct seg_state *s, uint16_t sel, uint32_t ar)
@@ -109,7 +113,8 @@ int pc_boot_load(struct vm *vm)
 					.size = layout.acpi_size,
 					.ncpus = vm->nr_vcpus ? vm->nr_vcpus : cfg->vcpus,
 					.legacy_pic = true,
-					.rsdp_copy = RSDP_COPY_GPA };
+					.rsdp_copy = RSDP_COPY_GPA,
+					.ecam_base = layout.ecam_base };
 	if (acpi_build(&mem, &acfg, &aout, err, sizeof(err)) < 0) {
 		pr_err("vm %s: ACPI tables: %s\n", vm->name, err);
 		return -EINVAL;
