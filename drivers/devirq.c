@@ -157,10 +157,20 @@ uint64_t devirq_count(int s)
 	return __atomic_load_n(&slots[s].count, __ATOMIC_RELAXED);
 }
 
+static devirq_poll_fn poll_fn;
+
+void devirq_set_poll(devirq_poll_fn fn)
+{
+	__atomic_store_n(&poll_fn, fn, __ATOMIC_RELEASE);
+}
+
 void devirq_dispatch(void)
 {
+	devirq_poll_fn poll = __atomic_load_n(&poll_fn, __ATOMIC_ACQUIRE);
 	uint64_t p;
 
+	if (poll)
+		poll();
 	if (!__atomic_load_n(&pending, __ATOMIC_RELAXED))
 		return;
 	spin_lock(&lock);

@@ -55,4 +55,11 @@ uint64_t devirq_count(int slot);
 /* Run the owners of pins that fired (thread context, no locks held). */
 void devirq_dispatch(void);
 
+/* One function devirq_dispatch() also calls every time (before the
+ * pins' owners), for sources that are polled rather than wired: the
+ * VT-d fault records of assigned devices (guest/vpc/pci_assign.c).  It
+ * must be cheap when there is nothing to do.  NULL removes it. */
+typedef void (*devirq_poll_fn)(void);
+void devirq_set_poll(devirq_poll_fn fn);
+
 #endif

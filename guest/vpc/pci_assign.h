@@ -1,0 +1,94 @@
+/* Whole PCI functions given to a VM ("device = pci:BB:DD.F";
+ * docs/passthrough.md, "Assignment").
+ *
+ * At the VM's creation (vm_create, after its virtual PC) each function
+ * must be in the host's table, not be the hypervisor's, not be a bridge,
+ * not belong to another VM (pci_claim), and its DMA must be confined: a
+ * VT-d domain of the VM's RAM (one per VM), or the description's
+ * "dma = identity" (bring-up, no isolation: said loudly).  Any refusal is
+ * one pr_err line and the VM is not started; the other VMs go on.
+ *
+ * The guest sees function i at 00:(PCI_ASSIGN_FIRST_SLOT + i).0 of its
+ * virtual bus (guest/dev/vpci_pt.h), its memory BARs placed in
+ * [GUEST_PCI_MEM_BASE, GUEST_PCI_MEM_END) and mapped by EPT onto the
+ * real BARs (UC), except the pages of the MSI-X table and PBA and BARs
+ * smaller than a page, which trap (the whole window is one MMIO range of
+ * the virtual PC); its extended configuration space through the ECAM
+ * window at GUEST_ECAM_BASE (MCFG).  INTx: the host line firmware gave
+ * the function is forwarded by guest/vpc/passthru.c to the same line of
+ * the VM (or to IOAPIC pin 16 + i when that line is the virtual PC's
+ * own).  MSI and MSI-X: the guest's messages are kept; the host's stay
+ * masked (delivery to the guest is still to come: docs/passthrough.md).
+ *
+ * At the VM's end (and a guest reset): bus master off, the function
+ * reset, its domain torn down (end only), the claim released (end
+ * only).  DMA faults of its functions (VT-d) are polled from
+ * devirq_dispatch() and logged, counted, and stop the VM when its
+ * on_dma_fault says so. */
+#ifndef GUEST_VPC_PCI_ASSIGN_H
+#define GUEST_VPC_PCI_ASSIGN_H
+
+#include "lib/types.h"
+#include "drivers/pci.h"
+#include "drivers/vtd.h"
+#include "guest/config/config.h"
+#include "guest/dev/vpci_pt.h"
+
+#define PCI_ASSIGN_FIRST_SLOT 3 /* 00:03.0, 00:04.0, ... in the guest */
+#define PCI_ASSIGN_MAX_MAPS 4   /* host BAR windows the hypervisor maps */
+
+struct vm;
+
+struct pci_assigned {
+	struct vm *vm;
+	struct pci_func *host;
+	pci_bdf_t bdf;
+	uint16_t vbdf;       /* VPCI_BDF() of the guest's view */
+	bool claimed;
+	bool resettable;
+	struct vpci_pt cfg;
+	struct vpci_pt_cfg init; /* what the view was built from (resets) */
+	uint8_t ept_ok;      /* BARs whose EPT mapping went in */
+	unsigned msi_warned; /* "MSI not delivered" said once */
+	/* The host BAR memory the hypervisor itself reaches (MSI-X table
+	 * and PBA, sub-page BARs): BAR index -> virtual address, 0: none. */
+	uint8_t *bar_va[PCI_NUM_BARS];
+	char name[8];        /* "BB:DD.F" */
+};
+
+struct pci_assign {
+	struct vm *vm;
+	unsigned n;
+	struct pci_assigned dev[VM_MAX_DEVICES];
+	struct vtd_domain dom;
+	bool has_dom;
+	uint64_t next_bar;   /* where the next memory BAR goes */
+	uint64_t dma_faults;
+};
+
+/* Why 'bdf' may not be given to VM 'vm_id' with the host table 't', or
+ * NULL when it may: absent, the hypervisor's, a bridge, another VM's. */
+const char *pci_assign_refusal(const struct pci_table *t, pci_bdf_t bdf,
+			       int vm_id);
+
+/* Take the VM's functions (cfg->devices): 0, or -1 after one pr_err line
+ * saying why (nothing is then held). */
+int pci_assign_attach(struct vm *vm);
+/* Give them back (bus master off, reset, domain gone, claim released).
+ * Idempotent. */
+void pci_assign_detach(struct vm *vm);
+/* Free what detach left for the virtual bus (vm_destroy, after the
+ * virtual PC is gone or never ran). */
+void pci_assign_free(struct vm *vm);
+/* A guest reset: bus master off, each function reset, its view back to
+ * power-on. */
+void pci_assign_reset(struct vm *vm);
+
+/* devirq_dispatch()'s poll: pending VT-d faults, each given to the VM
+ * whose function it names. */
+void pci_assign_poll_faults(void);
+/* Act on one fault (exposed for the tests): true when a VM's function
+ * caused it. */
+bool pci_assign_fault(const struct vtd_fault *f);
+
+#endif
