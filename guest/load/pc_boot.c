@@ -94,18 +94,16 @@ static void mb_state(const struct mb_boot *b, struct vcpu_init_state *st)
 	st->regs.rbx = b->ebx;
 }
 
-int pc_boot_load(struct vm *vm)
+int pc_boot_acpi(struct vm *vm, struct e820_map *map, struct acpi_build_out *aout)
 {
 	const struct vm_config *cfg = vm->cfg;
 	const struct guest_mem_ops mem = { vm, mem_write, mem_read };
 	struct guest_layout layout;
-	struct e820_map map;
 	struct acpi_build_cfg acfg;
-	struct acpi_build_out aout;
 	char err[160];
 
 	pc_layout(cfg, &layout);
-	if (e820_build(&layout, &map, err, sizeof(err)) < 0) {
+	if (e820_build(&layout, map, err, sizeof(err)) < 0) {
 		pr_err("vm %s: memory map: %s\n", vm->name, err);
 		return -EINVAL;
 	}
@@ -115,10 +113,23 @@ int pc_boot_load(struct vm *vm)
 					.legacy_pic = true,
 					.rsdp_copy = RSDP_COPY_GPA,
 					.ecam_base = layout.ecam_base };
-	if (acpi_build(&mem, &acfg, &aout, err, sizeof(err)) < 0) {
+	if (acpi_build(&mem, &acfg, aout, err, sizeof(err)) < 0) {
 		pr_err("vm %s: ACPI tables: %s\n", vm->name, err);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int pc_boot_load(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	const struct guest_mem_ops mem = { vm, mem_write, mem_read };
+	struct e820_map map;
+	struct acpi_build_out aout;
+	char err[160];
+
+	if (pc_boot_acpi(vm, &map, &aout) < 0)
+		return -EINVAL;
 	if (cfg->entry == ENTRY_LINUX) {
 		struct linux_load_params lp = {
 			.kernel = vm->image, .kernel_size = vm->image_size,

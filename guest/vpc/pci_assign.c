@@ -261,11 +261,6 @@ static int setup_dma(struct pci_assign *a)
 				vm->name, a->dev[i].name);
 		return 0;
 	}
-	if (!vtd_active()) {
-		pr_err("vm %s: pci:%s refused: no IOMMU (VT-d) confines its DMA; dma = identity assigns it without isolation (bring-up only)\n",
-		       vm->name, a->dev[0].name);
-		return -1;
-	}
 	return make_domain(a);
 }
 
@@ -296,6 +291,12 @@ int pci_assign_attach(struct vm *vm)
 	if (!vm->plat) {
 		pr_err("vm %s: device = pci:%02x:%02x.%x needs platform = pc\n", vm->name,
 		       cfg->devices[0].bus, cfg->devices[0].dev, cfg->devices[0].fn);
+		return -1;
+	}
+	if (cfg->dma == DMA_IOMMU && !vtd_active()) {
+		pr_err("vm %s: pci:%02x:%02x.%x refused: no IOMMU (VT-d) confines its DMA; dma = identity assigns it without isolation (bring-up only)\n",
+		       vm->name, cfg->devices[0].bus, cfg->devices[0].dev,
+		       cfg->devices[0].fn);
 		return -1;
 	}
 	a = kzalloc(sizeof(*a));

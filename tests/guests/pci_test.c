@@ -1,0 +1,200 @@
+/* pci_test: a virtual PC given a real PCI function (under Bochs its e1000,
+ * "device = pci:..." with "dma = identity"), which checks from inside what
+ * the hypervisor shows of it (docs/passthrough.md, "The guest's view"):
+ *   - CF8/CFC: the host bridge at 00:00.0, the function at 00:03.0 with
+ *     the e1000's IDs and class, nothing else on bus 0;
+ *   - BAR sizing: all ones read back the real size masks (BAR0 128 KiB of
+ *     memory, BAR1 64 I/O ports), the addresses come back when restored;
+ *     BAR0 lies in the guest's PCI hole;
+ *   - the capability list holds only PM, MSI, MSI-X and PCIe and ends;
+ *   - the expansion ROM BAR reads 0, also after a write of all ones;
+ *   - the ACPI MCFG (found from the RSDP copy in the BIOS area) names the
+ *     ECAM window; ECAM reads the same IDs, the extended space is an
+ *     empty list;
+ *   - through the relocated BAR0, the e1000's STATUS register reads a
+ *     plausible value (link up) and CTRL is not all ones.
+ * It ends with "RESULT: n passed, m failed" and exit code m. */
+#include "lib/guest_rt.h"
+
+#define CF8 0xcf8
+#define CFC 0xcfc
+#define FN_DEV 3
+#define E1000_VENDOR 0x8086
+#define E1000_DEVICE 0x100e
+#define E1000_CLASS 0x020000
+#define E1000_STATUS 0x08
+#define E1000_STATUS_LU 0x2
+#define E1000_BAR0_MASK 0xfffe0000u /* 128 KiB */
+#define E1000_BAR1_MASK 0xffffffc0u /* 64 ports */
+#define PCI_HOLE_LO 0xc0000000ull
+#define PCI_HOLE_HI 0xe0000000ull
+#define BIOS_LO 0xe0000ull
+#define BIOS_HI 0x100000ull
+#define ACPI_HDR 36
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static uint32_t cfg_addr(unsigned dev, unsigned reg)
+{
+	return 0x80000000u | dev << 11 | (reg & 0xfc);
+}
+
+static uint32_t cfg_rd(unsigned dev, unsigned reg)
+{
+	outl(CF8, cfg_addr(dev, reg));
+	return inl(CFC);
+}
+
+static void cfg_wr(unsigned dev, unsigned reg, uint32_t v)
+{
+	outl(CF8, cfg_addr(dev, reg));
+	outl(CFC, v);
+}
+
+static uint32_t mmio32(uint64_t pa)
+{
+	return *(volatile uint32_t *)(uintptr_t)pa;
+}
+
+static void check_bus(void)
+{
+	unsigned found = 0;
+
+	CHECK_HEX(cfg_rd(0, 0), 0x12378086u, "00:00.0 is the 440FX host bridge");
+	for (unsigned d = 1; d < 32; d++)
+		if ((cfg_rd(d, 0) & 0xffff) != 0xffff) {
+			found++;
+			CHECK_EQ(d, FN_DEV, nm("a function at 00:%02x.0", d));
+		}
+	CHECK_EQ(found, 1, "one function besides the host bridge");
+	CHECK_HEX(cfg_rd(FN_DEV, 0), (uint32_t)E1000_DEVICE << 16 | E1000_VENDOR,
+		  "00:03.0 has the e1000's vendor and device IDs");
+	CHECK_HEX(cfg_rd(FN_DEV, 8) >> 8, E1000_CLASS, "class: Ethernet controller");
+	CHECK_HEX(cfg_rd(FN_DEV, 0x0c) >> 16 & 0x7f, 0, "header type 0");
+	CHECK(cfg_rd(FN_DEV, 4) & 2, "memory decode on");
+}
+
+static uint32_t size_bar(unsigned reg)
+{
+	uint32_t old = cfg_rd(FN_DEV, reg), mask;
+
+	cfg_wr(FN_DEV, reg, 0xffffffffu);
+	mask = cfg_rd(FN_DEV, reg);
+	cfg_wr(FN_DEV, reg, old);
+	CHECK_HEX(cfg_rd(FN_DEV, reg), old, nm("BAR at %#x restored", reg));
+	return mask;
+}
+
+static uint64_t check_bars(void)
+{
+	uint32_t bar0 = cfg_rd(FN_DEV, 0x10);
+	uint16_t cmd = (uint16_t)cfg_rd(FN_DEV, 4);
+
+	CHECK(bar0 >= PCI_HOLE_LO && bar0 < PCI_HOLE_HI,
+	      nm("BAR0 %#x lies in the guest's PCI hole", bar0));
+	cfg_wr(FN_DEV, 4, cmd & ~3u); /* decode off while sizing */
+	CHECK_HEX(size_bar(0x10), E1000_BAR0_MASK, "BAR0 sizes to 128 KiB of memory");
+	CHECK_HEX(size_bar(0x14), E1000_BAR1_MASK | 1, "BAR1 sizes to 64 I/O ports");
+	cfg_wr(FN_DEV, 4, cmd);
+	return bar0 & ~0xfull;
+}
+
+static void check_caps_and_rom(void)
+{
+	unsigned p = cfg_rd(FN_DEV, 0x34) & 0xff, steps = 0, bad = 0;
+
+	if (!(cfg_rd(FN_DEV, 4) >> 16 & 0x10))
+		p = 0;
+	for (; p && steps < 48; steps++) {
+		unsigned id = cfg_rd(FN_DEV, p) & 0xff;
+
+		if (id != 0x01 && id != 0x05 && id != 0x10 && id != 0x11)
+			bad++;
+		p = cfg_rd(FN_DEV, p) >> 8 & 0xfc;
+	}
+	printf("pci_test: %u capabilities shown\n", steps);
+	CHECK(steps < 48, "the capability list ends");
+	CHECK_EQ(bad, 0, "only PM, MSI, MSI-X and PCIe capabilities");
+	CHECK_HEX(cfg_rd(FN_DEV, 0x30), 0, "the ROM BAR reads 0");
+	cfg_wr(FN_DEV, 0x30, 0xffffffffu);
+	CHECK_HEX(cfg_rd(FN_DEV, 0x30), 0, "the ROM BAR reads 0 after a write");
+}
+
+static bool sig_is(uint64_t pa, const char *s)
+{
+	const char *p = (const char *)(uintptr_t)pa;
+
+	return p[0] == s[0] && p[1] == s[1] && p[2] == s[2] && p[3] == s[3];
+}
+
+static uint64_t find_mcfg(void)
+{
+	for (uint64_t a = BIOS_LO; a < BIOS_HI; a += 16) {
+		const char *p = (const char *)(uintptr_t)a;
+		uint32_t rsdt, len;
+
+		if (!sig_is(a, "RSD ") || p[4] != 'P' || p[5] != 'T' || p[6] != 'R')
+			continue;
+		rsdt = *(const uint32_t *)(p + 16);
+		len = *(const uint32_t *)(uintptr_t)(rsdt + 4);
+		for (uint32_t o = ACPI_HDR; o + 4 <= len; o += 4) {
+			uint32_t t = *(const uint32_t *)(uintptr_t)(rsdt + o);
+
+			if (sig_is(t, "MCFG"))
+				return t;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static void check_ecam(void)
+{
+	uint64_t mcfg = find_mcfg(), base, fn;
+
+	CHECK(mcfg, "an MCFG table in the RSDT");
+	if (!mcfg)
+		return;
+	base = *(const uint64_t *)(uintptr_t)(mcfg + ACPI_HDR + 8);
+	printf("pci_test: MCFG: ECAM at %#lx, buses %u-%u\n", (unsigned long)base,
+	       *(const uint8_t *)(uintptr_t)(mcfg + ACPI_HDR + 18),
+	       *(const uint8_t *)(uintptr_t)(mcfg + ACPI_HDR + 19));
+	CHECK(base >= PCI_HOLE_HI && base < 0xfec00000ull, "the ECAM window is above the BAR hole");
+	fn = base + ((uint64_t)FN_DEV << 15);
+	CHECK_HEX(mmio32(base), 0x12378086u, "ECAM: the host bridge's IDs");
+	CHECK_HEX(mmio32(fn), cfg_rd(FN_DEV, 0), "ECAM: the function's IDs as CF8/CFC reads them");
+	CHECK_HEX(mmio32(fn + 0x10), cfg_rd(FN_DEV, 0x10), "ECAM: BAR0 as CF8/CFC reads it");
+	CHECK_HEX(mmio32(fn + 0x100), 0, "ECAM: an empty extended capability list");
+	CHECK_HEX(mmio32(base + (5u << 15)), 0xffffffffu, "ECAM: an absent function reads all ones");
+}
+
+static void check_registers(uint64_t bar0)
+{
+	uint32_t status = mmio32(bar0 + E1000_STATUS), ctrl = mmio32(bar0);
+
+	printf("pci_test: e1000 CTRL %#x STATUS %#x through BAR0 at %#lx\n", ctrl,
+	       status, (unsigned long)bar0);
+	CHECK(status != 0xffffffffu, "STATUS is not all ones");
+	CHECK(status & E1000_STATUS_LU, "STATUS: link up");
+	CHECK(ctrl != 0xffffffffu, "CTRL is not all ones");
+}
+
+int guest_main(const struct hv_start_info *si)
+{
+	uint64_t bar0;
+
+	(void)si;
+	rt_init();
+	printf("pci_test: starting\n");
+	check_bus();
+	bar0 = check_bars();
+	check_caps_and_rom();
+	check_ecam();
+	check_registers(bar0);
+	CHECK_HEX(cfg_rd(FN_DEV, 0) , (uint32_t)E1000_DEVICE << 16 | E1000_VENDOR,
+		  "the IDs are unchanged at the end");
+	test_finish();
+}
