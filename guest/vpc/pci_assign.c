@@ -183,6 +183,7 @@ static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
 	struct pci_assigned *d = &a->dev[i];
 
 	d->vm = vm;
+	pci_assign_msi_init(d);
 	d->bdf = cfg_bdf(&vm->cfg->devices[i]);
 	d->vbdf = VPCI_BDF(0, PCI_ASSIGN_FIRST_SLOT + i, 0);
 	pci_bdf_text(d->bdf, d->name);
@@ -320,6 +321,7 @@ int pci_assign_attach(struct vm *vm)
 		c[i].dma_ok = true; /* its domain, or identity by choice */
 		if (pci_assign_add_func(d, &c[i]) < 0)
 			goto fail;
+		pci_assign_msi_setup(d);
 	}
 	spin_lock(&lock);
 	owners[vm->id % MAX_VMS] = a;
@@ -362,6 +364,7 @@ void pci_assign_detach(struct vm *vm)
 			continue;
 		pci_assign_release_func(d);
 		how = reset_one(d);
+		pci_assign_msi_release(d);
 		if (a->has_dom)
 			vtd_detach(&a->dom, d->bdf);
 		spin_lock(&lock);

@@ -17,8 +17,12 @@
  * window at GUEST_ECAM_BASE (MCFG).  INTx: the host line firmware gave
  * the function is forwarded by guest/vpc/passthru.c to the same line of
  * the VM (or to IOAPIC pin 16 + i when that line is the virtual PC's
- * own).  MSI and MSI-X: the guest's messages are kept; the host's stay
- * masked (delivery to the guest is still to come: docs/passthrough.md).
+ * own).  MSI and MSI-X (up to PCI_ASSIGN_MSIX_VECS entries): each
+ * vector has a host vector of its own, reached through an IRTE with the
+ * function's source id under VT-d interrupt remapping (compatibility
+ * format otherwise); the host's entry is programmed with it while the
+ * guest's is enabled and unmasked, and each interrupt is delivered as the
+ * guest's message to its virtual LAPICs.
  *
  * At the VM's end (and a guest reset): bus master off, the function
  * reset, its domain torn down (end only), the claim released (end
@@ -37,7 +41,23 @@
 #define PCI_ASSIGN_FIRST_SLOT 3 /* 00:03.0, 00:04.0, ... in the guest */
 #define PCI_ASSIGN_MAX_MAPS 4   /* host BAR windows the hypervisor maps */
 
+#define PCI_ASSIGN_MSIX_VECS 8  /* MSI-X entries delivered per function */
+
 struct vm;
+struct pci_assigned;
+
+/* One message-signalled vector of a function: the host vector (devirq)
+ * its host message names, through an IRTE with the function's source id
+ * when VT-d remaps interrupts, and the guest's message it becomes. */
+struct pci_assign_vec {
+	struct pci_assigned *d;
+	int slot;              /* devirq slot, -1: none */
+	int irte;              /* VT-d IRTE, -1: compatibility format */
+	uint32_t addr_lo, addr_hi, data; /* the host's message */
+	struct vpci_pt_msg guest;
+	bool live;             /* guest's message enabled and unmasked */
+	uint64_t delivered;
+};
 
 struct pci_assigned {
 	struct vm *vm;
@@ -49,7 +69,9 @@ struct pci_assigned {
 	struct vpci_pt cfg;
 	struct vpci_pt_cfg init; /* what the view was built from (resets) */
 	uint8_t ept_ok;      /* BARs whose EPT mapping went in */
-	unsigned msi_warned; /* "MSI not delivered" said once */
+	unsigned msi_warned; /* "entry not delivered" said once */
+	struct pci_assign_vec msi_vec;
+	struct pci_assign_vec msix_vec[PCI_ASSIGN_MSIX_VECS];
 	/* The host BAR memory the hypervisor itself reaches (MSI-X table
 	 * and PBA, sub-page BARs): BAR index -> virtual address, 0: none. */
 	uint8_t *bar_va[PCI_NUM_BARS];

@@ -27,4 +27,15 @@ void pci_assign_release_func(struct pci_assigned *d);
 /* The view back to its power-on state (a guest reset). */
 void pci_assign_restart_func(struct pci_assigned *d);
 
+/* pci_assign_msi.c: the function's message-signalled vectors.  Init
+ * first thing (no vector held), setup once the view exists. */
+void pci_assign_msi_init(struct pci_assigned *d);
+void pci_assign_msi_setup(struct pci_assigned *d);
+void pci_assign_msi_release(struct pci_assigned *d);
+/* The guest's view starts over: nothing is live. */
+void pci_assign_msi_restart(struct pci_assigned *d);
+/* struct vpci_pt_ops' msi_update and msix_update (ctx: the function). */
+void pci_assign_msi_update(void *ctx, const struct vpci_pt_msg *m);
+void pci_assign_msix_update(void *ctx, unsigned entry, const struct vpci_pt_msg *m);
+
 #endif

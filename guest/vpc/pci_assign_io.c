@@ -83,26 +83,6 @@ static void bar_map(void *ctx, unsigned bar, uint64_t gpa, uint64_t size, bool m
 		d->ept_ok |= (uint8_t)BIT(bar);
 }
 
-/* The guest's MSI and MSI-X messages are kept by the view; the host's
- * stay masked until delivery to vCPUs exists (docs/passthrough.md). */
-static void msi_update(void *ctx, const struct vpci_pt_msg *m)
-{
-	struct pci_assigned *d = ctx;
-
-	if (m->live && !d->msi_warned++)
-		pr_warn("vm %s: pci:%s: the guest enabled MSI (%#lx/%#x); MSI is not delivered to guests yet, the host's stays off\n",
-			     d->vm->name, d->name, m->addr, m->data);
-}
-
-static void msix_update(void *ctx, unsigned entry, const struct vpci_pt_msg *m)
-{
-	struct pci_assigned *d = ctx;
-
-	if (m->live && !d->msi_warned++)
-		pr_warn("vm %s: pci:%s: the guest enabled MSI-X entry %u (%#lx/%#x); MSI-X is not delivered to guests yet, the host's entries stay masked\n",
-			     d->vm->name, d->name, entry, m->addr, m->data);
-}
-
 static bool host_bar_ok(const struct pci_assigned *d, unsigned bar, uint64_t off,
 			unsigned len)
 {
@@ -148,8 +128,8 @@ static void view_init(struct pci_assigned *d)
 {
 	const struct vpci_pt_ops ops = {
 		.cfg_read = host_cfg_read, .cfg_write = host_cfg_write,
-		.bar_map = bar_map, .msi_update = msi_update,
-		.msix_update = msix_update, .bar_read = host_bar_read,
+		.bar_map = bar_map, .msi_update = pci_assign_msi_update,
+		.msix_update = pci_assign_msix_update, .bar_read = host_bar_read,
 		.bar_write = host_bar_write, .ctx = d,
 	};
 
@@ -337,6 +317,7 @@ void pci_assign_restart_func(struct pci_assigned *d)
 		return;
 	spin_lock(&p->lock);
 	vpci_pt_fini(&d->cfg);
+	pci_assign_msi_restart(d);
 	view_init(d);
 	spin_unlock(&p->lock);
 }
