@@ -177,6 +177,40 @@ static void quiet_msi(struct pci_assigned *d)
 	pci_assign_mask_msix(d);
 }
 
+/* I/O BARs: the guest sees the host's port addresses, so the VM's I/O
+ * bitmap passes those ports; one that the virtual PC emulates would be
+ * shadowed, so the function is refused.  open = false traps them again. */
+static int io_ports(struct pci_assigned *d, bool open)
+{
+	struct vm *vm = d->vm;
+
+	for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+		const struct pci_bar *bar = &d->host->bar[b];
+		uint32_t first = (uint32_t)bar->base, last = first + (uint32_t)bar->size - 1;
+
+		if (bar->kind != PCI_BAR_IO || !bar->size || last > 0xffff || last < first)
+			continue;
+		for (uint32_t port = first; open && port <= last; port++) {
+			if (!vpc_pio_find(&vm->plat->iomap, (uint16_t)port))
+				continue;
+			pr_err("vm %s: pci:%s refused: its I/O BAR%u (%#x-%#x) overlaps a port of the virtual PC\n",
+			       vm->name, d->name, b, first, last);
+			return -1;
+		}
+	}
+	for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+		const struct pci_bar *bar = &d->host->bar[b];
+		uint32_t first = (uint32_t)bar->base, last = first + (uint32_t)bar->size - 1;
+
+		if (bar->kind != PCI_BAR_IO || !bar->size || last > 0xffff || last < first)
+			continue;
+		for (uint32_t port = first; port <= last; port++)
+			hw_vm_io_intercept(vm->hw, (uint16_t)port, !open);
+	}
+	d->io_open = open;
+	return 0;
+}
+
 static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
 {
 	struct vm *vm = a->vm;
@@ -204,6 +238,8 @@ static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
 	if (place_bars(a, d, c) < 0)
 		return -1;
 	pci_command(pci_host_ops(), d->bdf, PCI_CMD_MASTER, false);
+	if (io_ports(d, true) < 0)
+		return -1;
 	if (pci_assign_map_host_bars(d) < 0) {
 		pr_err("vm %s: pci:%s refused: its MSI-X table cannot be mapped\n",
 		       vm->name, d->name);
@@ -363,6 +399,8 @@ void pci_assign_detach(struct vm *vm)
 		if (!d->claimed)
 			continue;
 		pci_assign_release_func(d);
+		if (d->io_open)
+			io_ports(d, false);
 		how = reset_one(d);
 		pci_assign_msi_release(d);
 		if (a->has_dom)

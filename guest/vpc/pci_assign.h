@@ -66,6 +66,7 @@ struct pci_assigned {
 	uint16_t vbdf;       /* VPCI_BDF() of the guest's view */
 	bool claimed;
 	bool resettable;
+	bool io_open;        /* its I/O BARs' ports pass the I/O bitmap */
 	struct vpci_pt cfg;
 	struct vpci_pt_cfg init; /* what the view was built from (resets) */
 	uint8_t ept_ok;      /* BARs whose EPT mapping went in */

@@ -12,7 +12,9 @@
  *     ECAM window; ECAM reads the same IDs, the extended space is an
  *     empty list;
  *   - through the relocated BAR0, the e1000's STATUS register reads a
- *     plausible value (link up) and CTRL is not all ones.
+ *     plausible value (link up) and CTRL is not all ones; the I/O BAR's
+ *     ports (the host's, passed through) reach the device, the port past
+ *     them does not.
  * It ends with "RESULT: n passed, m failed" and exit code m. */
 #include "lib/guest_rt.h"
 
@@ -26,6 +28,7 @@
 #define E1000_STATUS_LU 0x2
 #define E1000_BAR0_MASK 0xfffe0000u /* 128 KiB */
 #define E1000_BAR1_MASK 0xffffffc0u /* 64 ports */
+#define E1000_BAR1_SIZE 64
 #define PCI_HOLE_LO 0xc0000000ull
 #define PCI_HOLE_HI 0xe0000000ull
 #define BIOS_LO 0xe0000ull
@@ -174,6 +177,19 @@ static void check_ecam(void)
 static void check_registers(uint64_t bar0)
 {
 	uint32_t status = mmio32(bar0 + E1000_STATUS), ctrl = mmio32(bar0);
+	uint16_t io = (uint16_t)(cfg_rd(FN_DEV, 0x14) & ~3u);
+	uint32_t in_bar, past_bar;
+
+	/* The I/O BAR's ports are the device's (Bochs' e1000 answers 0 on
+	 * all of them: it has no IOADDR/IODATA); the port past the BAR is
+	 * nobody's: trapped, it reads all ones. */
+	outl(io, E1000_STATUS);
+	in_bar = inl((uint16_t)(io + 4));
+	past_bar = inl((uint16_t)(io + E1000_BAR1_SIZE));
+	printf("pci_test: I/O BAR at %#x: +4 reads %#x, +%#x reads %#x\n", io, in_bar,
+	       E1000_BAR1_SIZE, past_bar);
+	CHECK(in_bar != 0xffffffffu, "the I/O BAR's ports reach the device");
+	CHECK_HEX(past_bar, 0xffffffffu, "the port past the I/O BAR is trapped");
 
 	printf("pci_test: e1000 CTRL %#x STATUS %#x through BAR0 at %#lx\n", ctrl,
 	       status, (unsigned long)bar0);
