@@ -262,6 +262,7 @@ static int vm_restart(struct vcpu *self)
 	for (unsigned i = 0; i < vm->nr_ram_chunks; i++)
 		memset(phys_to_virt(vm->ram_chunks[i].hpa), 0, vm->ram_chunks[i].size);
 	vm->platform->reset(vm);
+	pci_assign_reset_end(vm);
 	if (loader_load(vm, vm->image, vm->image_size) < 0 ||
 	    passthru_reset_end(vm) < 0) {
 		__atomic_store_n(&vm->restarting, false, __ATOMIC_SEQ_CST);

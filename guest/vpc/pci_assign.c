@@ -433,8 +433,15 @@ void pci_assign_reset(struct vm *vm)
 		if (d->claimed)
 			pr_info("vm %s: pci:%s %s for the guest's reset\n", vm->name,
 				d->name, reset_one(d));
-		pci_assign_restart_func(d);
 	}
+}
+
+void pci_assign_reset_end(struct vm *vm)
+{
+	struct pci_assign *a = vm->pci;
+
+	for (unsigned i = 0; a && i < a->n; i++)
+		pci_assign_restart_func(&a->dev[i]);
 }
 
 void pci_assign_free(struct vm *vm)

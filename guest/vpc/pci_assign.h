@@ -103,9 +103,11 @@ void pci_assign_detach(struct vm *vm);
 /* Free what detach left for the virtual bus (vm_destroy, after the
  * virtual PC is gone or never ran). */
 void pci_assign_free(struct vm *vm);
-/* A guest reset: bus master off, each function reset, its view back to
- * power-on. */
+/* A guest reset, before the VM's RAM is cleared: bus master off, each
+ * function reset.  After the virtual PC's power-on reset (which empties
+ * its PCI bus): each view back to power-on and on the bus again. */
 void pci_assign_reset(struct vm *vm);
+void pci_assign_reset_end(struct vm *vm);
 
 /* devirq_dispatch()'s poll: pending VT-d faults, each given to the VM
  * whose function it names. */

@@ -52,6 +52,31 @@ static int ept_run(struct pci_assigned *d, uint64_t gpa, uint64_t hpa,
 	return r;
 }
 
+/* Does [gpa, gpa + size) meet a BAR of another of the VM's functions
+ * that the EPT maps?  The guest moved one onto another: the later one
+ * stays unmapped (its accesses trap) rather than take the other's
+ * pages. */
+static bool over_other(const struct pci_assigned *d, uint64_t gpa, uint64_t size)
+{
+	const struct pci_assign *a = d->vm->pci;
+
+	for (unsigned i = 0; a && i < a->n; i++) {
+		const struct pci_assigned *o = &a->dev[i];
+
+		for (unsigned b = 0; o != d && b < PCI_NUM_BARS; b++) {
+			const struct vpci_pt_bar *ob = &o->cfg.bar[b];
+
+			if ((o->ept_ok & BIT(b)) && gpa < ob->at + ob->size &&
+			    ob->at < gpa + size) {
+				pr_warn("vm %s: pci:%s: a BAR moved onto pci:%s's at %#lx: not mapped\n",
+					d->vm->name, d->name, o->name, ob->at);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* A memory BAR starts or stops decoding at gpa: the EPT maps it onto the
  * real BAR, UC, page by page runs that skip the MSI-X table and PBA
  * pages.  BARs smaller than a page, or not page aligned on the host, are
@@ -68,7 +93,8 @@ static void bar_map(void *ctx, unsigned bar, uint64_t gpa, uint64_t size, bool m
 		d->ept_ok &= (uint8_t)~BIT(bar);
 		return;
 	}
-	if (!d->claimed || size < PAGE_SIZE || !IS_ALIGNED(hpa, PAGE_SIZE))
+	if (!d->claimed || size < PAGE_SIZE || !IS_ALIGNED(hpa, PAGE_SIZE) ||
+	    over_other(d, gpa, size))
 		return;
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
 		if (!vpci_pt_trapped(&d->cfg, bar, off, PAGE_SIZE))
@@ -319,6 +345,11 @@ void pci_assign_restart_func(struct pci_assigned *d)
 	vpci_pt_fini(&d->cfg);
 	pci_assign_msi_restart(d);
 	view_init(d);
+	if (vpci_add_func(&p->pci, &(struct vpci_func){ .bdf = d->vbdf, .ctx = &d->cfg,
+							.read = vpci_pt_read,
+							.write = vpci_pt_write }) < 0)
+		pr_err("vm %s: pci:%s: no room on the virtual bus after the reset\n",
+		       d->vm->name, d->name);
 	spin_unlock(&p->lock);
 }
 

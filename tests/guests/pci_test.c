@@ -15,7 +15,11 @@
  *     plausible value (link up) and CTRL is not all ones; the I/O BAR's
  *     ports (the host's, passed through) reach the device, the port past
  *     them does not.
- * It ends with "RESULT: n passed, m failed" and exit code m. */
+ * With "resets=N" on its command line it moves BAR0 (and reads STATUS
+ * there), turns bus mastering on and resets its virtual PC, N times; after
+ * each restart the hypervisor has reset the function and its view: BAR0
+ * is back, bus mastering off.  It ends with "RESULT: n passed, m failed"
+ * and exit code m. */
 #include "lib/guest_rt.h"
 
 #define CF8 0xcf8
@@ -34,6 +38,15 @@
 #define BIOS_LO 0xe0000ull
 #define BIOS_HI 0x100000ull
 #define ACPI_HDR 36
+#define CMOS_INDEX 0x70
+#define CMOS_DATA 0x71
+#define CMOS_BOOTS 0x42 /* a free byte of CMOS RAM */
+#define RESET_CTRL 0xcf9
+#define RESET_HARD 0x02
+#define RESET_CPU 0x04
+#define MOVED_BAR0 0xc8000000u
+#define CMD_MEM 0x2
+#define CMD_MASTER 0x4
 
 static inline void outl(uint16_t port, uint32_t v)
 {
@@ -198,19 +211,60 @@ static void check_registers(uint64_t bar0)
 	CHECK(ctrl != 0xffffffffu, "CTRL is not all ones");
 }
 
+static uint8_t boot_count(void)
+{
+	uint8_t boots;
+
+	outb(CMOS_INDEX, CMOS_BOOTS);
+	boots = inb(CMOS_DATA);
+	outb(CMOS_INDEX, CMOS_BOOTS);
+	outb(CMOS_DATA, (uint8_t)(boots + 1));
+	return (uint8_t)(boots + 1);
+}
+
+/* Before a reset: BAR0 moved, bus mastering on; the reset must bring
+ * back the view the hypervisor built. */
+static void disturb_and_reset(void)
+{
+	cfg_wr(FN_DEV, 0x10, MOVED_BAR0);
+	cfg_wr(FN_DEV, 4, cfg_rd(FN_DEV, 4) | CMD_MASTER);
+	CHECK_HEX(cfg_rd(FN_DEV, 0x10), MOVED_BAR0, "BAR0 moved");
+	CHECK(mmio32(MOVED_BAR0 + E1000_STATUS) & E1000_STATUS_LU,
+	      "STATUS through the moved BAR0");
+	printf("RESULT: %u passed, %u failed\n", test_passes(), test_failures());
+	printf("pci_test: resetting through 0xcf9\n");
+	outb(RESET_CTRL, RESET_HARD);
+	outb(RESET_CTRL, RESET_HARD | RESET_CPU);
+	printf("FAIL: still running after the reset\n");
+	guest_exit(1);
+}
+
+static void check_after_reset(void)
+{
+	CHECK_HEX(cfg_rd(FN_DEV, 0x10), PCI_HOLE_LO, "after the reset: BAR0 where the hypervisor put it");
+	CHECK_EQ(cfg_rd(FN_DEV, 4) & (CMD_MEM | CMD_MASTER), CMD_MEM,
+		 "after the reset: memory decode on, bus master off");
+}
+
 int guest_main(const struct hv_start_info *si)
 {
 	uint64_t bar0;
+	unsigned boot;
 
 	(void)si;
 	rt_init();
-	printf("pci_test: starting\n");
+	boot = boot_count();
+	printf("pci_test: starting, boot %u\n", boot);
+	if (boot > 1)
+		check_after_reset();
 	check_bus();
 	bar0 = check_bars();
 	check_caps_and_rom();
 	check_ecam();
 	check_registers(bar0);
-	CHECK_HEX(cfg_rd(FN_DEV, 0) , (uint32_t)E1000_DEVICE << 16 | E1000_VENDOR,
+	CHECK_HEX(cfg_rd(FN_DEV, 0), (uint32_t)E1000_DEVICE << 16 | E1000_VENDOR,
 		  "the IDs are unchanged at the end");
+	if (boot <= arg_u64_or("resets", 0) && !test_failures())
+		disturb_and_reset();
 	test_finish();
 }
