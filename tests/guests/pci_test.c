@@ -14,7 +14,10 @@
  *   - through the relocated BAR0, the e1000's STATUS register reads a
  *     plausible value (link up) and CTRL is not all ones; the I/O BAR's
  *     ports (the host's, passed through) reach the device, the port past
- *     them does not.
+ *     them does not;
+ *   - INTx: a cause set through ICS interrupts the guest once on the
+ *     line its interrupt line register names (host IOAPIC, hypervisor,
+ *     virtual IOAPIC), and the handler reads the cause from ICR.
  * With "resets=N" on its command line it moves BAR0 (and reads STATUS
  * there), turns bus mastering on and resets its virtual PC, N times; after
  * each restart the hypervisor has reset the function and its view: BAR0
@@ -47,6 +50,29 @@
 #define MOVED_BAR0 0xc8000000u
 #define CMD_MEM 0x2
 #define CMD_MASTER 0x4
+/* INTx: the e1000's interrupt cause registers (8254x manual, 13.4.17-21):
+ * ICR read-to-clear, ICS sets causes, IMS enables them, IMC disables. */
+#define E1000_ICR 0xc0
+#define E1000_ICS 0xc8
+#define E1000_IMS 0xd0
+#define E1000_IMC 0xd8
+#define E1000_CAUSE_LSC 0x4
+#define IOAPIC_MMIO 0xfec00000ull
+#define IOAPIC_WIN 0x10
+#define IOAPIC_REDIR(pin) (0x10 + 2 * (pin))
+#define IOAPIC_LEVEL (1u << 15)
+#define IOAPIC_MASKED (1u << 16)
+#define LAPIC_MMIO 0xfee00000ull
+#define REG_EOI 0x0b0
+#define REG_SVR 0x0f0
+#define REG_LVT_TIMER 0x320
+#define REG_TMICT 0x380
+#define REG_TDCR 0x3e0
+#define SVR_ENABLE 0x100
+#define TDCR_DIV1 0xb
+#define VEC_NIC 0x61
+#define VEC_WATCHDOG 0x6f
+#define VEC_SPURIOUS 0xff
 
 static inline void outl(uint16_t port, uint32_t v)
 {
@@ -73,6 +99,81 @@ static void cfg_wr(unsigned dev, unsigned reg, uint32_t v)
 static uint32_t mmio32(uint64_t pa)
 {
 	return *(volatile uint32_t *)(uintptr_t)pa;
+}
+
+static void mmio_wr32(uint64_t pa, uint32_t v)
+{
+	__asm__ __volatile__("movl %0, (%1)" : : "r"(v), "r"((uintptr_t)pa) : "memory");
+}
+
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+	mmio_wr32(IOAPIC_MMIO, reg);
+	mmio_wr32(IOAPIC_MMIO + IOAPIC_WIN, v);
+}
+
+static volatile unsigned nic_irqs, watchdog_irqs;
+static volatile uint32_t nic_icr;
+static uint64_t nic_bar0;
+
+/* As a driver does: reading ICR ends the device's interrupt request. */
+static void on_nic(unsigned vec)
+{
+	(void)vec;
+	nic_icr = mmio32(nic_bar0 + E1000_ICR);
+	nic_irqs++;
+	mmio_wr32(LAPIC_MMIO + REG_EOI, 0);
+}
+
+static void on_watchdog(unsigned vec)
+{
+	(void)vec;
+	watchdog_irqs++;
+	mmio_wr32(LAPIC_MMIO + REG_EOI, 0);
+}
+
+static void on_spurious(unsigned vec)
+{
+	(void)vec;
+}
+
+/* INTx: the function's interrupt line (the register says which pin of
+ * the IOAPIC) raised by a cause the guest sets through ICS; it arrives
+ * through the host IOAPIC, the hypervisor and the virtual IOAPIC. */
+static void check_intx(uint64_t bar0)
+{
+	unsigned line = cfg_rd(FN_DEV, 0x3c) & 0xff, wd;
+	int64_t hz = hv_time();
+
+	nic_bar0 = bar0;
+	printf("pci_test: INTx on line %u (pin %u)\n", line, cfg_rd(FN_DEV, 0x3c) >> 8 & 0xff);
+	CHECK(line && line < 24, "the interrupt line names a pin of the IOAPIC");
+	if (!line || line >= 24)
+		return;
+	irq_set_handler(VEC_NIC, on_nic);
+	irq_set_handler(VEC_WATCHDOG, on_watchdog);
+	irq_set_handler(VEC_SPURIOUS, on_spurious);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	mmio_wr32(LAPIC_MMIO + REG_SVR, SVR_ENABLE | VEC_SPURIOUS);
+	mmio_wr32(LAPIC_MMIO + REG_TDCR, TDCR_DIV1);
+	mmio_wr32(LAPIC_MMIO + REG_LVT_TIMER, VEC_WATCHDOG);
+	/* Fixed to APIC ID 0, level-triggered, active high (as PCI INTx
+	 * reaches an IOAPIC through an ACPI-routed pin). */
+	ioapic_write(IOAPIC_REDIR(line) + 1, 0);
+	ioapic_write(IOAPIC_REDIR(line), IOAPIC_LEVEL | VEC_NIC);
+	mmio_wr32(bar0 + E1000_IMS, E1000_CAUSE_LSC);
+	wd = watchdog_irqs;
+	mmio_wr32(LAPIC_MMIO + REG_TMICT,
+		  hz > 0 && hz / 2 < 0xffffffffll ? (uint32_t)(hz / 2) : 50000000u);
+	mmio_wr32(bar0 + E1000_ICS, E1000_CAUSE_LSC);
+	HALT_UNTIL(nic_irqs || watchdog_irqs != wd);
+	mmio_wr32(LAPIC_MMIO + REG_TMICT, 0);
+	irq_enable();
+	CHECK_EQ(nic_irqs, 1, "one INTx interrupt from the e1000 reached the guest");
+	CHECK(nic_icr & E1000_CAUSE_LSC, "its handler read the cause it set");
+	mmio_wr32(bar0 + E1000_IMC, 0xffffffffu);
+	ioapic_write(IOAPIC_REDIR(line), IOAPIC_MASKED | VEC_NIC);
 }
 
 static void check_bus(void)
@@ -262,6 +363,7 @@ int guest_main(const struct hv_start_info *si)
 	check_caps_and_rom();
 	check_ecam();
 	check_registers(bar0);
+	check_intx(bar0);
 	CHECK_HEX(cfg_rd(FN_DEV, 0), (uint32_t)E1000_DEVICE << 16 | E1000_VENDOR,
 		  "the IDs are unchanged at the end");
 	if (boot <= arg_u64_or("resets", 0) && !test_failures())
