@@ -265,6 +265,7 @@ static int make_domain(struct pci_assign *a)
 	a->has_dom = true;
 	__atomic_fetch_add(&ndomains, 1, __ATOMIC_SEQ_CST);
 	devirq_set_poll(pci_assign_poll_faults);
+	pci_assign_fault_irq();
 	for (unsigned i = 0; i < vm->mem.count; i++) {
 		const struct gmem_region *g = &vm->mem.region[i];
 

@@ -27,6 +27,9 @@ void pci_assign_release_func(struct pci_assigned *d);
 /* The view back to its power-on state (a guest reset). */
 void pci_assign_restart_func(struct pci_assigned *d);
 
+/* The VT-d fault event interrupt, wired once (with the first domain). */
+void pci_assign_fault_irq(void);
+
 /* pci_assign_msi.c: the function's message-signalled vectors.  Init
  * first thing (no vector held), setup once the view exists. */
 void pci_assign_msi_init(struct pci_assigned *d);

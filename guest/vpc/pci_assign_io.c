@@ -9,6 +9,7 @@
 #include "arch-x86/cpu.h"
 #include "arch-x86/tsc.h"
 #include "mm/ept.h"
+#include "drivers/devirq.h"
 #include "lib/printk.h"
 #include "lib/errno.h"
 
@@ -375,31 +376,69 @@ bool pci_assign_fault(const struct vtd_fault *f)
 	stop = vm->cfg->on_dma_fault == ON_DMA_FAULT_STOP;
 	pci_bdf_text(d->bdf, name);
 	pci_assign_unlock();
-	pr_err("vm %s: DMA fault from pci:%s: %s at %#lx, reason %#x (%lu so far)%s\n",
-	       vm->name, name, f->write ? "write" : "read", f->addr, f->reason,
-	       count, stop ? ": stopping the VM (on_dma_fault = stop)" : "");
+	pr_err("vm %s: DMA fault from pci:%s: %s at %#lx, %s (reason %#x, %lu so far)%s\n",
+	       vm->name, name, f->write ? "write" : "read", f->addr,
+	       vtd_fault_reason(f->reason), f->reason, count,
+	       stop ? ": stopping the VM (on_dma_fault = stop)" : "");
 	if (stop)
 		vm_stop(vm, "DMA fault from pci:%s at %#lx", name, f->addr);
 	return true;
 }
 
-/* No fault event interrupt (it stays masked): the fault records are read
- * from devirq_dispatch(), at most FAULT_POLL_HZ times a second and only
+static void take_faults(void)
+{
+	struct vtd_fault f[FAULT_BATCH];
+	unsigned n = vtd_fault_poll(f, FAULT_BATCH);
+
+	for (unsigned i = 0; i < MIN(n, (unsigned)FAULT_BATCH); i++)
+		pci_assign_fault(&f[i]);
+}
+
+/* The fault event interrupt, dispatched by devirq (thread context). */
+static void fault_event(void *ctx)
+{
+	(void)ctx;
+	take_faults();
+}
+
+static bool fault_irq_on;
+
+/* Once, with the first domain: the units' fault event interrupt on a
+ * host vector of its own.  Should that fail, faults are polled. */
+void pci_assign_fault_irq(void)
+{
+	static bool tried;
+	struct devirq_info info;
+	int slot;
+
+	if (tried)
+		return;
+	tried = true;
+	slot = devirq_claim_msi(fault_event, NULL, "VT-d faults", &info);
+	if (slot >= 0 && vtd_fault_event_route(info.vector, devirq_dest()) == 0) {
+		__atomic_store_n(&fault_irq_on, true, __ATOMIC_RELEASE);
+		pr_info("pci: VT-d fault events interrupt on vector %#x\n", info.vector);
+		return;
+	}
+	if (slot >= 0)
+		devirq_release(slot);
+	pr_warn("pci: VT-d fault events cannot interrupt: polled every %u us\n",
+		1000000 / FAULT_POLL_HZ);
+}
+
+/* Without the fault event interrupt: the fault records are read from
+ * devirq_dispatch(), at most FAULT_POLL_HZ times a second and only
  * while some VM has a domain. */
 void pci_assign_poll_faults(void)
 {
 	static uint64_t next;
-	struct vtd_fault f[FAULT_BATCH];
 	uint64_t now;
-	unsigned n;
 
-	if (!pci_assign_any_domain())
+	if (!pci_assign_any_domain() || __atomic_load_n(&fault_irq_on, __ATOMIC_ACQUIRE))
 		return;
 	now = rdtsc();
 	if (now < __atomic_load_n(&next, __ATOMIC_RELAXED))
 		return;
 	__atomic_store_n(&next, now + tsc_hz() / FAULT_POLL_HZ, __ATOMIC_RELAXED);
-	n = vtd_fault_poll(f, FAULT_BATCH);
-	for (unsigned i = 0; i < MIN(n, (unsigned)FAULT_BATCH); i++)
-		pci_assign_fault(&f[i]);
+	take_faults();
 }

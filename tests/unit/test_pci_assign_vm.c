@@ -158,6 +158,7 @@ void pci_assign_msi_init(struct pci_assigned *d) { (void)d; }
 void pci_assign_msi_setup(struct pci_assigned *d) { (void)d; msi_setups++; }
 void pci_assign_msi_release(struct pci_assigned *d) { (void)d; msi_releases++; }
 void pci_assign_poll_faults(void) {}
+void pci_assign_fault_irq(void) {}
 
 /* ---- the fixture ------------------------------------------------------------ */
 
