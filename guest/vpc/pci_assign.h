@@ -26,9 +26,11 @@
  *
  * At the VM's end (and a guest reset): bus master off, the function
  * reset, its domain torn down (end only), the claim released (end
- * only).  DMA faults of its functions (VT-d) are polled from
- * devirq_dispatch() and logged, counted, and stop the VM when its
- * on_dma_fault says so. */
+ * only).  DMA faults of its functions (VT-d) arrive by the units' fault
+ * event interrupt (polled from devirq_dispatch() where it cannot be
+ * wired) and are logged, counted, and stop the VM when its on_dma_fault
+ * says so.  The I/O BARs' ports pass the VM's I/O bitmap while it owns
+ * the function. */
 #ifndef GUEST_VPC_PCI_ASSIGN_H
 #define GUEST_VPC_PCI_ASSIGN_H
 
@@ -109,8 +111,8 @@ void pci_assign_free(struct vm *vm);
 void pci_assign_reset(struct vm *vm);
 void pci_assign_reset_end(struct vm *vm);
 
-/* devirq_dispatch()'s poll: pending VT-d faults, each given to the VM
- * whose function it names. */
+/* devirq_dispatch()'s poll (without the fault event interrupt): pending
+ * VT-d faults, each given to the VM whose function it names. */
 void pci_assign_poll_faults(void);
 /* Act on one fault (exposed for the tests): true when a VM's function
  * caused it. */
