@@ -16,8 +16,8 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-/* The host bridge of the guest's PCI hole for BARs: lines the virtual
- * PC's own devices use are not given to a function's INTx. */
+/* A function's INTx goes to its host line's number in the VM, or to
+ * the first free virtual IOAPIC pin from here. */
 #define GUEST_INTX_FIRST_PIN 16
 #define MSI_CTRL_OFF 2
 
@@ -125,20 +125,39 @@ static int place_bars(struct pci_assign *a, struct pci_assigned *d,
 /* The guest's INTx line: the one firmware gave the function, unless the
  * virtual PC uses it (PIT, COM1, SCI) or it is no ISA line; then an
  * IOAPIC pin of its own. */
-static uint8_t guest_line(struct vm *vm, unsigned idx, unsigned host_line)
+/* Lines the virtual PC's own devices use (PIT on 0 and pin 2, the
+ * cascade, COM1, the RTC, the SCI, the FPU's 13) or the VM's "irq" keys
+ * or an earlier function already have. */
+static bool line_taken(const struct vm *vm, unsigned line)
 {
-	static const uint8_t ok = 1;
-	static const uint8_t taken[16] = { [0] = ok, [1] = ok, [2] = ok,
-					   [4] = ok, [8] = ok, [9] = ok,
-					   [13] = ok };
+	static const uint16_t vpc_lines = BIT(0) | BIT(1) | BIT(2) | BIT(4) |
+					  BIT(8) | BIT(9) | BIT(13);
 
-	(void)vm;
-	if (host_line < 16 && !taken[host_line])
-		return (uint8_t)host_line;
-	return (uint8_t)(GUEST_INTX_FIRST_PIN + idx);
+	if (line < 16 && (vpc_lines & BIT(line)))
+		return true;
+	for (unsigned i = 0; i < vm->cfg->nirqs; i++)
+		if (vm->cfg->irqs[i].line == line)
+			return true;
+	for (unsigned i = 0; i < vm->npci_intx; i++)
+		if (vm->pci_intx[i].line == line)
+			return true;
+	return false;
 }
 
-static void take_intx(struct vm *vm, struct pci_assigned *d, unsigned idx)
+/* The guest's INTx line: the one firmware gave the function when it is
+ * an ISA line nobody else has, else the first free IOAPIC pin from 16
+ * (0: none left). */
+static uint8_t guest_line(const struct vm *vm, unsigned host_line)
+{
+	if (host_line < 16 && !line_taken(vm, host_line))
+		return (uint8_t)host_line;
+	for (unsigned pin = GUEST_INTX_FIRST_PIN; pin <= VM_IRQ_LINE_MAX; pin++)
+		if (!line_taken(vm, pin))
+			return (uint8_t)pin;
+	return 0;
+}
+
+static void take_intx(struct vm *vm, struct pci_assigned *d)
 {
 	const struct pci_cfg_ops *ops = pci_host_ops();
 	unsigned pin = pci_read(ops, d->bdf, PCI_INT_LINE + 1, 1);
@@ -149,8 +168,12 @@ static void take_intx(struct vm *vm, struct pci_assigned *d, unsigned idx)
 		d->cfg.line = 0;
 		return; /* no INTx, or firmware did not route it */
 	}
-	g = guest_line(vm, idx, line);
+	g = guest_line(vm, line);
 	d->cfg.line = g;
+	if (!g) {
+		pr_warn("vm %s: pci:%s: no free line for its INTx\n", vm->name, d->name);
+		return;
+	}
 	vm->pci_intx[vm->npci_intx++] = (struct vm_irq){ .host = (uint16_t)line,
 							 .line = g };
 }
@@ -353,7 +376,7 @@ int pci_assign_attach(struct vm *vm)
 	for (unsigned i = 0; i < a->n; i++) {
 		struct pci_assigned *d = &a->dev[i];
 
-		take_intx(vm, d, i);
+		take_intx(vm, d);
 		c[i].line = d->cfg.line;
 		c[i].dma_ok = true; /* its domain, or identity by choice */
 		if (pci_assign_add_func(d, &c[i]) < 0)

@@ -311,12 +311,13 @@ static void test_iommu(void **state)
 	assert_true(added[0].dma_ok && added[1].dma_ok);
 	assert_int_equal(added[0].win_lo, GUEST_PCI_MEM_BASE);
 	assert_int_equal(added[0].win_hi, GUEST_PCI_MEM_END);
-	/* INTx: IRQ 11 on line 11; IRQ 9 is the VM's SCI: pin 17. */
+	/* INTx: IRQ 11 on line 11; IRQ 9 is the VM's SCI: the first free
+	 * pin from 16. */
 	assert_int_equal(vm.npci_intx, 2);
 	assert_int_equal(vm.pci_intx[0].host, 11);
 	assert_int_equal(vm.pci_intx[0].line, 11);
 	assert_int_equal(vm.pci_intx[1].host, 9);
-	assert_int_equal(vm.pci_intx[1].line, 17);
+	assert_int_equal(vm.pci_intx[1].line, 16);
 	/* The I/O BAR's ports pass. */
 	assert_false(io_trapped[0xc040]);
 	assert_false(io_trapped[0xc07f]);
@@ -349,7 +350,13 @@ static void test_identity(void **state)
 	(void)state;
 	cfg.dma = DMA_IDENTITY;
 	give(E1000);
+	/* The VM's own "irq" keys hold line 11 and pin 16: the next pin. */
+	cfg.irqs[0] = (struct vm_irq){ .host = 14, .line = 11 };
+	cfg.irqs[1] = (struct vm_irq){ .host = 15, .line = 16 };
+	cfg.nirqs = 2;
 	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_int_equal(vm.npci_intx, 1);
+	assert_int_equal(vm.pci_intx[0].line, 17);
 	assert_int_equal(domains, 0);
 	assert_true(fake_log_contains("v: dma = identity: pci:00:02.0 can reach ALL host memory (bring-up mode, no isolation)"));
 	assert_true(added[0].dma_ok);
