@@ -16,8 +16,8 @@
  * the virtual PC); its extended configuration space through the ECAM
  * window at GUEST_ECAM_BASE (MCFG).  INTx: the host line firmware gave
  * the function is forwarded by guest/vpc/passthru.c to the same line of
- * the VM (or to IOAPIC pin 16 + i when that line is the virtual PC's
- * own).  MSI and MSI-X (up to PCI_ASSIGN_MSIX_VECS entries): each
+ * the VM (or to the first free IOAPIC pin from 16 when that line is
+ * taken).  MSI and MSI-X (up to PCI_ASSIGN_MSIX_VECS entries): each
  * vector has a host vector of its own, reached through an IRTE with the
  * function's source id under VT-d interrupt remapping (compatibility
  * format otherwise); the host's entry is programmed with it while the
