@@ -312,6 +312,22 @@ static int make_domain(struct pci_assign *a)
 	return 0;
 }
 
+/* The placement of the VM's RAM at guest-physical = host-physical is
+ * the memory allocator's (issue 13, "dma = identity"); where it is not
+ * so, the device's DMA misses the guest's buffers: say it. */
+static void identity_check(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->mem.count; i++) {
+		const struct gmem_region *g = &vm->mem.region[i];
+
+		if (g->type != GMEM_RAM || g->nchunks || g->hpa == g->gpa)
+			continue;
+		pr_warn("vm %s: dma = identity, but its RAM at %#lx lies at host %#lx: a device's DMA to guest addresses misses it\n",
+			vm->name, g->gpa, g->hpa);
+		return;
+	}
+}
+
 static int setup_dma(struct pci_assign *a)
 {
 	struct vm *vm = a->vm;
@@ -320,6 +336,7 @@ static int setup_dma(struct pci_assign *a)
 		for (unsigned i = 0; i < a->n; i++)
 			pr_warn("vm %s: dma = identity: pci:%s can reach ALL host memory (bring-up mode, no isolation)\n",
 				vm->name, a->dev[i].name);
+		identity_check(vm);
 		return 0;
 	}
 	return make_domain(a);

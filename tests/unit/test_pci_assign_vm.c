@@ -359,6 +359,8 @@ static void test_identity(void **state)
 	assert_int_equal(vm.pci_intx[0].line, 17);
 	assert_int_equal(domains, 0);
 	assert_true(fake_log_contains("v: dma = identity: pci:00:02.0 can reach ALL host memory (bring-up mode, no isolation)"));
+	/* The fake RAM is not at guest-physical = host-physical: said. */
+	assert_true(fake_log_contains("but its RAM at 0x0 lies at host 0x10000000"));
 	assert_true(added[0].dma_ok);
 	pci_assign_detach(&vm);
 	pci_assign_free(&vm);
