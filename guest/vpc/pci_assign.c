@@ -433,6 +433,14 @@ void pci_assign_detach(struct vm *vm)
 	if (owners[vm->id % MAX_VMS] == a)
 		owners[vm->id % MAX_VMS] = NULL;
 	spin_unlock(&lock);
+	/* First cut the guest off: a vCPU still running elsewhere must not
+	 * turn bus mastering on again behind the reset below. */
+	if (vm->plat) {
+		spin_lock(&vm->plat->lock);
+		for (unsigned i = 0; i < a->n; i++)
+			a->dev[i].guest_ok = false;
+		spin_unlock(&vm->plat->lock);
+	}
 	for (unsigned i = 0; i < a->n; i++) {
 		struct pci_assigned *d = &a->dev[i];
 		const char *how;

@@ -67,6 +67,9 @@ struct pci_assigned {
 	pci_bdf_t bdf;
 	uint16_t vbdf;       /* VPCI_BDF() of the guest's view */
 	bool claimed;
+	/* The guest's accesses may reach the host function (from its view's
+	 * creation until the give-back starts; under the vplat lock). */
+	bool guest_ok;
 	bool resettable;
 	bool io_open;        /* its I/O BARs' ports pass the I/O bitmap */
 	struct vpci_pt cfg;

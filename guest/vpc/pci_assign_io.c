@@ -26,7 +26,7 @@ static uint32_t host_cfg_read(void *ctx, unsigned off, unsigned size)
 {
 	struct pci_assigned *d = ctx;
 
-	if (!d->claimed)
+	if (!d->guest_ok)
 		return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 	return pci_read(pci_host_ops(), d->bdf, off, size);
 }
@@ -35,7 +35,7 @@ static void host_cfg_write(void *ctx, unsigned off, unsigned size, uint32_t val)
 {
 	struct pci_assigned *d = ctx;
 
-	if (d->claimed)
+	if (d->guest_ok)
 		pci_write(pci_host_ops(), d->bdf, off, size, val);
 }
 
@@ -94,7 +94,7 @@ static void bar_map(void *ctx, unsigned bar, uint64_t gpa, uint64_t size, bool m
 		d->ept_ok &= (uint8_t)~BIT(bar);
 		return;
 	}
-	if (!d->claimed || size < PAGE_SIZE || !IS_ALIGNED(hpa, PAGE_SIZE) ||
+	if (!d->guest_ok || size < PAGE_SIZE || !IS_ALIGNED(hpa, PAGE_SIZE) ||
 	    over_other(d, gpa, size))
 		return;
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
@@ -113,7 +113,7 @@ static void bar_map(void *ctx, unsigned bar, uint64_t gpa, uint64_t size, bool m
 static bool host_bar_ok(const struct pci_assigned *d, unsigned bar, uint64_t off,
 			unsigned len)
 {
-	return bar < PCI_NUM_BARS && d->bar_va[bar] && d->claimed &&
+	return bar < PCI_NUM_BARS && d->bar_va[bar] && d->guest_ok &&
 	       off < d->cfg.bar[bar].size && len <= d->cfg.bar[bar].size - off &&
 	       IS_ALIGNED(off, len);
 }
@@ -323,6 +323,7 @@ int pci_assign_add_func(struct pci_assigned *d, const struct vpci_pt_cfg *c)
 
 	d->init = *c;
 	spin_lock(&p->lock);
+	d->guest_ok = true;
 	view_init(d);
 	r = vpci_add_func(&p->pci, &f);
 	spin_unlock(&p->lock);

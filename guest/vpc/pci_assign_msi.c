@@ -142,7 +142,7 @@ void pci_assign_msi_update(void *ctx, const struct vpci_pt_msg *m)
 	unsigned cap = d->cfg.msi, data = d->cfg.msi_64 ? 0xc : 0x8;
 	uint16_t ctrl;
 
-	if (!d->claimed || !cap)
+	if (!d->guest_ok || !cap)
 		return;
 	v->guest = *m;
 	v->live = m->live && v->slot >= 0;
@@ -168,7 +168,7 @@ void pci_assign_msix_update(void *ctx, unsigned entry, const struct vpci_pt_msg 
 	volatile uint32_t *e;
 	uint8_t *va = d->bar_va[d->cfg.msix_bir];
 
-	if (!d->claimed || !va)
+	if (!d->guest_ok || !va)
 		return;
 	if (entry >= msix_vecs(d)) {
 		if (m->live && !d->msi_warned++)
