@@ -81,7 +81,11 @@ static const uint8_t dsdt_aml[] = {
 	0x0a, GUEST_S5_SLP_TYP, 0x0a, GUEST_S5_SLP_TYP, 0x00, 0x00,
 };
 
-#define RSDT_ENTRIES 2		/* FADT, MADT */
+#define RSDT_ENTRIES 3		/* FADT, MADT, and MCFG with an ECAM window */
+#define MCFG_REV 1
+/* MCFG (PCI Firmware 3.2, 4.1.2): the header, 8 reserved bytes, one
+ * 16-byte allocation per segment: base, segment, start and end bus. */
+#define MCFG_LEN (ACPI_HEADER_LEN + 8 + 16)
 #define DSDT_LEN (ACPI_HEADER_LEN + sizeof(dsdt_aml))
 #define MADT_MAX_LEN                                                       \
 	(sizeof(struct acpi_madt) +                                        \
@@ -98,7 +102,7 @@ static uint32_t madt_len(unsigned ncpus)
 
 /* Offsets of the tables from the area's base, in this order. */
 struct plan {
-	uint64_t rsdp, rsdt, xsdt, facs, fadt, dsdt, madt, end;
+	uint64_t rsdp, rsdt, xsdt, facs, fadt, dsdt, mcfg, madt, end;
 };
 
 static uint64_t take(uint64_t *cur, uint64_t len)
@@ -119,6 +123,7 @@ static void make_plan(unsigned ncpus, struct plan *p)
 	p->facs = take(&cur, sizeof(struct acpi_facs));
 	p->fadt = take(&cur, sizeof(struct acpi_fadt));
 	p->dsdt = take(&cur, DSDT_LEN);
+	p->mcfg = take(&cur, MCFG_LEN);
 	p->madt = cur;
 	p->end = cur + madt_len(ncpus);
 }
@@ -293,22 +298,39 @@ static int put(const struct guest_mem_ops *mem, uint64_t gpa, const void *p,
 static int put_roots(const struct guest_mem_ops *mem,
 		     const struct acpi_build_out *o, char *err, size_t errlen)
 {
-	const uint64_t tables[RSDT_ENTRIES] = { o->fadt, o->madt };
+	const uint64_t tables[RSDT_ENTRIES] = { o->fadt, o->madt, o->mcfg };
+	unsigned n = o->mcfg ? RSDT_ENTRIES : RSDT_ENTRIES - 1;
 	uint8_t rsdt[ACPI_HEADER_LEN + RSDT_ENTRIES * 4] = { 0 };
 	uint8_t xsdt[ACPI_HEADER_LEN + RSDT_ENTRIES * 8] = { 0 };
 
-	for (unsigned i = 0; i < RSDT_ENTRIES; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		uint32_t t32 = (uint32_t)tables[i];
 
 		memcpy(rsdt + ACPI_HEADER_LEN + 4 * i, &t32, 4);
 		memcpy(xsdt + ACPI_HEADER_LEN + 8 * i, &tables[i], 8);
 	}
-	seal(rsdt, "RSDT", sizeof(rsdt), RSDT_REV);
-	seal(xsdt, "XSDT", sizeof(xsdt), XSDT_REV);
-	if (put(mem, o->rsdt, rsdt, sizeof(rsdt), err, errlen) ||
-	    put(mem, o->xsdt, xsdt, sizeof(xsdt), err, errlen))
+	seal(rsdt, "RSDT", ACPI_HEADER_LEN + n * 4, RSDT_REV);
+	seal(xsdt, "XSDT", ACPI_HEADER_LEN + n * 8, XSDT_REV);
+	if (put(mem, o->rsdt, rsdt, ACPI_HEADER_LEN + n * 4, err, errlen) ||
+	    put(mem, o->xsdt, xsdt, ACPI_HEADER_LEN + n * 8, err, errlen))
 		return -EINVAL;
 	return 0;
+}
+
+/* The ECAM window of segment 0, buses 0 to ecam_end_bus. */
+static int put_mcfg(const struct guest_mem_ops *mem,
+		    const struct acpi_build_cfg *cfg,
+		    const struct acpi_build_out *o, char *err, size_t errlen)
+{
+	uint8_t mcfg[MCFG_LEN] = { 0 };
+	uint8_t *a = mcfg + ACPI_HEADER_LEN + 8;
+
+	if (!o->mcfg)
+		return 0;
+	memcpy(a, &cfg->ecam_base, 8);
+	a[11] = cfg->ecam_end_bus; /* segment 0 (8-9), start bus 0 (10) */
+	seal(mcfg, "MCFG", sizeof(mcfg), MCFG_REV);
+	return put(mem, o->mcfg, mcfg, sizeof(mcfg), err, errlen);
 }
 
 static int put_tables(const struct guest_mem_ops *mem,
@@ -338,7 +360,8 @@ static int put_tables(const struct guest_mem_ops *mem,
 	    put(mem, o->facs, &facs, sizeof(facs), err, errlen) ||
 	    put(mem, o->fadt, &fadt, sizeof(fadt), err, errlen) ||
 	    put(mem, o->dsdt, dsdt, sizeof(dsdt), err, errlen) ||
-	    put(mem, o->madt, madt, mlen, err, errlen))
+	    put(mem, o->madt, madt, mlen, err, errlen) ||
+	    put_mcfg(mem, cfg, o, err, errlen))
 		return -EINVAL;
 	if (cfg->rsdp_copy)
 		return put(mem, cfg->rsdp_copy, &rsdp, sizeof(rsdp), err, errlen);
@@ -358,6 +381,7 @@ int acpi_build(const struct guest_mem_ops *mem, const struct acpi_build_cfg *cfg
 		.xsdt = cfg->base + p.xsdt, .facs = cfg->base + p.facs,
 		.fadt = cfg->base + p.fadt, .dsdt = cfg->base + p.dsdt,
 		.madt = cfg->base + p.madt, .end = cfg->base + p.end,
+		.mcfg = cfg->ecam_base ? cfg->base + p.mcfg : 0,
 	};
 	return put_tables(mem, cfg, out, err, errlen);
 }

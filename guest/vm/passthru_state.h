@@ -28,7 +28,8 @@ struct vm_passthru {
 	bool started;
 	bool resetting; /* detached for a guest reset */
 	unsigned nirqs;
-	struct passthru_irq irq[VM_MAX_IRQS];
+	/* the "irq" keys, then the INTx of its PCI functions */
+	struct passthru_irq irq[VM_MAX_IRQS + VM_MAX_DEVICES];
 };
 
 #endif

@@ -47,6 +47,7 @@ enum vcpu_action {
 
 struct vm;
 struct vplat;
+struct pci_assign;
 
 struct vcpu {
 	struct vm *vm;
@@ -140,6 +141,12 @@ struct vm {
 	bool hung;       /* reported hung, no vCPU ran since (atomic) */
 	unsigned restarts;
 	struct vm_passthru passthru; /* host ports and IRQs it owns */
+	/* Its PCI functions (guest/vpc/pci_assign.c), and their INTx, which
+	 * passthru_attach() takes like the "irq" keys. */
+	struct pci_assign *pci;
+	struct pci_assign *pci_retired; /* given back, still allocated */
+	struct vm_irq pci_intx[VM_MAX_DEVICES];
+	unsigned npci_intx;
 };
 
 /* What a VM is built from: its image and an optional initrd (boot

@@ -257,13 +257,16 @@ int passthru_attach(struct vm *vm)
 	const struct vm_config *cfg = vm->cfg;
 	struct vm_passthru *pt = &vm->passthru;
 
-	*pt = (struct vm_passthru){ .nirqs = cfg->nirqs };
-	if (!cfg->nioports && !cfg->nirqs)
+	*pt = (struct vm_passthru){ .nirqs = cfg->nirqs + vm->npci_intx };
+	if (!cfg->nioports && !pt->nirqs)
 		return 0;
-	for (unsigned i = 0; i < cfg->nirqs; i++)
-		pt->irq[i] = (struct passthru_irq){ .vm = vm, .host = cfg->irqs[i].host,
-						    .line = cfg->irqs[i].line,
-						    .slot = -1 };
+	for (unsigned i = 0; i < pt->nirqs; i++) {
+		const struct vm_irq *q = i < cfg->nirqs ? &cfg->irqs[i]
+							: &vm->pci_intx[i - cfg->nirqs];
+
+		pt->irq[i] = (struct passthru_irq){ .vm = vm, .host = q->host,
+						    .line = q->line, .slot = -1 };
+	}
 	if (attach(vm) < 0)
 		return -1;
 	print_attached(vm);

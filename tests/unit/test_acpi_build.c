@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/load/acpi_build.c guest/load/e820.c arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c tests/unit/fake_guest_mem.c
+// UNIT-SOURCES: guest/load/acpi_build.c guest/load/e820.c arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c drivers/pci_mcfg.c tests/unit/fake_guest_mem.c
 /* Guest ACPI tables: built into a fake guest RAM (the fake physical
  * window, so that the hypervisor's own ACPI parser can read them back)
  * and checked by that parser (CPUs, IOAPIC, override, PM ports, reset,
@@ -8,6 +8,7 @@
 #include "guest/load/acpi_build.h"
 #include "arch-x86/acpi.h"
 #include "drivers/emu_exit.h"
+#include "drivers/pci_mcfg.h"
 #include "tests/unit/fakes.h"
 #include "tests/unit/fake_guest_mem.h"
 
@@ -448,6 +449,86 @@ static void test_inside_e820_acpi(void **state)
 	assert_true(found);
 }
 
+
+static uint8_t sum(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *b++);
+	return s;
+}
+
+/* A VM with PCI functions: an MCFG for its ECAM window, named by the
+ * RSDT and XSDT, which the host's MCFG parser reads back; without one,
+ * no MCFG and two entries. */
+static void test_mcfg(void **state)
+{
+	struct acpi_build_cfg cfg = cfg_for(1);
+	struct pci_mcfg_region r;
+	const struct acpi_header *h;
+	uint32_t e32;
+	uint64_t e64;
+
+	(void)state;
+	build(&cfg);
+	assert_int_equal(out.mcfg, 0);
+	assert_int_equal(((const struct acpi_header *)at(out.rsdt))->length,
+			 ACPI_HEADER_LEN + 2 * 4);
+	cfg.ecam_base = GUEST_ECAM_BASE;
+	build(&cfg);
+	assert_int_not_equal(out.mcfg, 0);
+	assert_true(out.mcfg >= cfg.base && out.mcfg < out.end);
+	h = at(out.rsdt);
+	assert_int_equal(h->length, ACPI_HEADER_LEN + 3 * 4);
+	assert_int_equal(sum(h, h->length), 0);
+	memcpy(&e32, (const uint8_t *)h + ACPI_HEADER_LEN + 8, 4);
+	assert_int_equal(e32, out.mcfg);
+	h = at(out.xsdt);
+	assert_int_equal(h->length, ACPI_HEADER_LEN + 3 * 8);
+	assert_int_equal(sum(h, h->length), 0);
+	memcpy(&e64, (const uint8_t *)h + ACPI_HEADER_LEN + 16, 8);
+	assert_int_equal(e64, out.mcfg);
+	h = at(out.mcfg);
+	assert_memory_equal(h->sig, "MCFG", 4);
+	assert_int_equal(sum(h, h->length), 0);
+	assert_int_equal(pci_mcfg_parse(h, h->length, 0, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.base, GUEST_ECAM_BASE);
+	assert_int_equal(r.start_bus, 0);
+	assert_int_equal(r.end_bus, 0);
+	assert_int_equal(r.size, MiB(1));
+	parse();
+	assert_int_equal(ai.ntables, 3);
+	assert_platform(1, GUEST_PM_BASE_DEFAULT);
+}
+
+/* The ECAM window is reserved in the e820 map, between low RAM and the
+ * IOAPIC; one that overlaps RAM is refused. */
+static void test_ecam_e820(void **state)
+{
+	struct guest_layout l = layout;
+	bool found = false;
+
+	(void)state;
+	l.low_ram_max = GiB(3);
+	l.ecam_base = GUEST_ECAM_BASE;
+	l.ecam_size = GUEST_ECAM_SIZE;
+	assert_int_equal(e820_build(&l, &map, err, sizeof(err)), 0);
+	for (unsigned i = 0; i < map.n; i++)
+		if (map.e[i].addr == GUEST_ECAM_BASE) {
+			found = true;
+			assert_int_equal(map.e[i].size, GUEST_ECAM_SIZE);
+			assert_int_equal(map.e[i].type, E820_RESERVED);
+		}
+	assert_true(found);
+	l.ecam_base = MiB(8);
+	assert_int_equal(e820_build(&l, &map, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "ECAM"));
+	l.ecam_base = 0xfff00000;
+	assert_int_equal(e820_build(&l, &map, err, sizeof(err)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +544,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_each_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inside_e820_acpi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mcfg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecam_e820, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -321,6 +321,61 @@ static void test_guest_reset(void **state)
 	assert_false(vm->passthru.attached);
 }
 
+static unsigned msi_calls, polls;
+
+static void on_msi(void *ctx)
+{
+	(void)ctx;
+	msi_calls++;
+}
+
+static void on_poll(void)
+{
+	polls++;
+}
+
+/* A message-signalled vector: a slot with no IOAPIC pin behind it, next
+ * to a pin's; mask and unmask leave the chip alone; it fires and is
+ * dispatched like a pin; released, it is gone.  The poll hook runs at
+ * every dispatch until removed. */
+static void test_devirq_msi(void **state)
+{
+	struct devirq_info info, pin;
+	const char *busy = NULL;
+	uint32_t rte;
+	int s, p;
+
+	(void)state;
+	msi_calls = polls = 0;
+	s = devirq_claim_msi(on_msi, NULL, "msi", &info);
+	assert_true(s >= 0);
+	assert_int_equal(info.vector, DEVIRQ_VEC_FIRST + s);
+	assert_int_equal(info.gsi, DEVIRQ_NO_GSI);
+	p = devirq_claim(14, NULL, NULL, "pin", &pin, &busy);
+	assert_true(p >= 0 && p != s);
+	rte = rte_lo(14);
+	devirq_unmask(s);
+	devirq_mask(s);
+	assert_int_equal(rte_lo(14), rte);
+	fire(info.vector);
+	devirq_dispatch();
+	assert_int_equal(msi_calls, 1);
+	assert_int_equal(devirq_count(s), 1);
+	devirq_set_poll(on_poll);
+	devirq_dispatch();
+	devirq_dispatch();
+	assert_int_equal(polls, 2);
+	devirq_set_poll(NULL);
+	devirq_dispatch();
+	assert_int_equal(polls, 2);
+	devirq_release(s);
+	fire(info.vector);
+	devirq_dispatch();
+	assert_int_equal(msi_calls, 1);
+	assert_int_equal(rte_lo(14), rte);
+	devirq_release(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vectors_run_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_devirq_msi, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

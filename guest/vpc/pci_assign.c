@@ -1,0 +1,498 @@
+/* PCI functions given to VMs: taking them at the VM's creation, giving
+ * them back at its end or reset; see pci_assign.h.  The guest's accesses
+ * (config space, BAR pages that trap, ECAM) and the DMA faults are in
+ * pci_assign_io.c. */
+#include "guest/vpc/pci_assign.h"
+#include "guest/vpc/pci_assign_internal.h"
+#include "guest/vm/vm.h"
+#include "guest/vpc/vplat.h"
+#include "guest/load/acpi_build.h"
+#include "drivers/devirq.h"
+#include "arch-x86/cpu.h"
+#include "arch-x86/tsc.h"
+#include "mm/heap.h"
+#include "lib/printk.h"
+#include "lib/errno.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+
+/* A function's INTx goes to its host line's number in the VM, or to
+ * the first free virtual IOAPIC pin from here. */
+#define GUEST_INTX_FIRST_PIN 16
+#define MSI_CTRL_OFF 2
+
+static struct spinlock lock; /* the owners table and pci_claim() */
+static struct pci_assign *owners[MAX_VMS];
+static unsigned ndomains; /* VMs with a VT-d domain (atomic) */
+
+struct pci_assign *pci_assign_owner_of(pci_bdf_t bdf, struct pci_assigned **dev)
+{
+	for (unsigned v = 0; v < MAX_VMS; v++) {
+		struct pci_assign *a = owners[v];
+
+		for (unsigned i = 0; a && i < a->n; i++)
+			if (a->dev[i].bdf == bdf) {
+				*dev = &a->dev[i];
+				return a;
+			}
+	}
+	return NULL;
+}
+
+void pci_assign_lock(void)
+{
+	spin_lock(&lock);
+}
+
+void pci_assign_unlock(void)
+{
+	spin_unlock(&lock);
+}
+
+bool pci_assign_any_domain(void)
+{
+	return __atomic_load_n(&ndomains, __ATOMIC_RELAXED) != 0;
+}
+
+static void delay_us(unsigned us)
+{
+	uint64_t end = rdtsc() + tsc_hz() / 1000000 * us;
+
+	while (rdtsc() < end)
+		cpu_relax();
+}
+
+/* ---- taking a function ----------------------------------------------------- */
+
+static pci_bdf_t cfg_bdf(const struct vm_pci_dev *d)
+{
+	return PCI_BDF(d->bus, d->dev, d->fn);
+}
+
+/* Under the lock: the checks, then the claim. */
+static int claim(struct vm *vm, struct pci_assigned *d)
+{
+	struct pci_table *t = pci_host_table();
+	const char *why;
+	int r = 0;
+
+	spin_lock(&lock);
+	why = pci_assign_refusal(t, d->bdf, (int)vm->id);
+	if (!why && pci_claim(d->bdf, PCI_OWNER_VM, (int)vm->id, vm->name) < 0)
+		why = "it belongs to another VM";
+	if (why) {
+		struct pci_func *f = t ? pci_table_find(t, d->bdf) : NULL;
+
+		if (f && f->owner == PCI_OWNER_VM && f->owner_name &&
+		    f->owner_id != (int)vm->id)
+			pr_err("vm %s: pci:%s refused: it already belongs to vm %s\n",
+			       vm->name, d->name, f->owner_name);
+		else
+			pr_err("vm %s: pci:%s refused: %s\n", vm->name, d->name, why);
+		r = -1;
+	} else {
+		d->host = pci_table_find(t, d->bdf);
+		d->claimed = true;
+	}
+	spin_unlock(&lock);
+	return r;
+}
+
+/* Memory BARs in the guest's hole, each aligned to its size (at least a
+ * page, so that no two functions share one). */
+static int place_bars(struct pci_assign *a, struct pci_assigned *d,
+		      struct vpci_pt_cfg *c)
+{
+	for (unsigned i = 0; i < PCI_NUM_BARS; i++) {
+		const struct pci_bar *b = &d->host->bar[i];
+		uint64_t size = MAX(b->size, (uint64_t)PAGE_SIZE), at;
+
+		if (b->kind != PCI_BAR_MEM32 && b->kind != PCI_BAR_MEM64)
+			continue;
+		at = ALIGN_UP(a->next_bar, size);
+		if (size > GUEST_PCI_MEM_END - GUEST_PCI_MEM_BASE ||
+		    at > GUEST_PCI_MEM_END - size) {
+			pr_err("vm %s: pci:%s refused: BAR%u (%#lx bytes) does not fit the guest's PCI hole\n",
+			       a->vm->name, d->name, i, b->size);
+			return -1;
+		}
+		c->bar_gpa[i] = at;
+		a->next_bar = at + size;
+	}
+	return 0;
+}
+
+/* The guest's INTx line: the one firmware gave the function, unless the
+ * virtual PC uses it (PIT, COM1, SCI) or it is no ISA line; then an
+ * IOAPIC pin of its own. */
+/* Lines the virtual PC's own devices use (PIT on 0 and pin 2, the
+ * cascade, COM1, the RTC, the SCI, the FPU's 13) or the VM's "irq" keys
+ * or an earlier function already have. */
+static bool line_taken(const struct vm *vm, unsigned line)
+{
+	static const uint16_t vpc_lines = BIT(0) | BIT(1) | BIT(2) | BIT(4) |
+					  BIT(8) | BIT(9) | BIT(13);
+
+	if (line < 16 && (vpc_lines & BIT(line)))
+		return true;
+	for (unsigned i = 0; i < vm->cfg->nirqs; i++)
+		if (vm->cfg->irqs[i].line == line)
+			return true;
+	for (unsigned i = 0; i < vm->npci_intx; i++)
+		if (vm->pci_intx[i].line == line)
+			return true;
+	return false;
+}
+
+/* The guest's INTx line: the one firmware gave the function when it is
+ * an ISA line nobody else has, else the first free IOAPIC pin from 16
+ * (0: none left). */
+static uint8_t guest_line(const struct vm *vm, unsigned host_line)
+{
+	if (host_line < 16 && !line_taken(vm, host_line))
+		return (uint8_t)host_line;
+	for (unsigned pin = GUEST_INTX_FIRST_PIN; pin <= VM_IRQ_LINE_MAX; pin++)
+		if (!line_taken(vm, pin))
+			return (uint8_t)pin;
+	return 0;
+}
+
+static void take_intx(struct vm *vm, struct pci_assigned *d)
+{
+	const struct pci_cfg_ops *ops = pci_host_ops();
+	unsigned pin = pci_read(ops, d->bdf, PCI_INT_LINE + 1, 1);
+	unsigned line = pci_read(ops, d->bdf, PCI_INT_LINE, 1);
+	uint8_t g;
+
+	if (!pin || !line || line == 0xff || line > VM_IRQ_HOST_MAX) {
+		d->cfg.line = 0;
+		return; /* no INTx, or firmware did not route it */
+	}
+	g = guest_line(vm, line);
+	d->cfg.line = g;
+	if (!g) {
+		pr_warn("vm %s: pci:%s: no free line for its INTx\n", vm->name, d->name);
+		return;
+	}
+	vm->pci_intx[vm->npci_intx++] = (struct vm_irq){ .host = (uint16_t)line,
+							 .line = g };
+}
+
+/* The host's MSI and MSI-X off, every MSI-X entry masked: until the
+ * hypervisor programs them, the function can signal nothing. */
+static void quiet_msi(struct pci_assigned *d)
+{
+	const struct pci_cfg_ops *ops = pci_host_ops();
+	const struct pci_func *f = d->host;
+
+	if (f->cap_msi) {
+		uint16_t c = (uint16_t)pci_read(ops, d->bdf, f->cap_msi + MSI_CTRL_OFF, 2);
+
+		pci_write(ops, d->bdf, f->cap_msi + MSI_CTRL_OFF, 2,
+			  c & (uint16_t)~PCI_MSI_CTRL_ENABLE);
+	}
+	if (f->cap_msix) {
+		uint16_t c = (uint16_t)pci_read(ops, d->bdf, f->cap_msix + PCI_MSIX_CTRL, 2);
+
+		pci_write(ops, d->bdf, f->cap_msix + PCI_MSIX_CTRL, 2,
+			  c & (uint16_t)~(PCI_MSIX_CTRL_ENABLE | PCI_MSIX_CTRL_MASKALL));
+	}
+	pci_assign_mask_msix(d);
+}
+
+/* I/O BARs: the guest sees the host's port addresses, so the VM's I/O
+ * bitmap passes those ports; one that the virtual PC emulates would be
+ * shadowed, so the function is refused.  open = false traps them again. */
+static int io_ports(struct pci_assigned *d, bool open)
+{
+	struct vm *vm = d->vm;
+
+	for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+		const struct pci_bar *bar = &d->host->bar[b];
+		uint32_t first = (uint32_t)bar->base, last = first + (uint32_t)bar->size - 1;
+
+		if (bar->kind != PCI_BAR_IO || !bar->size || last > 0xffff || last < first)
+			continue;
+		for (uint32_t port = first; open && port <= last; port++) {
+			if (!vpc_pio_find(&vm->plat->iomap, (uint16_t)port))
+				continue;
+			pr_err("vm %s: pci:%s refused: its I/O BAR%u (%#x-%#x) overlaps a port of the virtual PC\n",
+			       vm->name, d->name, b, first, last);
+			return -1;
+		}
+	}
+	for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+		const struct pci_bar *bar = &d->host->bar[b];
+		uint32_t first = (uint32_t)bar->base, last = first + (uint32_t)bar->size - 1;
+
+		if (bar->kind != PCI_BAR_IO || !bar->size || last > 0xffff || last < first)
+			continue;
+		for (uint32_t port = first; port <= last; port++)
+			hw_vm_io_intercept(vm->hw, (uint16_t)port, !open);
+	}
+	d->io_open = open;
+	return 0;
+}
+
+static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
+{
+	struct vm *vm = a->vm;
+	struct pci_assigned *d = &a->dev[i];
+
+	d->vm = vm;
+	pci_assign_msi_init(d);
+	d->bdf = cfg_bdf(&vm->cfg->devices[i]);
+	d->vbdf = VPCI_BDF(0, PCI_ASSIGN_FIRST_SLOT + i, 0);
+	pci_bdf_text(d->bdf, d->name);
+	a->n = i + 1;
+	if (claim(vm, d) < 0)
+		return -1;
+	d->resettable = d->host->flr || d->host->cap_pm;
+	if (!d->resettable && vm->cfg->dma != DMA_IDENTITY) {
+		pr_err("vm %s: pci:%s refused: it has neither FLR nor PM reset, so what the VM leaves in it could not be cleared\n",
+		       vm->name, d->name);
+		return -1;
+	}
+	if (!d->resettable)
+		pr_warn("vm %s: pci:%s has neither FLR nor PM reset: only bus mastering is turned off when the VM ends (dma = identity allows it)\n",
+			vm->name, d->name);
+	*c = (struct vpci_pt_cfg){ .host = d->host, .win_lo = GUEST_PCI_MEM_BASE,
+				   .win_hi = GUEST_PCI_MEM_END };
+	if (place_bars(a, d, c) < 0)
+		return -1;
+	pci_command(pci_host_ops(), d->bdf, PCI_CMD_MASTER, false);
+	if (io_ports(d, true) < 0)
+		return -1;
+	if (pci_assign_map_host_bars(d) < 0) {
+		pr_err("vm %s: pci:%s refused: its MSI-X table cannot be mapped\n",
+		       vm->name, d->name);
+		return -1;
+	}
+	quiet_msi(d);
+	return 0;
+}
+
+/* ---- DMA ----------------------------------------------------------------- */
+
+/* A domain with the VM's RAM at its guest-physical addresses. */
+static int make_domain(struct pci_assign *a)
+{
+	struct vm *vm = a->vm;
+	int r = vtd_domain_create(&a->dom, vm->name);
+
+	if (r < 0) {
+		pr_err("vm %s: pci:%s refused: no VT-d domain (%d)\n", vm->name,
+		       a->dev[0].name, r);
+		return -1;
+	}
+	a->has_dom = true;
+	__atomic_fetch_add(&ndomains, 1, __ATOMIC_SEQ_CST);
+	devirq_set_poll(pci_assign_poll_faults);
+	pci_assign_fault_irq();
+	for (unsigned i = 0; i < vm->mem.count; i++) {
+		const struct gmem_region *g = &vm->mem.region[i];
+
+		if (g->type != GMEM_RAM || g->nchunks || !g->hpa)
+			continue;
+		r = vtd_domain_map(&a->dom, g->gpa, g->hpa, g->size, IOMMU_RW);
+		if (r < 0) {
+			pr_err("vm %s: VT-d domain: cannot map RAM at %#lx (%d)\n",
+			       vm->name, g->gpa, r);
+			return -1;
+		}
+	}
+	for (unsigned i = 0; i < a->n; i++) {
+		r = vtd_attach(&a->dom, a->dev[i].bdf);
+		if (r < 0) {
+			pr_err("vm %s: pci:%s refused: VT-d attach failed (%d)\n",
+			       vm->name, a->dev[i].name, r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* guest/vm_ident.c placed the VM's RAM above its first MiB at
+ * guest-physical == host-physical (vm->ident) before the VM was built;
+ * without that placement a device's DMA would miss the guest's buffers
+ * and land in someone else's memory, so the function is refused. */
+static bool identity_placed(const struct vm *vm)
+{
+	if (vm->ident.end > vm->ident.start)
+		return true;
+	pr_err("vm %s: dma = identity, but its RAM is not at guest-physical == host-physical: its devices are refused\n",
+	       vm->name);
+	return false;
+}
+
+static int setup_dma(struct pci_assign *a)
+{
+	struct vm *vm = a->vm;
+
+	if (vm->cfg->dma == DMA_IDENTITY) {
+		for (unsigned i = 0; i < a->n; i++)
+			pr_warn("vm %s: dma = identity: pci:%s can reach ALL host memory (bring-up mode, no isolation)\n",
+				vm->name, a->dev[i].name);
+		return identity_placed(vm) ? 0 : -1;
+	}
+	return make_domain(a);
+}
+
+/* ---- the VM's life --------------------------------------------------------- */
+
+static void report(const struct pci_assign *a)
+{
+	for (unsigned i = 0; i < a->n; i++) {
+		const struct pci_assigned *d = &a->dev[i];
+
+		pr_info("vm %s: owns pci:%s (%04x:%04x) as 00:%02x.0, %s, INTx %s%u\n",
+			a->vm->name, d->name, d->host->vendor, d->host->device,
+			PCI_DEV(d->vbdf), a->has_dom ? "DMA through its VT-d domain" :
+			"DMA identity (unconfined)",
+			d->cfg.line ? "on line " : "none", d->cfg.line);
+	}
+}
+
+int pci_assign_attach(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct vpci_pt_cfg c[VM_MAX_DEVICES];
+	struct pci_assign *a;
+
+	vm->npci_intx = 0;
+	if (!cfg->ndevices)
+		return 0;
+	if (!vm->plat) {
+		pr_err("vm %s: device = pci:%02x:%02x.%x needs platform = pc\n", vm->name,
+		       cfg->devices[0].bus, cfg->devices[0].dev, cfg->devices[0].fn);
+		return -1;
+	}
+	if (cfg->dma == DMA_IOMMU && !vtd_active()) {
+		pr_err("vm %s: pci:%02x:%02x.%x refused: no IOMMU (VT-d) confines its DMA; dma = identity assigns it without isolation (bring-up only)\n",
+		       vm->name, cfg->devices[0].bus, cfg->devices[0].dev,
+		       cfg->devices[0].fn);
+		return -1;
+	}
+	a = kzalloc(sizeof(*a));
+	if (!a) {
+		pr_err("vm %s: no memory for its PCI functions\n", vm->name);
+		return -1;
+	}
+	a->vm = vm;
+	a->next_bar = GUEST_PCI_MEM_BASE;
+	vm->pci = a;
+	for (unsigned i = 0; i < cfg->ndevices; i++)
+		if (take(a, i, &c[i]) < 0)
+			goto fail;
+	if (setup_dma(a) < 0 || pci_assign_map_io(vm) < 0)
+		goto fail;
+	for (unsigned i = 0; i < a->n; i++) {
+		struct pci_assigned *d = &a->dev[i];
+
+		take_intx(vm, d);
+		c[i].line = d->cfg.line;
+		c[i].dma_ok = true; /* its domain, or identity by choice */
+		if (pci_assign_add_func(d, &c[i]) < 0)
+			goto fail;
+		pci_assign_msi_setup(d);
+	}
+	spin_lock(&lock);
+	owners[vm->id % MAX_VMS] = a;
+	spin_unlock(&lock);
+	report(a);
+	return 0;
+fail:
+	pci_assign_detach(vm);
+	return -1;
+}
+
+static const char *reset_one(struct pci_assigned *d)
+{
+	const struct pci_cfg_ops *ops = pci_host_ops();
+
+	pci_command(ops, d->bdf, PCI_CMD_MASTER, false);
+	quiet_msi(d);
+	if (!d->resettable)
+		return "not reset (no FLR or PM)";
+	if (pci_reset_function(ops, d->host, delay_us) < 0)
+		return "reset failed";
+	return d->host->flr ? "reset (FLR)" : "reset (D3hot -> D0)";
+}
+
+void pci_assign_detach(struct vm *vm)
+{
+	struct pci_assign *a = __atomic_exchange_n(&vm->pci, NULL, __ATOMIC_ACQ_REL);
+
+	if (!a)
+		return;
+	spin_lock(&lock);
+	if (owners[vm->id % MAX_VMS] == a)
+		owners[vm->id % MAX_VMS] = NULL;
+	spin_unlock(&lock);
+	/* First cut the guest off: a vCPU still running elsewhere must not
+	 * turn bus mastering on again behind the reset below. */
+	if (vm->plat) {
+		spin_lock(&vm->plat->lock);
+		for (unsigned i = 0; i < a->n; i++)
+			a->dev[i].guest_ok = false;
+		spin_unlock(&vm->plat->lock);
+	}
+	for (unsigned i = 0; i < a->n; i++) {
+		struct pci_assigned *d = &a->dev[i];
+		const char *how;
+
+		if (!d->claimed)
+			continue;
+		pci_assign_release_func(d);
+		if (d->io_open)
+			io_ports(d, false);
+		how = reset_one(d);
+		pci_assign_msi_release(d);
+		if (a->has_dom)
+			vtd_detach(&a->dom, d->bdf);
+		spin_lock(&lock);
+		pci_release(d->bdf);
+		spin_unlock(&lock);
+		d->claimed = false;
+		pr_info("vm %s: pci:%s given back: bus master off, %s%s, %lu DMA fault(s)\n",
+			vm->name, d->name, how, a->has_dom ? ", detached from its domain" : "",
+			a->dma_faults);
+	}
+	if (a->has_dom) {
+		vtd_domain_destroy(&a->dom);
+		a->has_dom = false;
+		__atomic_fetch_sub(&ndomains, 1, __ATOMIC_SEQ_CST);
+	}
+	/* The virtual bus keeps pointing at the views: 'a' stays allocated
+	 * with the VM (its host accesses are cut off by 'claimed'). */
+	vm->pci_retired = a;
+}
+
+void pci_assign_reset(struct vm *vm)
+{
+	struct pci_assign *a = vm->pci;
+
+	for (unsigned i = 0; a && i < a->n; i++) {
+		struct pci_assigned *d = &a->dev[i];
+
+		if (d->claimed)
+			pr_info("vm %s: pci:%s %s for the guest's reset\n", vm->name,
+				d->name, reset_one(d));
+	}
+}
+
+void pci_assign_reset_end(struct vm *vm)
+{
+	struct pci_assign *a = vm->pci;
+
+	for (unsigned i = 0; a && i < a->n; i++)
+		pci_assign_restart_func(&a->dev[i]);
+}
+
+void pci_assign_free(struct vm *vm)
+{
+	struct pci_assign *a = vm->pci_retired;
+
+	vm->pci_retired = NULL;
+	kfree(a);
+}
