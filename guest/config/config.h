@@ -90,6 +90,9 @@ enum vm_dma_mode {
 	DMA_IDENTITY, /* no IOMMU needed: guest-physical equals host-physical
 		       * for the VM's RAM, and the device can reach ALL memory
 		       * (bring-up only, no isolation) */
+	DMA_NONE,     /* no DMA at all: bus mastering never reaches the host
+		       * function, so no IOMMU is needed (register and
+		       * interrupt access only) */
 	DMA_MODE_COUNT
 };
 
@@ -123,6 +126,7 @@ const char *vm_ioport_str(char buf[VM_IOPORT_STR_MAX], uint16_t first,
 struct vm_irq {
 	uint16_t host;
 	uint8_t line;
+	uint8_t slot; /* a PCI function's INTx: its slot on the guest's bus */
 };
 
 struct vm_config {

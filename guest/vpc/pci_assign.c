@@ -122,9 +122,6 @@ static int place_bars(struct pci_assign *a, struct pci_assigned *d,
 	return 0;
 }
 
-/* The guest's INTx line: the one firmware gave the function, unless the
- * virtual PC uses it (PIT, COM1, SCI) or it is no ISA line; then an
- * IOAPIC pin of its own. */
 /* Lines the virtual PC's own devices use (PIT on 0 and pin 2, the
  * cascade, COM1, the RTC, the SCI, the FPU's 13) or the VM's "irq" keys
  * or an earlier function already have. */
@@ -145,12 +142,22 @@ static bool line_taken(const struct vm *vm, unsigned line)
 }
 
 /* The guest's INTx line: the one firmware gave the function when it is
- * an ISA line nobody else has, else the first free IOAPIC pin from 16
- * (0: none left). */
+ * an ISA line nobody else has, else the first free of the ISA lines PC
+ * firmware gives PCI functions, else the first free IOAPIC pin from 16
+ * (0: none left).  An ISA number first because the virtual PC's DSDT has
+ * no _PRT: Linux then takes the interrupt line register only when it
+ * names an IRQ below 16 (and programs it level-triggered, active low, as
+ * PCI INTx is); a line from 16 on suits guests that read the register
+ * and program the IOAPIC pin themselves. */
 static uint8_t guest_line(const struct vm *vm, unsigned host_line)
 {
+	static const uint8_t pci_isa_lines[] = { 11, 10, 5, 7 };
+
 	if (host_line < 16 && !line_taken(vm, host_line))
 		return (uint8_t)host_line;
+	for (unsigned i = 0; i < ARRAY_SIZE(pci_isa_lines); i++)
+		if (!line_taken(vm, pci_isa_lines[i]))
+			return pci_isa_lines[i];
 	for (unsigned pin = GUEST_INTX_FIRST_PIN; pin <= VM_IRQ_LINE_MAX; pin++)
 		if (!line_taken(vm, pin))
 			return (uint8_t)pin;
@@ -175,7 +182,8 @@ static void take_intx(struct vm *vm, struct pci_assigned *d)
 		return;
 	}
 	vm->pci_intx[vm->npci_intx++] = (struct vm_irq){ .host = (uint16_t)line,
-							 .line = g };
+							 .line = g,
+							 .slot = (uint8_t)PCI_DEV(d->vbdf) };
 }
 
 /* The host's MSI and MSI-X off, every MSI-X entry masked: until the
@@ -248,14 +256,17 @@ static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
 	if (claim(vm, d) < 0)
 		return -1;
 	d->resettable = d->host->flr || d->host->cap_pm;
-	if (!d->resettable && vm->cfg->dma != DMA_IDENTITY) {
+	if (!d->resettable && vm->cfg->dma == DMA_IOMMU) {
 		pr_err("vm %s: pci:%s refused: it has neither FLR nor PM reset, so what the VM leaves in it could not be cleared\n",
 		       vm->name, d->name);
 		return -1;
 	}
+	/* Without DMA (none) what the VM leaves cannot reach memory; with
+	 * identity the VM could reach it anyway. */
 	if (!d->resettable)
-		pr_warn("vm %s: pci:%s has neither FLR nor PM reset: only bus mastering is turned off when the VM ends (dma = identity allows it)\n",
-			vm->name, d->name);
+		pr_warn("vm %s: pci:%s has neither FLR nor PM reset: only bus mastering is turned off when the VM ends (dma = %s allows it)\n",
+			vm->name, d->name,
+			vm->cfg->dma == DMA_NONE ? "none" : "identity");
 	*c = (struct vpci_pt_cfg){ .host = d->host, .win_lo = GUEST_PCI_MEM_BASE,
 				   .win_hi = GUEST_PCI_MEM_END };
 	if (place_bars(a, d, c) < 0)
@@ -329,6 +340,12 @@ static int setup_dma(struct pci_assign *a)
 {
 	struct vm *vm = a->vm;
 
+	if (vm->cfg->dma == DMA_NONE) {
+		for (unsigned i = 0; i < a->n; i++)
+			pr_info("vm %s: dma = none: pci:%s gets no DMA (bus mastering never reaches the host function)\n",
+				vm->name, a->dev[i].name);
+		return 0;
+	}
 	if (vm->cfg->dma == DMA_IDENTITY) {
 		for (unsigned i = 0; i < a->n; i++)
 			pr_warn("vm %s: dma = identity: pci:%s can reach ALL host memory (bring-up mode, no isolation)\n",
@@ -340,16 +357,27 @@ static int setup_dma(struct pci_assign *a)
 
 /* ---- the VM's life --------------------------------------------------------- */
 
+static const char *dma_text(const struct pci_assign *a)
+{
+	if (a->has_dom)
+		return "DMA through its VT-d domain";
+	return a->vm->cfg->dma == DMA_NONE ? "no DMA (bus master kept off)"
+					   : "DMA identity (unconfined)";
+}
+
 static void report(const struct pci_assign *a)
 {
 	for (unsigned i = 0; i < a->n; i++) {
 		const struct pci_assigned *d = &a->dev[i];
 
-		pr_info("vm %s: owns pci:%s (%04x:%04x) as 00:%02x.0, %s, INTx %s%u\n",
-			a->vm->name, d->name, d->host->vendor, d->host->device,
-			PCI_DEV(d->vbdf), a->has_dom ? "DMA through its VT-d domain" :
-			"DMA identity (unconfined)",
-			d->cfg.line ? "on line " : "none", d->cfg.line);
+		if (d->cfg.line)
+			pr_info("vm %s: owns pci:%s (%04x:%04x) as 00:%02x.0, %s, INTx on line %u\n",
+				a->vm->name, d->name, d->host->vendor, d->host->device,
+				PCI_DEV(d->vbdf), dma_text(a), d->cfg.line);
+		else
+			pr_info("vm %s: owns pci:%s (%04x:%04x) as 00:%02x.0, %s, INTx none\n",
+				a->vm->name, d->name, d->host->vendor, d->host->device,
+				PCI_DEV(d->vbdf), dma_text(a));
 	}
 }
 
@@ -391,7 +419,8 @@ int pci_assign_attach(struct vm *vm)
 
 		take_intx(vm, d);
 		c[i].line = d->cfg.line;
-		c[i].dma_ok = true; /* its domain, or identity by choice */
+		/* its domain, or identity by choice; never with dma = none */
+		c[i].dma_ok = cfg->dma != DMA_NONE;
 		if (pci_assign_add_func(d, &c[i]) < 0)
 			goto fail;
 		pci_assign_msi_setup(d);

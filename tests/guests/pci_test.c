@@ -1,5 +1,5 @@
 /* pci_test: a virtual PC given a real PCI function (under Bochs its e1000,
- * "device = pci:..." with "dma = identity"), which checks from inside what
+ * "device = pci:..." with "dma = none"), which checks from inside what
  * the hypervisor shows of it (docs/passthrough.md, "The guest's view"):
  *   - CF8/CFC: the host bridge at 00:00.0, the function at 00:03.0 with
  *     the e1000's IDs and class, nothing else on bus 0;

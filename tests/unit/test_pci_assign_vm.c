@@ -212,6 +212,12 @@ static int setup(void **state)
 	return 0;
 }
 
+/* What vm_ident does for dma = identity before the VM is built. */
+static void placed(void)
+{
+	vm.ident = (struct phys_range){ MiB(16), MiB(32) };
+}
+
 static void give(pci_bdf_t bdf)
 {
 	cfg.devices[cfg.ndevices++] = (struct vm_pci_dev){ PCI_BUS(bdf), PCI_DEV(bdf),
@@ -280,10 +286,18 @@ static void test_no_reset(void **state)
 	refused("pci:00:02.0 refused: it has neither FLR nor PM reset");
 	/* dma = identity allows it, with a warning. */
 	cfg.dma = DMA_IDENTITY;
+	placed();
 	assert_int_equal(pci_assign_attach(&vm), 0);
 	assert_true(fake_log_contains("has neither FLR nor PM reset"));
 	pci_assign_detach(&vm);
 	assert_true(fake_log_contains("not reset (no FLR or PM)"));
+	pci_assign_free(&vm);
+	/* So does dma = none: the function never had bus mastering. */
+	fake_log_reset();
+	cfg.dma = DMA_NONE;
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_true(fake_log_contains("has neither FLR nor PM reset: only bus mastering is turned off when the VM ends (dma = none allows it)"));
+	pci_assign_detach(&vm);
 	pci_assign_free(&vm);
 }
 
@@ -312,12 +326,15 @@ static void test_iommu(void **state)
 	assert_int_equal(added[0].win_lo, GUEST_PCI_MEM_BASE);
 	assert_int_equal(added[0].win_hi, GUEST_PCI_MEM_END);
 	/* INTx: IRQ 11 on line 11; IRQ 9 is the VM's SCI: the first free
-	 * pin from 16. */
+	 * ISA line PC firmware gives PCI (11 taken: 10).  Each names its
+	 * slot for the _PRT. */
 	assert_int_equal(vm.npci_intx, 2);
 	assert_int_equal(vm.pci_intx[0].host, 11);
 	assert_int_equal(vm.pci_intx[0].line, 11);
+	assert_int_equal(vm.pci_intx[0].slot, 3);
 	assert_int_equal(vm.pci_intx[1].host, 9);
-	assert_int_equal(vm.pci_intx[1].line, 16);
+	assert_int_equal(vm.pci_intx[1].line, 10);
+	assert_int_equal(vm.pci_intx[1].slot, 4);
 	/* The I/O BAR's ports pass. */
 	assert_false(io_trapped[0xc040]);
 	assert_false(io_trapped[0xc07f]);
@@ -350,18 +367,43 @@ static void test_identity(void **state)
 	(void)state;
 	cfg.dma = DMA_IDENTITY;
 	give(E1000);
-	/* The VM's own "irq" keys hold line 11 and pin 16: the next pin. */
+	/* RAM not placed by vm_ident (vm->ident empty): a device's DMA would
+	 * miss the guest's buffers, so the function is refused. */
+	refused("v: dma = identity, but its RAM is not at guest-physical == host-physical: its devices are refused");
+	fake_log_reset();
+	placed();
+	/* The VM's own "irq" keys hold lines 11, 10, 5, 7 (every ISA line
+	 * for PCI) and pin 16: the next pin. */
 	cfg.irqs[0] = (struct vm_irq){ .host = 14, .line = 11 };
 	cfg.irqs[1] = (struct vm_irq){ .host = 15, .line = 16 };
-	cfg.nirqs = 2;
+	cfg.irqs[2] = (struct vm_irq){ .host = 3, .line = 10 };
+	cfg.irqs[3] = (struct vm_irq){ .host = 5, .line = 5 };
+	cfg.irqs[4] = (struct vm_irq){ .host = 7, .line = 7 };
+	cfg.nirqs = 5;
 	assert_int_equal(pci_assign_attach(&vm), 0);
 	assert_int_equal(vm.npci_intx, 1);
 	assert_int_equal(vm.pci_intx[0].line, 17);
 	assert_int_equal(domains, 0);
 	assert_true(fake_log_contains("v: dma = identity: pci:00:02.0 can reach ALL host memory (bring-up mode, no isolation)"));
-	/* The fake RAM is not at guest-physical = host-physical: said. */
-	assert_true(fake_log_contains("but its RAM at 0x0 lies at host 0x10000000"));
+	assert_false(fake_log_contains("its devices are refused"));
+	assert_true(fake_log_contains("DMA identity (unconfined)"));
 	assert_true(added[0].dma_ok);
+	pci_assign_detach(&vm);
+	pci_assign_free(&vm);
+}
+
+/* dma = none: no IOMMU needed, no domain, and bus mastering never
+ * reaches the host function (dma_ok false in its view). */
+static void test_dma_none(void **state)
+{
+	(void)state;
+	cfg.dma = DMA_NONE;
+	give(E1000);
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_int_equal(domains, 0);
+	assert_false(added[0].dma_ok);
+	assert_true(fake_log_contains("v: dma = none: pci:00:02.0 gets no DMA (bus mastering never reaches the host function)"));
+	assert_true(fake_log_contains("no DMA (bus master kept off)"));
 	pci_assign_detach(&vm);
 	pci_assign_free(&vm);
 }
@@ -414,6 +456,7 @@ int main(void)
 		T(test_no_reset),
 		T(test_iommu),
 		T(test_identity),
+		T(test_dma_none),
 		T(test_hole_too_small),
 		T(test_io_bar_over_vpc_port),
 	};
