@@ -80,8 +80,8 @@ static int pick_slot(uint32_t gsi, int *owner)
 	return free_slot;
 }
 
-int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
-		 struct devirq_info *info, const char **busy)
+static int claim(unsigned irq, bool intx, devirq_fn fn, void *ctx,
+		 const char *owner, struct devirq_info *info, const char **busy)
 {
 	struct devirq_info in;
 	int s, taken, r;
@@ -91,7 +91,10 @@ int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
 	r = find_gsi(irq, &in.gsi);
 	if (r < 0)
 		return r;
-	ioapic_gsi_wiring(in.gsi, &in.wiring);
+	if (intx)
+		ioapic_pci_wiring(in.gsi, &in.wiring);
+	else
+		ioapic_gsi_wiring(in.gsi, &in.wiring);
 	spin_lock(&lock);
 	s = pick_slot(in.gsi, &taken);
 	if (taken >= 0) {
@@ -116,6 +119,18 @@ int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
 	spin_unlock(&lock);
 	*info = in;
 	return s;
+}
+
+int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
+		 struct devirq_info *info, const char **busy)
+{
+	return claim(irq, false, fn, ctx, owner, info, busy);
+}
+
+int devirq_claim_intx(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
+		      struct devirq_info *info, const char **busy)
+{
+	return claim(irq, true, fn, ctx, owner, info, busy);
 }
 
 static bool valid(int s)

@@ -45,6 +45,11 @@ void devirq_init(uint32_t dest);
  * CPU cannot be addressed). */
 int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
 		 struct devirq_info *info, const char **busy);
+/* The same for a PCI function's INTx on host IRQ 'irq' (the interrupt
+ * line register): the pin is programmed as ioapic_pci_wiring() says
+ * (level, active low without an override), whatever its ISA number. */
+int devirq_claim_intx(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
+		      struct devirq_info *info, const char **busy);
 /* A vector for message-signalled interrupts (MSI, MSI-X): no pin, the
  * device's message names the vector (info->vector) and the CPU with APIC
  * ID devirq_dest().  Slot, or -ENOSPC.  Mask and unmask do nothing for

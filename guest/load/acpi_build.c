@@ -81,12 +81,106 @@ static const uint8_t dsdt_aml[] = {
 	0x0a, GUEST_S5_SLP_TYP, 0x0a, GUEST_S5_SLP_TYP, 0x00, 0x00,
 };
 
+/* ---- the PCI root bridge in AML (ACPI 6.4, 20.2) ---- */
+
+/* _S5_, then at most: Scope (1 + 2 + 5) + Device (2 + 2 + 4) + _HID (10) +
+ * _UID (6) + _PRT (5 + 3 + 1 + 12 per entry). */
+#define DSDT_AML_MAX (sizeof(dsdt_aml) + 48 + 12 * ACPI_BUILD_MAX_PRT)
+
+struct aml {
+	uint8_t *b;
+	size_t n;
+};
+
+static void emit(struct aml *a, const void *p, size_t n)
+{
+	memcpy(a->b + a->n, p, n);
+	a->n += n;
+}
+
+/* op, PkgLength, then the 'len' bytes of 'body' (20.2.4: the length
+ * counts its own bytes; two bytes from 63 on, this builder's maximum). */
+static void emit_pkg(struct aml *a, const uint8_t *op, size_t oplen,
+		     const uint8_t *body, size_t len)
+{
+	uint8_t pl[2];
+	size_t total;
+
+	emit(a, op, oplen);
+	if (len + 1 < 64) {
+		pl[0] = (uint8_t)(len + 1);
+		emit(a, pl, 1);
+	} else {
+		total = len + 2;
+		pl[0] = (uint8_t)(0x40 | (total & 0xf));
+		pl[1] = (uint8_t)(total >> 4);
+		emit(a, pl, 2);
+	}
+	emit(a, body, len);
+}
+
+/* Name (_PRT, Package { Package { (slot << 16) | 0xffff, 0 (INTA),
+ * 0 (no link: a GSI), gsi }, ... }) */
+static void emit_prt(struct aml *a, const struct acpi_build_cfg *cfg)
+{
+	static const uint8_t name[] = { 0x08, '_', 'P', 'R', 'T' };
+	static const uint8_t pkg_op = 0x12;
+	uint8_t body[1 + 12 * ACPI_BUILD_MAX_PRT];
+	struct aml b = { body, 0 };
+	unsigned n = cfg->nprt < ACPI_BUILD_MAX_PRT ? cfg->nprt : ACPI_BUILD_MAX_PRT;
+	uint8_t count = (uint8_t)n;
+
+	emit(&b, &count, 1);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t adr = ((uint32_t)cfg->prt[i].slot << 16) | 0xffff;
+		uint8_t e[10] = { 0x04, 0x0c, (uint8_t)adr, (uint8_t)(adr >> 8),
+				  (uint8_t)(adr >> 16), (uint8_t)(adr >> 24),
+				  0x00, 0x00, 0x0a, cfg->prt[i].gsi };
+
+		emit_pkg(&b, &pkg_op, 1, e, sizeof(e));
+	}
+	emit(a, name, sizeof(name));
+	emit_pkg(a, &pkg_op, 1, body, b.n);
+}
+
+/* Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"));
+ * Name (_UID, 0); Name (_PRT, ...) } } */
+static void emit_pci_root(struct aml *a, const struct acpi_build_cfg *cfg)
+{
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
+				       0x41, 0xd0, 0x0a, 0x03 };
+	static const uint8_t uid[] = { 0x08, '_', 'U', 'I', 'D', 0x00 };
+	static const uint8_t dev_op[] = { 0x5b, 0x82 };
+	static const uint8_t scope_op = 0x10;
+	uint8_t dbody[DSDT_AML_MAX], sbody[DSDT_AML_MAX];
+	struct aml d = { dbody, 0 }, sc = { sbody, 0 };
+
+	emit(&d, "PCI0", 4);
+	emit(&d, hid, sizeof(hid));
+	emit(&d, uid, sizeof(uid));
+	emit_prt(&d, cfg);
+	emit(&sc, "\\_SB_", 5);
+	emit_pkg(&sc, dev_op, sizeof(dev_op), dbody, d.n);
+	emit_pkg(a, &scope_op, 1, sbody, sc.n);
+}
+
+/* The DSDT's AML; its length. */
+static size_t build_dsdt_aml(uint8_t *out, const struct acpi_build_cfg *cfg)
+{
+	struct aml a = { out, 0 };
+
+	emit(&a, dsdt_aml, sizeof(dsdt_aml));
+	if (cfg->pci_root)
+		emit_pci_root(&a, cfg);
+	return a.n;
+}
+
 #define RSDT_ENTRIES 3		/* FADT, MADT, and MCFG with an ECAM window */
 #define MCFG_REV 1
 /* MCFG (PCI Firmware 3.2, 4.1.2): the header, 8 reserved bytes, one
  * 16-byte allocation per segment: base, segment, start and end bus. */
 #define MCFG_LEN (ACPI_HEADER_LEN + 8 + 16)
-#define DSDT_LEN (ACPI_HEADER_LEN + sizeof(dsdt_aml))
+#define DSDT_LEN (ACPI_HEADER_LEN + DSDT_AML_MAX)
 #define MADT_MAX_LEN                                                       \
 	(sizeof(struct acpi_madt) +                                        \
 	 ACPI_BUILD_MAX_CPUS * sizeof(struct acpi_madt_lapic) +             \
@@ -344,12 +438,13 @@ static int put_tables(const struct guest_mem_ops *mem,
 	struct acpi_fadt fadt;
 	struct acpi_rsdp rsdp;
 	uint32_t mlen;
+	size_t dlen;
 
 	memcpy(facs.sig, "FACS", 4);
 	build_rsdp(&rsdp, o->rsdt, o->xsdt);
 	build_fadt(&fadt, o, pm);
-	memcpy(dsdt + ACPI_HEADER_LEN, dsdt_aml, sizeof(dsdt_aml));
-	seal(dsdt, "DSDT", sizeof(dsdt), DSDT_REV);
+	dlen = ACPI_HEADER_LEN + build_dsdt_aml(dsdt + ACPI_HEADER_LEN, cfg);
+	seal(dsdt, "DSDT", (uint32_t)dlen, DSDT_REV);
 	mlen = build_madt(madt, cfg);
 
 	if (guest_mem_zero(mem, cfg->base, o->end - cfg->base) < 0)
@@ -359,7 +454,7 @@ static int put_tables(const struct guest_mem_ops *mem,
 	    put_roots(mem, o, err, errlen) ||
 	    put(mem, o->facs, &facs, sizeof(facs), err, errlen) ||
 	    put(mem, o->fadt, &fadt, sizeof(fadt), err, errlen) ||
-	    put(mem, o->dsdt, dsdt, sizeof(dsdt), err, errlen) ||
+	    put(mem, o->dsdt, dsdt, dlen, err, errlen) ||
 	    put(mem, o->madt, madt, mlen, err, errlen) ||
 	    put_mcfg(mem, cfg, o, err, errlen))
 		return -EINVAL;

@@ -48,6 +48,7 @@
 #define GUEST_S5_SLP_TYP VPM_S5_SLP_TYP
 
 #define ACPI_BUILD_MAX_CPUS 64
+#define ACPI_BUILD_MAX_PRT 8	/* _PRT entries: one per assigned function */
 
 struct acpi_build_cfg {
 	uint64_t base;		/* area in guest RAM: 64-byte aligned, */
@@ -62,6 +63,13 @@ struct acpi_build_cfg {
 	 * ecam_end_bus: an MCFG table describes it. */
 	uint64_t ecam_base;
 	uint8_t ecam_end_bus;
+	/* The DSDT describes the PCI root bridge (\_SB.PCI0, PNP0A03) when
+	 * the guest has PCI functions, so that an ACPI guest scans its bus,
+	 * with a _PRT that sends INTA of each listed slot to a GSI (static
+	 * entries: level-triggered, active low). */
+	bool pci_root;
+	unsigned nprt;
+	struct acpi_prt { uint8_t slot, gsi; } prt[ACPI_BUILD_MAX_PRT];
 };
 
 /* Where each table went (guest-physical). */

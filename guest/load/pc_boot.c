@@ -115,6 +115,12 @@ int pc_boot_acpi(struct vm *vm, struct e820_map *map, struct acpi_build_out *aou
 					.legacy_pic = true,
 					.rsdp_copy = RSDP_COPY_GPA,
 					.ecam_base = layout.ecam_base };
+	/* The PCI root and, for each assigned function with INTx, its line
+	 * (pci_assign's take_intx) as a _PRT entry. */
+	acfg.pci_root = cfg->ndevices != 0;
+	for (unsigned i = 0; i < vm->npci_intx && i < ACPI_BUILD_MAX_PRT; i++)
+		acfg.prt[acfg.nprt++] = (struct acpi_prt){ vm->pci_intx[i].slot,
+							   vm->pci_intx[i].line };
 	if (acpi_build(&mem, &acfg, aout, err, sizeof(err)) < 0) {
 		pr_err("vm %s: ACPI tables: %s\n", vm->name, err);
 		return -EINVAL;

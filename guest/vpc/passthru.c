@@ -187,7 +187,9 @@ static int claim_irqs(struct vm *vm)
 		struct passthru_irq *q = &pt->irq[i];
 		struct devirq_info info;
 		const char *busy = "?";
-		int r = devirq_claim(q->host, forward, q, vm->name, &info, &busy);
+		int r = q->pci_intx ?
+			devirq_claim_intx(q->host, forward, q, vm->name, &info, &busy) :
+			devirq_claim(q->host, forward, q, vm->name, &info, &busy);
 
 		if (r < 0) {
 			if (r == -EBUSY)
@@ -265,7 +267,8 @@ int passthru_attach(struct vm *vm)
 							: &vm->pci_intx[i - cfg->nirqs];
 
 		pt->irq[i] = (struct passthru_irq){ .vm = vm, .host = q->host,
-						    .line = q->line, .slot = -1 };
+						    .line = q->line, .slot = -1,
+						    .pci_intx = i >= cfg->nirqs };
 	}
 	if (attach(vm) < 0)
 		return -1;

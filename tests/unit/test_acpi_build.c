@@ -270,6 +270,41 @@ static void test_dsdt_aml(void **state)
 	assert_int_equal(7 + aml[7], sizeof(want));
 }
 
+/* With PCI functions: \_SB.PCI0 (PNP0A03) with a _PRT entry per slot,
+ * byte for byte (ACPI 6.4, 20.2), after the _S5_ package. */
+static void test_dsdt_pci_root(void **state)
+{
+	static const uint8_t want[] = {
+		0x10, 0x3d, '\\', '_', 'S', 'B', '_',	/* Scope, 61 bytes */
+		0x5b, 0x82, 0x35, 'P', 'C', 'I', '0',	/* Device, 53 */
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
+		0x08, '_', 'U', 'I', 'D', 0x00,
+		0x08, '_', 'P', 'R', 'T', 0x12, 0x1a, 0x02,	/* 2 entries */
+		0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a, 0x0b,
+		0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x04, 0x00, 0x00, 0x00, 0x0a, 0x11,
+	};
+	struct acpi_build_cfg cfg = cfg_for(1);
+	const uint8_t *aml;
+
+	(void)state;
+	cfg.pci_root = true;
+	cfg.nprt = 2;
+	cfg.prt[0] = (struct acpi_prt){ 3, 11 };
+	cfg.prt[1] = (struct acpi_prt){ 4, 17 };
+	build(&cfg);
+	assert_table(out.dsdt, "DSDT", 36 + 15 + sizeof(want), 2);
+	aml = (const uint8_t *)at(out.dsdt) + ACPI_HEADER_LEN + 15;
+	assert_memory_equal(aml, want, sizeof(want));
+	/* Eight entries: two-byte PkgLengths, still inside the table. */
+	cfg.nprt = ACPI_BUILD_MAX_PRT;
+	for (unsigned i = 0; i < ACPI_BUILD_MAX_PRT; i++)
+		cfg.prt[i] = (struct acpi_prt){ (uint8_t)(3 + i), 11 };
+	build(&cfg);
+	aml = (const uint8_t *)at(out.dsdt) + ACPI_HEADER_LEN + 15;
+	assert_int_equal(aml[1] >> 6, 1);
+	assert_int_equal((aml[1] & 0xf) | (aml[2] << 4), 136);
+}
+
 /* The XSDT broken: the parser falls back to the RSDT, which must be as
  * good. */
 static void test_rsdt_alone(void **state)
@@ -535,6 +570,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parsed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout_and_checksums, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dsdt_aml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_pci_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rsdt_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rsdp_copy_scanned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
