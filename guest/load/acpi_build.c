@@ -84,8 +84,8 @@ static const uint8_t dsdt_aml[] = {
 /* ---- the PCI root bridge in AML (ACPI 6.4, 20.2) ---- */
 
 /* _S5_, then at most: Scope (1 + 2 + 5) + Device (2 + 2 + 4) + _HID (10) +
- * _UID (6) + _PRT (5 + 3 + 1 + 12 per entry). */
-#define DSDT_AML_MAX (sizeof(dsdt_aml) + 48 + 12 * ACPI_BUILD_MAX_PRT)
+ * _UID (6) + _CRS (5 + 3 + 2 + 102) + _PRT (5 + 3 + 1 + 12 per entry). */
+#define DSDT_AML_MAX (sizeof(dsdt_aml) + 48 + 112 + 12 * ACPI_BUILD_MAX_PRT)
 
 struct aml {
 	uint8_t *b;
@@ -143,8 +143,68 @@ static void emit_prt(struct aml *a, const struct acpi_build_cfg *cfg)
 	emit_pkg(a, &pkg_op, 1, body, b.n);
 }
 
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+
+/* Word address space descriptor (6.4.3.5.3), a producer with fixed
+ * bounds: bus numbers (type 2) or I/O (type 1, ISA and non-ISA). */
+static void crs_word(struct aml *a, uint8_t type, uint32_t min, uint32_t max)
+{
+	uint8_t d[16] = { 0x88, 13, 0, type, 0x0c, type == 1 ? 0x03 : 0x00 };
+
+	put16(d + 8, min);
+	put16(d + 10, max);
+	put16(d + 14, max - min + 1);
+	emit(a, d, sizeof(d));
+}
+
+/* DWord memory descriptor (6.4.3.5.2): a read/write, non-cacheable
+ * window the bridge forwards. */
+static void crs_mem(struct aml *a, uint32_t min, uint32_t max)
+{
+	uint8_t d[26] = { 0x87, 23, 0, 0x00, 0x0c, 0x01 };
+
+	put32(d + 10, min);
+	put32(d + 14, max);
+	put32(d + 22, max - min + 1);
+	emit(a, d, sizeof(d));
+}
+
+/* Name (_CRS, ResourceTemplate () { buses 0-255, I/O 0-0xcf7 and
+ * 0xd00-0xffff (the configuration ports are the bridge's own), the VGA
+ * window, the PCI hole }): what the guest may give BARs, and where the
+ * hypervisor put them. */
+static void emit_crs(struct aml *a)
+{
+	static const uint8_t name[] = { 0x08, '_', 'C', 'R', 'S' };
+	static const uint8_t buf_op = 0x11;
+	static const uint8_t end[] = { 0x79, 0x00 };
+	uint8_t body[2 + 16 * 3 + 26 * 2 + 2];
+	struct aml b = { body, 2 };
+
+	crs_word(&b, 2, 0, 0xff);
+	crs_word(&b, 1, 0, 0xcf7);
+	crs_word(&b, 1, 0xd00, 0xffff);
+	crs_mem(&b, 0xa0000, 0xbffff);
+	crs_mem(&b, (uint32_t)GUEST_PCI_MEM_BASE, (uint32_t)(GUEST_PCI_MEM_END - 1));
+	emit(&b, end, sizeof(end));
+	body[0] = 0x0a; /* BufferSize: BytePrefix, the bytes that follow */
+	body[1] = (uint8_t)(b.n - 2);
+	emit(a, name, sizeof(name));
+	emit_pkg(a, &buf_op, 1, body, b.n);
+}
+
 /* Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"));
- * Name (_UID, 0); Name (_PRT, ...) } } */
+ * Name (_UID, 0); Name (_CRS, ...); Name (_PRT, ...) } } */
 static void emit_pci_root(struct aml *a, const struct acpi_build_cfg *cfg)
 {
 	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
@@ -158,6 +218,7 @@ static void emit_pci_root(struct aml *a, const struct acpi_build_cfg *cfg)
 	emit(&d, "PCI0", 4);
 	emit(&d, hid, sizeof(hid));
 	emit(&d, uid, sizeof(uid));
+	emit_crs(&d);
 	emit_prt(&d, cfg);
 	emit(&sc, "\\_SB_", 5);
 	emit_pkg(&sc, dev_op, sizeof(dev_op), dbody, d.n);

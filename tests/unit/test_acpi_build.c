@@ -270,15 +270,32 @@ static void test_dsdt_aml(void **state)
 	assert_int_equal(7 + aml[7], sizeof(want));
 }
 
-/* With PCI functions: \_SB.PCI0 (PNP0A03) with a _PRT entry per slot,
- * byte for byte (ACPI 6.4, 20.2), after the _S5_ package. */
+/* With PCI functions: \_SB.PCI0 (PNP0A03) with its _CRS windows and a
+ * _PRT entry per slot, byte for byte (ACPI 6.4, 20.2 and 6.4.3.5), after
+ * the _S5_ package. */
 static void test_dsdt_pci_root(void **state)
 {
-	static const uint8_t want[] = {
-		0x10, 0x3d, '\\', '_', 'S', 'B', '_',	/* Scope, 61 bytes */
-		0x5b, 0x82, 0x35, 'P', 'C', 'I', '0',	/* Device, 53 */
+	static const uint8_t head[] = {
+		0x10, 0x4f, 0x0a, '\\', '_', 'S', 'B', '_',	/* Scope, 175 bytes */
+		0x5b, 0x82, 0x46, 0x0a, 'P', 'C', 'I', '0',	/* Device, 166 */
 		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
 		0x08, '_', 'U', 'I', 'D', 0x00,
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x4a, 0x06, 0x0a, 102,
+		/* buses 0-0xff */
+		0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0xff, 0, 0, 0, 0x00, 0x01,
+		/* I/O 0-0xcf7 */
+		0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0, 0, 0xf7, 0x0c, 0, 0, 0xf8, 0x0c,
+		/* I/O 0xd00-0xffff */
+		0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3,
+		/* memory 0xa0000-0xbffff */
+		0x87, 23, 0, 0, 0x0c, 1, 0, 0, 0, 0, 0x00, 0x00, 0x0a, 0x00,
+		0xff, 0xff, 0x0b, 0x00, 0, 0, 0, 0, 0x00, 0x00, 0x02, 0x00,
+		/* memory: the PCI hole */
+		0x87, 23, 0, 0, 0x0c, 1, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0xc0,
+		0xff, 0xff, 0xff, 0xdf, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0x20,
+		0x79, 0x00,
+	};
+	static const uint8_t prt[] = {
 		0x08, '_', 'P', 'R', 'T', 0x12, 0x1a, 0x02,	/* 2 entries */
 		0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a, 0x0b,
 		0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x04, 0x00, 0x00, 0x00, 0x0a, 0x11,
@@ -292,9 +309,10 @@ static void test_dsdt_pci_root(void **state)
 	cfg.prt[0] = (struct acpi_prt){ 3, 11 };
 	cfg.prt[1] = (struct acpi_prt){ 4, 17 };
 	build(&cfg);
-	assert_table(out.dsdt, "DSDT", 36 + 15 + sizeof(want), 2);
+	assert_table(out.dsdt, "DSDT", 36 + 15 + sizeof(head) + sizeof(prt), 2);
 	aml = (const uint8_t *)at(out.dsdt) + ACPI_HEADER_LEN + 15;
-	assert_memory_equal(aml, want, sizeof(want));
+	assert_memory_equal(aml, head, sizeof(head));
+	assert_memory_equal(aml + sizeof(head), prt, sizeof(prt));
 	/* Eight entries: two-byte PkgLengths, still inside the table. */
 	cfg.nprt = ACPI_BUILD_MAX_PRT;
 	for (unsigned i = 0; i < ACPI_BUILD_MAX_PRT; i++)
@@ -302,7 +320,7 @@ static void test_dsdt_pci_root(void **state)
 	build(&cfg);
 	aml = (const uint8_t *)at(out.dsdt) + ACPI_HEADER_LEN + 15;
 	assert_int_equal(aml[1] >> 6, 1);
-	assert_int_equal((aml[1] & 0xf) | (aml[2] << 4), 136);
+	assert_int_equal((aml[1] & 0xf) | (aml[2] << 4), 248);
 }
 
 /* The XSDT broken: the parser falls back to the RSDT, which must be as
