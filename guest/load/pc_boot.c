@@ -118,9 +118,10 @@ int pc_boot_acpi(struct vm *vm, struct e820_map *map, struct acpi_build_out *aou
 	/* The PCI root and, for each assigned function with INTx, its line
 	 * (pci_assign's take_intx) as a _PRT entry. */
 	acfg.pci_root = cfg->ndevices != 0;
-	for (unsigned i = 0; i < vm->npci_intx && i < ACPI_BUILD_MAX_PRT; i++)
-		acfg.prt[acfg.nprt++] = (struct acpi_prt){ vm->pci_intx[i].slot,
-							   vm->pci_intx[i].line };
+	for (unsigned i = 0; i < vm->npci_intx && acfg.nprt < ACPI_BUILD_MAX_PRT; i++)
+		if (!vm->pci_intx[i].isa)
+			acfg.prt[acfg.nprt++] = (struct acpi_prt){ vm->pci_intx[i].slot,
+								   vm->pci_intx[i].line };
 	if (acpi_build(&mem, &acfg, aout, err, sizeof(err)) < 0) {
 		pr_err("vm %s: ACPI tables: %s\n", vm->name, err);
 		return -EINVAL;

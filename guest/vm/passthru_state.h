@@ -30,7 +30,7 @@ struct vm_passthru {
 	bool resetting; /* detached for a guest reset */
 	unsigned nirqs;
 	/* the "irq" keys, then the INTx of its PCI functions */
-	struct passthru_irq irq[VM_MAX_IRQS + VM_MAX_DEVICES];
+	struct passthru_irq irq[VM_MAX_IRQS + VM_MAX_PCI_IRQS];
 };
 
 #endif

@@ -145,7 +145,7 @@ struct vm {
 	 * passthru_attach() takes like the "irq" keys. */
 	struct pci_assign *pci;
 	struct pci_assign *pci_retired; /* given back, still allocated */
-	struct vm_irq pci_intx[VM_MAX_DEVICES];
+	struct vm_irq pci_intx[VM_MAX_PCI_IRQS];
 	unsigned npci_intx;
 };
 

@@ -268,7 +268,7 @@ int passthru_attach(struct vm *vm)
 
 		pt->irq[i] = (struct passthru_irq){ .vm = vm, .host = q->host,
 						    .line = q->line, .slot = -1,
-						    .pci_intx = i >= cfg->nirqs };
+						    .pci_intx = i >= cfg->nirqs && !q->isa };
 	}
 	if (attach(vm) < 0)
 		return -1;

@@ -208,38 +208,107 @@ static void quiet_msi(struct pci_assigned *d)
 	pci_assign_mask_msix(d);
 }
 
-/* I/O BARs: the guest sees the host's port addresses, so the VM's I/O
- * bitmap passes those ports; one that the virtual PC emulates would be
- * shadowed, so the function is refused.  open = false traps them again. */
-static int io_ports(struct pci_assigned *d, bool open)
+/* A compatibility-mode IDE channel (PCI IDE Controller Specification
+ * 1.0: programming interface bit 0 clear for the primary, bit 2 for the
+ * secondary) decodes the fixed ISA ports and raises its ISA IRQ instead
+ * of using BARs and INTx: giving the function gives those too. */
+struct ide_channel {
+	uint16_t cmd, ctl; /* 8 command-block ports, the control port */
+	uint8_t irq;
+	uint8_t native; /* programming interface bit: native mode */
+};
+
+static const struct ide_channel ide_channels[2] = {
+	{ 0x1f0, 0x3f6, 14, BIT(0) },
+	{ 0x170, 0x376, 15, BIT(2) },
+};
+
+static bool ide_compat(const struct pci_func *f, unsigned ch)
 {
-	struct vm *vm = d->vm;
+	return (f->class_rev >> 16) == PCI_CLASS_IDE &&
+	       !((f->class_rev >> 8) & ide_channels[ch].native);
+}
+
+struct io_range {
+	uint32_t first, last;
+	int bar; /* -1: a compatibility-mode IDE port */
+};
+
+/* The function's I/O BARs, then its compatibility-mode IDE ports. */
+static unsigned io_ranges(const struct pci_func *f, struct io_range *r)
+{
+	unsigned n = 0;
 
 	for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
-		const struct pci_bar *bar = &d->host->bar[b];
+		const struct pci_bar *bar = &f->bar[b];
 		uint32_t first = (uint32_t)bar->base, last = first + (uint32_t)bar->size - 1;
 
 		if (bar->kind != PCI_BAR_IO || !bar->size || last > 0xffff || last < first)
 			continue;
-		for (uint32_t port = first; open && port <= last; port++) {
+		r[n++] = (struct io_range){ first, last, (int)b };
+	}
+	for (unsigned ch = 0; ch < 2; ch++) {
+		if (!ide_compat(f, ch))
+			continue;
+		r[n++] = (struct io_range){ ide_channels[ch].cmd, ide_channels[ch].cmd + 7u, -1 };
+		r[n++] = (struct io_range){ ide_channels[ch].ctl, ide_channels[ch].ctl, -1 };
+	}
+	return n;
+}
+
+/* I/O BARs (and compatibility-mode IDE ports): the guest sees the host's
+ * port addresses, so the VM's I/O bitmap passes those ports; one that the
+ * virtual PC emulates would be shadowed, so the function is refused.
+ * open = false traps them again. */
+static int io_ports(struct pci_assigned *d, bool open)
+{
+	struct io_range r[PCI_NUM_BARS + 4];
+	unsigned n = io_ranges(d->host, r);
+	struct vm *vm = d->vm;
+
+	for (unsigned i = 0; open && i < n; i++) {
+		for (uint32_t port = r[i].first; port <= r[i].last; port++) {
 			if (!vpc_pio_find(&vm->plat->iomap, (uint16_t)port))
 				continue;
-			pr_err("vm %s: pci:%s refused: its I/O BAR%u (%#x-%#x) overlaps a port of the virtual PC\n",
-			       vm->name, d->name, b, first, last);
+			if (r[i].bar >= 0)
+				pr_err("vm %s: pci:%s refused: its I/O BAR%d (%#x-%#x) overlaps a port of the virtual PC\n",
+				       vm->name, d->name, r[i].bar, r[i].first, r[i].last);
+			else
+				pr_err("vm %s: pci:%s refused: its compatibility-mode IDE ports (%#x-%#x) overlap a port of the virtual PC\n",
+				       vm->name, d->name, r[i].first, r[i].last);
 			return -1;
 		}
 	}
-	for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
-		const struct pci_bar *bar = &d->host->bar[b];
-		uint32_t first = (uint32_t)bar->base, last = first + (uint32_t)bar->size - 1;
-
-		if (bar->kind != PCI_BAR_IO || !bar->size || last > 0xffff || last < first)
-			continue;
-		for (uint32_t port = first; port <= last; port++)
+	for (unsigned i = 0; i < n; i++)
+		for (uint32_t port = r[i].first; port <= r[i].last; port++)
 			hw_vm_io_intercept(vm->hw, (uint16_t)port, !open);
-	}
 	d->io_open = open;
 	return 0;
+}
+
+/* The ISA IRQs of its compatibility-mode IDE channels, on the same lines
+ * (a driver in compatibility mode knows no other), unless an "irq" key
+ * of the VM already gives that IRQ. */
+static void take_ide_irqs(struct vm *vm, struct pci_assigned *d)
+{
+	for (unsigned ch = 0; ch < 2; ch++) {
+		uint8_t irq = ide_channels[ch].irq;
+		bool keyed = false;
+
+		if (!ide_compat(d->host, ch))
+			continue;
+		for (unsigned i = 0; i < vm->cfg->nirqs; i++)
+			keyed |= vm->cfg->irqs[i].host == irq && vm->cfg->irqs[i].line == irq;
+		if (keyed)
+			continue;
+		if (line_taken(vm, irq) || vm->npci_intx == VM_MAX_PCI_IRQS) {
+			pr_warn("vm %s: pci:%s: its line %u is taken: that IDE channel gets no interrupt\n",
+				vm->name, d->name, irq);
+			continue;
+		}
+		vm->pci_intx[vm->npci_intx++] = (struct vm_irq){ .host = irq, .line = irq,
+								 .isa = true };
+	}
 }
 
 static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
@@ -418,6 +487,7 @@ int pci_assign_attach(struct vm *vm)
 		struct pci_assigned *d = &a->dev[i];
 
 		take_intx(vm, d);
+		take_ide_irqs(vm, d);
 		c[i].line = d->cfg.line;
 		/* its domain, or identity by choice; never with dma = none */
 		c[i].dma_ok = cfg->dma != DMA_NONE;

@@ -24,10 +24,11 @@
 #define NIC2 PCI_BDF(0, 5, 0)
 #define ISA PCI_BDF(0, 1, 0)
 #define HB PCI_BDF(0, 0, 0)
+#define IDE PCI_BDF(0, 1, 1)
 
-static struct pci_func fns[4];
-static struct pci_table table = { .f = fns, .cap = 4 };
-static uint8_t cfgsp[4][PCI_CFG_SIZE] __aligned(4);
+static struct pci_func fns[5];
+static struct pci_table table = { .f = fns, .cap = 5 };
+static uint8_t cfgsp[5][PCI_CFG_SIZE] __aligned(4);
 static struct vm vm;
 static struct vm_config cfg;
 static struct vplat plat;
@@ -37,7 +38,7 @@ static unsigned nadded, released, restarted, msi_setups, msi_releases;
 static bool vtd_on;
 static unsigned domains, domain_maps, attached, detached, destroyed;
 static uint64_t mapped_bytes;
-static int claims[4];
+static int claims[5];
 
 /* ---- fake host PCI -------------------------------------------------------- */
 
@@ -184,7 +185,12 @@ static int setup(void **state)
 	fns[3] = (struct pci_func){ .bdf = NIC2, .class_rev = 0x02000000, .cap_pm = 0x40 };
 	fns[3].bar[0] = (struct pci_bar){ .base = 0xfe000000, .size = MiB(1),
 					  .kind = PCI_BAR_MEM64 };
-	table.n = 4;
+	/* The PIIX's IDE: both channels in compatibility mode (programming
+	 * interface 0x80), bus-master registers in BAR4, no INTx pin. */
+	fns[4] = (struct pci_func){ .bdf = IDE, .vendor = 0x8086, .device = 0x7010,
+				    .class_rev = 0x01018000, .flr = true };
+	fns[4].bar[4] = (struct pci_bar){ .base = 0xc000, .size = 16, .kind = PCI_BAR_IO };
+	table.n = 5;
 	put(2, PCI_INT_LINE, 2, 0x010b); /* INTA on IRQ 11 */
 	put(3, PCI_INT_LINE, 2, 0x0109); /* INTA on IRQ 9: the VM's SCI */
 	memset(&vm, 0, sizeof(vm));
@@ -392,6 +398,47 @@ static void test_identity(void **state)
 	pci_assign_free(&vm);
 }
 
+/* A compatibility-mode IDE controller brings its ISA ports and IRQs
+ * 14 and 15 (edge, on the same lines, no _PRT slot) with it; an "irq"
+ * key that already gives one is left alone. */
+static void test_ide_compat(void **state)
+{
+	(void)state;
+	cfg.dma = DMA_NONE;
+	give(IDE);
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	for (unsigned p = 0x1f0; p <= 0x1f7; p++)
+		assert_false(io_trapped[p]);
+	for (unsigned p = 0x170; p <= 0x177; p++)
+		assert_false(io_trapped[p]);
+	assert_false(io_trapped[0x3f6]);
+	assert_false(io_trapped[0x376]);
+	assert_true(io_trapped[0x3f7]);
+	assert_true(io_trapped[0x1f8]);
+	assert_false(io_trapped[0xc000]);
+	assert_int_equal(vm.npci_intx, 2);
+	assert_int_equal(vm.pci_intx[0].host, 14);
+	assert_int_equal(vm.pci_intx[0].line, 14);
+	assert_true(vm.pci_intx[0].isa);
+	assert_int_equal(vm.pci_intx[1].host, 15);
+	assert_true(vm.pci_intx[1].isa);
+	pci_assign_detach(&vm);
+	assert_true(io_trapped[0x1f0]);
+	assert_true(io_trapped[0x376]);
+	pci_assign_free(&vm);
+	/* The secondary in native mode (bit 2): only the primary's; IRQ 14
+	 * already an "irq" key. */
+	fns[4].class_rev = 0x01018400;
+	cfg.irqs[0] = (struct vm_irq){ .host = 14, .line = 14 };
+	cfg.nirqs = 1;
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_false(io_trapped[0x1f0]);
+	assert_true(io_trapped[0x170]);
+	assert_int_equal(vm.npci_intx, 0);
+	pci_assign_detach(&vm);
+	pci_assign_free(&vm);
+}
+
 /* dma = none: no IOMMU needed, no domain, and bus mastering never
  * reaches the host function (dma_ok false in its view). */
 static void test_dma_none(void **state)
@@ -457,6 +504,7 @@ int main(void)
 		T(test_iommu),
 		T(test_identity),
 		T(test_dma_none),
+		T(test_ide_compat),
 		T(test_hole_too_small),
 		T(test_io_bar_over_vpc_port),
 	};
