@@ -282,6 +282,22 @@ static void cap_write(struct vpci_pt *pt, unsigned reg, uint32_t val, uint32_t m
 
 /* ---- the whole space ------------------------------------------------------- */
 
+static bool raw_reg(const struct vpci_pt *pt, unsigned reg)
+{
+	unsigned i = 0;
+
+	return reg >= 0x40 && reg >= pt->raw_lo && reg < pt->raw_hi &&
+	       !cap_at(pt, reg, &i);
+}
+
+/* Byte by byte: only the bytes the guest wrote reach the host. */
+static void raw_write(struct vpci_pt *pt, unsigned reg, uint32_t val, uint32_t mask)
+{
+	for (unsigned b = 0; b < 4; b++)
+		if (mask & (0xffu << (8 * b)))
+			pt->ops.cfg_write(pt->ops.ctx, reg + b, 1, (val >> (8 * b)) & 0xff);
+}
+
 uint32_t vpci_pt_read(void *ctx, unsigned reg)
 {
 	struct vpci_pt *pt = ctx;
@@ -311,6 +327,8 @@ uint32_t vpci_pt_read(void *ctx, unsigned reg)
 	}
 	if (reg >= PCI_BAR0 && reg < PCI_BAR0 + 4 * PCI_NUM_BARS)
 		return bar_read(pt, (reg - PCI_BAR0) / 4);
+	if (raw_reg(pt, reg))
+		return pt->ops.cfg_read(pt->ops.ctx, reg, 4);
 	return cap_read(pt, reg);
 }
 
@@ -341,6 +359,8 @@ void vpci_pt_write(void *ctx, unsigned reg, uint32_t val, uint32_t mask)
 	}
 	if (reg >= PCI_BAR0 && reg < PCI_BAR0 + 4 * PCI_NUM_BARS)
 		bar_write(pt, (reg - PCI_BAR0) / 4, val, mask);
+	else if (raw_reg(pt, reg))
+		raw_write(pt, reg, val, mask);
 	else if (reg >= 0x40)
 		cap_write(pt, reg, val, mask);
 	/* IDs, class, subsystem, ROM, capability pointer: read-only */
@@ -354,6 +374,8 @@ void vpci_pt_init(struct vpci_pt *pt, const struct vpci_pt_cfg *cfg,
 	*pt = (struct vpci_pt){
 		.ops = *ops,
 		.dma_ok = cfg->dma_ok,
+		.raw_lo = cfg->raw_lo,
+		.raw_hi = cfg->raw_hi,
 		.win_lo = cfg->win_lo,
 		.win_hi = cfg->win_hi,
 		.line = cfg->line,

@@ -101,6 +101,11 @@ struct vpci_pt_cfg {
 	uint64_t win_lo, win_hi;        /* where memory BARs may decode */
 	uint8_t line;                   /* the VM's interrupt line */
 	bool dma_ok;                    /* bus master may be set on the host */
+	/* Device-specific registers [raw_lo, raw_hi) (dwords at or above
+	 * 0x40, outside kept capabilities) read and written on the host as
+	 * they are: an IDE controller's channel enables and timings, which
+	 * affect only the function itself.  0, 0: none. */
+	uint8_t raw_lo, raw_hi;
 };
 
 struct vpci_pt {
@@ -109,6 +114,7 @@ struct vpci_pt {
 	uint8_t pin, line, cacheline, latency;
 	uint16_t cmd;
 	bool dma_ok;
+	uint8_t raw_lo, raw_hi;
 	uint64_t win_lo, win_hi;
 	struct vpci_pt_bar bar[PCI_NUM_BARS];
 	struct vpci_pt_cap cap[VPCI_PT_MAX_CAPS];

@@ -338,6 +338,13 @@ static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
 			vm->cfg->dma == DMA_NONE ? "none" : "identity");
 	*c = (struct vpci_pt_cfg){ .host = d->host, .win_lo = GUEST_PCI_MEM_BASE,
 				   .win_hi = GUEST_PCI_MEM_END };
+	/* An IDE controller's channel enable and timing registers (the
+	 * PIIX's IDETIM, SIDETIM, UDMA at 0x40-0x4b): drivers check that a
+	 * channel is enabled before they probe it. */
+	if ((d->host->class_rev >> 16) == PCI_CLASS_IDE) {
+		c->raw_lo = 0x40;
+		c->raw_hi = 0x50;
+	}
 	if (place_bars(a, d, c) < 0)
 		return -1;
 	pci_command(pci_host_ops(), d->bdf, PCI_CMD_MASTER, false);

@@ -488,6 +488,36 @@ static void test_hostile_everything(void **state)
 	assert_int_equal(rd(0x30), 0);
 }
 
+/* A raw window (an IDE controller's timing registers): its dwords read
+ * the host's and take the guest's bytes, byte by byte; a kept capability
+ * inside it (PM at 0x40 here) stays mediated; outside it nothing
+ * changes. */
+static void test_raw_window(void **state)
+{
+	struct vpci_pt_cfg cfg = { .host = &hf, .win_lo = WIN_LO, .win_hi = WIN_HI };
+	uint8_t pm[8];
+
+	(void)state;
+	cfg.raw_lo = 0x40;
+	cfg.raw_hi = 0x58;
+	vpci_pt_init(&pt, &cfg, &ops);
+	/* 0x50 (the hidden vendor capability) lies in the window: host. */
+	host[0x54] = 0x77;
+	assert_int_equal(rd(0x54) & 0xff, 0x77);
+	vpci_pt_write(&pt, 0x54, 0x8000a307, 0x00ff00ff);
+	assert_int_equal(host[0x54], 0x07);
+	assert_int_equal(host[0x55], 0x00);
+	assert_int_equal(host[0x56], 0x00);
+	memcpy(pm, &host[CAP_PM], sizeof(pm));
+	wr(CAP_PM + 4, 0xffffffff);
+	assert_memory_equal(&host[CAP_PM], pm, sizeof(pm));
+	/* Past the window: hidden as before. */
+	host[0x58] = 0x55;
+	assert_int_equal(rd(0x58), 0);
+	wr(0x58, 0x12345678);
+	assert_int_equal(host[0x58], 0x55);
+}
+
 static struct vpci bus;
 
 static void test_ecam(void **state)
@@ -541,6 +571,7 @@ int main(void)
 		T(test_msi),
 		T(test_msix),
 		T(test_hostile_everything),
+		T(test_raw_window),
 		T(test_ecam),
 	};
 #undef T
