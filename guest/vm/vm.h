@@ -147,6 +147,11 @@ struct vm {
 	struct pci_assign *pci_retired; /* given back, still allocated */
 	struct vm_irq pci_intx[VM_MAX_PCI_IRQS];
 	unsigned npci_intx;
+	/* The fixed ports its compatibility-mode IDE functions decode
+	 * (opened by pci_assign), which passthru_attach() checks against
+	 * other VMs' ports as it checks the "ioport" keys. */
+	struct vm_ioport_range pci_ports[4];
+	unsigned npci_ports;
 };
 
 /* What a VM is built from: its image and an optional initrd (boot

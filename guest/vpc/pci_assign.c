@@ -279,9 +279,14 @@ static int io_ports(struct pci_assigned *d, bool open)
 			return -1;
 		}
 	}
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		for (uint32_t port = r[i].first; port <= r[i].last; port++)
 			hw_vm_io_intercept(vm->hw, (uint16_t)port, !open);
+		/* For passthru_attach's check against other VMs' ports. */
+		if (open && r[i].bar < 0 && vm->npci_ports < ARRAY_SIZE(vm->pci_ports))
+			vm->pci_ports[vm->npci_ports++] = (struct vm_ioport_range){
+				(uint16_t)r[i].first, (uint16_t)r[i].last };
+	}
 	d->io_open = open;
 	return 0;
 }
@@ -464,6 +469,7 @@ int pci_assign_attach(struct vm *vm)
 	struct pci_assign *a;
 
 	vm->npci_intx = 0;
+	vm->npci_ports = 0;
 	if (!cfg->ndevices)
 		return 0;
 	if (!vm->plat) {

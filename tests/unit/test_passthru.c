@@ -201,6 +201,27 @@ static void test_ownership(void **state)
 	assert_false(fake_log_contains("released"));
 }
 
+/* The ports a VM's compatibility-mode IDE function decodes (recorded by
+ * pci_assign in vm->pci_ports) are checked like "ioport" keys, both
+ * ways. */
+static void test_ide_ports(void **state)
+{
+	struct vm *a = make_vm(0, "a"), *b = make_vm(1, "b");
+
+	(void)state;
+	a->pci_ports[a->npci_ports++] = (struct vm_ioport_range){ 0x1f0, 0x1f7 };
+	assert_int_equal(passthru_attach(a), 0);
+	add_ports(1, 0x1f7, 0x1f7);
+	assert_int_equal(passthru_attach(b), -1);
+	assert_true(fake_log_contains("vm b: ioport 0x1f7 already belongs to vm a (0x1f0-0x1f7)"));
+	passthru_detach(a);
+	/* The other way: b's key first, then a's function. */
+	assert_int_equal(passthru_attach(b), 0);
+	assert_int_equal(passthru_attach(a), -1);
+	assert_true(fake_log_contains("vm a: ioport 0x1f0-0x1f7 already belongs to vm b (0x1f7)"));
+	passthru_detach(b);
+}
+
 static void test_no_pin(void **state)
 {
 	struct vm *vm = make_vm(0, "x");
@@ -382,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edge_forward, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_level_mask_until_eoi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ide_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vectors_run_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_running, setup, teardown),

@@ -416,6 +416,10 @@ static void test_ide_compat(void **state)
 	assert_true(io_trapped[0x3f7]);
 	assert_true(io_trapped[0x1f8]);
 	assert_false(io_trapped[0xc000]);
+	/* Recorded for passthru's check against other VMs' ports. */
+	assert_int_equal(vm.npci_ports, 4);
+	assert_int_equal(vm.pci_ports[0].first, 0x1f0);
+	assert_int_equal(vm.pci_ports[3].last, 0x376);
 	assert_int_equal(vm.npci_intx, 2);
 	assert_int_equal(vm.pci_intx[0].host, 14);
 	assert_int_equal(vm.pci_intx[0].line, 14);
@@ -434,6 +438,7 @@ static void test_ide_compat(void **state)
 	assert_int_equal(pci_assign_attach(&vm), 0);
 	assert_false(io_trapped[0x1f0]);
 	assert_true(io_trapped[0x170]);
+	assert_int_equal(vm.npci_ports, 2);
 	assert_int_equal(vm.npci_intx, 0);
 	pci_assign_detach(&vm);
 	pci_assign_free(&vm);
