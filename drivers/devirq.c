@@ -12,6 +12,7 @@ _Static_assert(DEVIRQ_VEC_FIRST + DEVIRQ_SLOTS <= VEC_RESCHED,
 
 struct slot {
 	bool in_use;
+	bool msi; /* a message-signalled vector: no IOAPIC pin behind it */
 	struct devirq_info info;
 	devirq_fn fn;
 	void *ctx;
@@ -32,7 +33,7 @@ static void devirq_isr(struct exc_frame *f)
 	if (sl && __atomic_load_n(&sl->in_use, __ATOMIC_ACQUIRE)) {
 		/* The level stays up until the owner's device is serviced:
 		 * masked until then, or the pin fires again after the EOI. */
-		if (sl->info.wiring.level)
+		if (sl->info.wiring.level && !sl->msi)
 			ioapic_mask(sl->info.gsi);
 		__atomic_add_fetch(&sl->count, 1, __ATOMIC_RELAXED);
 		__atomic_or_fetch(&pending, BIT(s), __ATOMIC_RELEASE);
@@ -71,7 +72,7 @@ static int pick_slot(uint32_t gsi, int *owner)
 
 	*owner = -1;
 	for (unsigned s = 0; s < DEVIRQ_SLOTS; s++) {
-		if (slots[s].in_use && slots[s].info.gsi == gsi)
+		if (slots[s].in_use && !slots[s].msi && slots[s].info.gsi == gsi)
 			*owner = (int)s;
 		else if (!slots[s].in_use && free_slot < 0)
 			free_slot = (int)s;
@@ -79,8 +80,8 @@ static int pick_slot(uint32_t gsi, int *owner)
 	return free_slot;
 }
 
-int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
-		 struct devirq_info *info, const char **busy)
+static int claim(unsigned irq, bool intx, devirq_fn fn, void *ctx,
+		 const char *owner, struct devirq_info *info, const char **busy)
 {
 	struct devirq_info in;
 	int s, taken, r;
@@ -90,7 +91,10 @@ int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
 	r = find_gsi(irq, &in.gsi);
 	if (r < 0)
 		return r;
-	ioapic_gsi_wiring(in.gsi, &in.wiring);
+	if (intx)
+		ioapic_pci_wiring(in.gsi, &in.wiring);
+	else
+		ioapic_gsi_wiring(in.gsi, &in.wiring);
 	spin_lock(&lock);
 	s = pick_slot(in.gsi, &taken);
 	if (taken >= 0) {
@@ -117,6 +121,18 @@ int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
 	return s;
 }
 
+int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
+		 struct devirq_info *info, const char **busy)
+{
+	return claim(irq, false, fn, ctx, owner, info, busy);
+}
+
+int devirq_claim_intx(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
+		      struct devirq_info *info, const char **busy)
+{
+	return claim(irq, true, fn, ctx, owner, info, busy);
+}
+
 static bool valid(int s)
 {
 	return s >= 0 && s < DEVIRQ_SLOTS &&
@@ -125,14 +141,42 @@ static bool valid(int s)
 
 void devirq_unmask(int s)
 {
-	if (valid(s))
+	if (valid(s) && !slots[s].msi)
 		ioapic_unmask(slots[s].info.gsi);
 }
 
 void devirq_mask(int s)
 {
-	if (valid(s))
+	if (valid(s) && !slots[s].msi)
 		ioapic_mask(slots[s].info.gsi);
+}
+
+int devirq_claim_msi(devirq_fn fn, void *ctx, const char *owner,
+		     struct devirq_info *info)
+{
+	int s, unused;
+
+	spin_lock(&lock);
+	s = pick_slot(DEVIRQ_NO_GSI, &unused);
+	if (s < 0) {
+		spin_unlock(&lock);
+		return -ENOSPC;
+	}
+	slots[s] = (struct slot){
+		.msi = true, .fn = fn, .ctx = ctx, .owner = owner,
+		.info = { .gsi = DEVIRQ_NO_GSI,
+			  .vector = (uint8_t)(DEVIRQ_VEC_FIRST + s) },
+	};
+	__atomic_and_fetch(&pending, ~BIT(s), __ATOMIC_RELAXED);
+	__atomic_store_n(&slots[s].in_use, true, __ATOMIC_RELEASE);
+	spin_unlock(&lock);
+	*info = slots[s].info;
+	return s;
+}
+
+uint32_t devirq_dest(void)
+{
+	return dest_apic;
 }
 
 void devirq_release(int s)
@@ -141,7 +185,8 @@ void devirq_release(int s)
 		return;
 	spin_lock(&lock);
 	if (slots[s].in_use) {
-		ioapic_mask(slots[s].info.gsi);
+		if (!slots[s].msi)
+			ioapic_mask(slots[s].info.gsi);
 		__atomic_store_n(&slots[s].in_use, false, __ATOMIC_RELEASE);
 		__atomic_and_fetch(&pending, ~BIT(s), __ATOMIC_RELAXED);
 		slots[s].fn = NULL;
@@ -157,10 +202,20 @@ uint64_t devirq_count(int s)
 	return __atomic_load_n(&slots[s].count, __ATOMIC_RELAXED);
 }
 
+static devirq_poll_fn poll_fn;
+
+void devirq_set_poll(devirq_poll_fn fn)
+{
+	__atomic_store_n(&poll_fn, fn, __ATOMIC_RELEASE);
+}
+
 void devirq_dispatch(void)
 {
+	devirq_poll_fn poll = __atomic_load_n(&poll_fn, __ATOMIC_ACQUIRE);
 	uint64_t p;
 
+	if (poll)
+		poll();
 	if (!__atomic_load_n(&pending, __ATOMIC_RELAXED))
 		return;
 	spin_lock(&lock);

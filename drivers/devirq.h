@@ -45,6 +45,19 @@ void devirq_init(uint32_t dest);
  * CPU cannot be addressed). */
 int devirq_claim(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
 		 struct devirq_info *info, const char **busy);
+/* The same for a PCI function's INTx on host IRQ 'irq' (the interrupt
+ * line register): the pin is programmed as ioapic_pci_wiring() says
+ * (level, active low without an override), whatever its ISA number. */
+int devirq_claim_intx(unsigned irq, devirq_fn fn, void *ctx, const char *owner,
+		      struct devirq_info *info, const char **busy);
+/* A vector for message-signalled interrupts (MSI, MSI-X): no pin, the
+ * device's message names the vector (info->vector) and the CPU with APIC
+ * ID devirq_dest().  Slot, or -ENOSPC.  Mask and unmask do nothing for
+ * it (the owner masks at the device); release frees it. */
+#define DEVIRQ_NO_GSI 0xffffffffu
+int devirq_claim_msi(devirq_fn fn, void *ctx, const char *owner,
+		     struct devirq_info *info);
+uint32_t devirq_dest(void);
 void devirq_unmask(int slot);
 void devirq_mask(int slot);
 /* Mask the pin and forget the owner; a pending dispatch is dropped. */
@@ -54,5 +67,12 @@ uint64_t devirq_count(int slot);
 
 /* Run the owners of pins that fired (thread context, no locks held). */
 void devirq_dispatch(void);
+
+/* One function devirq_dispatch() also calls every time (before the
+ * pins' owners), for sources that are polled rather than wired: the
+ * VT-d fault records of assigned devices (guest/vpc/pci_assign.c).  It
+ * must be cheap when there is nothing to do.  NULL removes it. */
+typedef void (*devirq_poll_fn)(void);
+void devirq_set_poll(devirq_poll_fn fn);
 
 #endif

@@ -283,6 +283,19 @@ int ioapic_gsi_wiring(uint32_t gsi, struct ioapic_wiring *w)
 	return 0;
 }
 
+int ioapic_pci_wiring(uint32_t gsi, struct ioapic_wiring *w)
+{
+	if (!ioapic_has_gsi(gsi))
+		return -ENOENT;
+	for (unsigned i = 0; i < IOAPIC_ISA_IRQS; i++)
+		if (io.isa[i].overridden && io.isa[i].gsi == gsi)
+			return ioapic_gsi_wiring(gsi, w);
+	/* An ISA number without an override still carries a PCI INTx here:
+	 * level (ELCR) and active low, not the ISA bus's edge. */
+	w->level = w->active_low = true;
+	return 0;
+}
+
 int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t dest,
 		 const struct ioapic_wiring *w)
 {

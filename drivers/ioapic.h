@@ -78,6 +78,12 @@ int ioapic_isa_gsi(unsigned irq, uint32_t *gsi);
  * meaning ISA: edge, active high), ISA defaults below 16, else PCI (level,
  * active low).  -ENOENT when no chip has the pin. */
 int ioapic_gsi_wiring(uint32_t gsi, struct ioapic_wiring *w);
+/* How a PCI function's INTx reaches 'gsi' (an ISA-numbered IRQ through
+ * the chipset's PIRQ routing, or a pin from 16): an override's flags when
+ * the MADT has one for it (the firmware knows its chipset), else level
+ * and active low, as the PCI specification wires INTx.  -ENOENT when no
+ * chip has the pin. */
+int ioapic_pci_wiring(uint32_t gsi, struct ioapic_wiring *w);
 
 /* Program 'gsi' masked: fixed delivery of 'vector' to physical APIC ID
  * 'dest'.  -EINVAL (vector below 16, dest above 255), -ENOENT. */

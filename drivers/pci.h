@@ -46,6 +46,9 @@ typedef uint16_t pci_bdf_t;
 #define PCI_CMD_INTX_DISABLE BIT(10)
 #define PCI_STATUS_CAPS BIT(4)
 
+#define PCI_CLASS_HOST_BRIDGE 0x0600 /* base class and subclass */
+#define PCI_CLASS_IDE 0x0101 /* mass storage, IDE */
+
 #define PCI_HDR_TYPE_MASK 0x7f
 #define PCI_HDR_MULTIFN 0x80
 #define PCI_HDR_NORMAL 0

@@ -169,6 +169,18 @@ void pci_print_table(void)
 	}
 }
 
+/* Host bridges (class 06, subclass 00) are the hypervisor's: they
+ * decode its memory and configuration cycles, no VM may have them. */
+static void claim_host_bridges(void)
+{
+	for (unsigned i = 0; i < host.table.n; i++) {
+		struct pci_func *f = &host.table.f[i];
+
+		if ((f->class_rev >> 16) == PCI_CLASS_HOST_BRIDGE)
+			pci_claim(f->bdf, PCI_OWNER_HV, 0, "(host bridge)");
+	}
+}
+
 void pci_host_init(pci_map_fn map)
 {
 	uint64_t t0 = rdtsc();
@@ -186,6 +198,7 @@ void pci_host_init(pci_map_fn map)
 	}
 	pci_enumerate(&host.ops, root, &host.table);
 	host.ready = true;
+	claim_host_bridges();
 	if (host.window)
 		pr_info("pci: ECAM at %#lx for buses %02x-%02x (MCFG)\n",
 			host.ecam.base, host.ecam.start_bus, host.ecam.end_bus);

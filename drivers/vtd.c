@@ -687,6 +687,26 @@ static unsigned unit_faults(unsigned ui, struct vtd_fault *out, unsigned max,
 	return n;
 }
 
+/* The fault event interrupt (VT-d 7.3): a message the remapping
+ * hardware sends itself, never remapped, so in compatibility format:
+ * fixed, physical, to APIC ID 'dest'. */
+int vtd_fault_event_route(uint8_t vector, uint32_t dest)
+{
+	if (!vtd.active)
+		return -ENODEV;
+	spin_lock(&vtd.lock);
+	for (unsigned i = 0; i < vtd.nunits; i++) {
+		struct vtd_unit *u = &vtd.unit[i];
+
+		wr32(u, VTD_FEDATA, vector);
+		wr32(u, VTD_FEADDR, VTD_FE_MSI_BASE | (dest & 0xff) << 12);
+		wr32(u, VTD_FEUADDR, vtd.x2apic ? dest & ~0xffu : 0);
+		wr32(u, VTD_FECTL, 0); /* unmasked: a pending fault fires now */
+	}
+	spin_unlock(&vtd.lock);
+	return 0;
+}
+
 unsigned vtd_fault_poll(struct vtd_fault *out, unsigned max)
 {
 	unsigned n = 0;

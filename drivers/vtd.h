@@ -18,8 +18,9 @@
  * every table line written back with CLFLUSH.
  *
  * Faults are read from the fault recording registers by vtd_fault_poll()
- * (the fault event interrupt stays masked for now): each is logged with
- * the requester's BDF, address, access and reason, counted and cleared. */
+ * (the fault event interrupt is masked until vtd_fault_event_route()):
+ * each is logged with the requester's BDF, address, access and reason,
+ * counted and cleared. */
 #ifndef DRIVERS_VTD_H
 #define DRIVERS_VTD_H
 
@@ -68,6 +69,10 @@ int vtd_irq_set(int idx, uint8_t vector, uint32_t dest, pci_bdf_t sid);
 /* The MSI address/data that select IRTE idx. */
 void vtd_irq_msi(int idx, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
 
+/* Unmask every unit's fault event interrupt, to 'vector' of the CPU with
+ * APIC ID 'dest' (the owner then calls vtd_fault_poll() when it fires).
+ * 0, or -ENODEV without VT-d. */
+int vtd_fault_event_route(uint8_t vector, uint32_t dest);
 /* Read, log, count and clear the pending faults of every unit; up to
  * 'max' of them are copied to 'out'.  Returns how many were found. */
 unsigned vtd_fault_poll(struct vtd_fault *out, unsigned max);

@@ -18,6 +18,9 @@
 #define VTD_CCMD 0x28
 #define VTD_FSTS 0x34
 #define VTD_FECTL 0x38
+#define VTD_FEDATA 0x3c  /* fault event interrupt: message data */
+#define VTD_FEADDR 0x40  /* message address */
+#define VTD_FEUADDR 0x44 /* upper address (x2APIC destination 31:8) */
 #define VTD_PMEN 0x64
 #define VTD_IQH 0x80
 #define VTD_IQT 0x88
@@ -78,6 +81,7 @@
 #define VTD_FSTS_ITE BIT(6)
 #define VTD_FSTS_FRI(s) ((unsigned)(((s) >> 8) & 0xff))
 #define VTD_FECTL_IM BIT(31)
+#define VTD_FE_MSI_BASE 0xfee00000u
 
 /* IRTA */
 #define VTD_IRTA_EIME BIT(11)

@@ -16,6 +16,7 @@
 #define WINDOW_SIZE MiB(2)
 #define UNMAPPED_IOVA 0x70000000ull
 #define TEST_VECTOR 0xd0
+#define FAULT_VECTOR 0xd1 /* the fault event interrupt, for the test */
 /* Offsets in the window. */
 #define NVME_OFF 0x00000
 #define IDENT_OFF 0x10000
@@ -205,6 +206,15 @@ static bool nvme_remapped(struct st_nvme *n, struct vtd_domain *dom)
 	return true;
 }
 
+static volatile unsigned fault_irqs;
+
+static void fault_irq(struct exc_frame *f)
+{
+	(void)f;
+	fault_irqs++;
+	lapic_eoi();
+}
+
 static bool nvme_blocked(struct st_nvme *n, pci_bdf_t bdf)
 {
 	struct vtd_fault f[4];
@@ -213,12 +223,24 @@ static bool nvme_blocked(struct st_nvme *n, pci_bdf_t bdf)
 	int st;
 
 	vtd_fault_poll(NULL, 0);
+	/* The fault event interrupt, as assignment wires it for VMs. */
+	irq_register(FAULT_VECTOR, fault_irq);
+	fault_irqs = 0;
+	if (vtd_fault_event_route(FAULT_VECTOR, lapic_id()) < 0)
+		return st_fail("cannot route the fault event interrupt");
 	/* QEMU's NVMe may still complete the command with success: what
 	 * counts is that the unit blocked the write and reported it. */
 	st = st_nvme_rw(n, false, 0, BLOCKS, UNMAPPED_IOVA);
 	if (st < 0)
 		return false;
+	irq_enable();
+	st_delay_us(2000);
+	irq_disable();
 	nf = vtd_fault_poll(f, ARRAY_SIZE(f));
+	if (fault_irqs == 0)
+		return st_fail("no fault event interrupt on vector %#x", FAULT_VECTOR);
+	pr_info("vtd-selftest: fault event interrupt on vector %#x (%u)\n", FAULT_VECTOR,
+		fault_irqs);
 	pci_bdf_text(bdf, want);
 	if (nf == 0)
 		return st_fail("no fault recorded for the DMA to IOVA %#llx", UNMAPPED_IOVA);

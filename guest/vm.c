@@ -10,6 +10,7 @@
 #include "guest/vpc/apicv.h"
 #include "guest/exit/exit.h"
 #include "guest/vpc/passthru.h"
+#include "guest/vpc/pci_assign.h"
 #include "guest/dev/vlapic.h"
 #include "arch-x86/regs.h"
 #include "arch-x86/fpu.h"
@@ -100,6 +101,7 @@ fail:
 static void vm_ended(struct vm *vm)
 {
 	passthru_detach(vm);
+	pci_assign_detach(vm);
 	sched_vm_ended(vm);
 }
 
@@ -162,7 +164,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	vm->platform = cfg->platform ? &pc_platform : &null_platform;
 	if (cfg->platform && vplat_create(vm, &plat_hooks) < 0)
 		goto fail_vmx;
-	if (passthru_attach(vm) < 0)
+	if (pci_assign_attach(vm) < 0 || passthru_attach(vm) < 0)
 		goto fail_vmx;
 	if (loader_load(vm, vm->image, vm->image_size) < 0)
 		goto fail_vmx;
@@ -206,6 +208,8 @@ fail_vcpus:
 	}
 fail_vmx:
 	passthru_detach(vm);
+	pci_assign_detach(vm);
+	pci_assign_free(vm);
 	vplat_destroy(vm);
 	hw_vm_destroy(vm->hw);
 	vm->hw = NULL;
@@ -219,6 +223,8 @@ fail_ept:
 void vm_destroy(struct vm *vm)
 {
 	passthru_detach(vm);
+	pci_assign_detach(vm);
+	pci_assign_free(vm);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		hw_vcpu_destroy(vm->vcpu[i].hw);
 		vm->vcpu[i].hw = NULL;
@@ -280,9 +286,11 @@ static int vm_restart(struct vcpu *self)
 			       VCPU_RUNNING)
 			cpu_relax();
 	passthru_reset_begin(vm);
+	pci_assign_reset(vm); /* no DMA into the RAM cleared below */
 	for (unsigned i = 0; i < vm->nr_ram_chunks; i++)
 		memset(phys_to_virt(vm->ram_chunks[i].hpa), 0, vm->ram_chunks[i].size);
 	vm->platform->reset(vm);
+	pci_assign_reset_end(vm);
 	if (loader_load(vm, vm->image, vm->image_size) < 0 ||
 	    passthru_reset_end(vm) < 0) {
 		__atomic_store_n(&vm->restarting, false, __ATOMIC_SEQ_CST);

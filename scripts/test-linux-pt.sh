@@ -11,8 +11,8 @@
 # kernel loaded, /init reached), then the guest's PASS lines (modules,
 # DHCP, ping, DMA mode, md5 read, write and read back), the power-off and
 # the image's content.  Prints the first step that failed, every missing
-# one, and the wall time.  Passes only once PCI assignment (branch pt) is
-# merged: until then the guest sees no e1000 and no IDE controller.
+# one, and the wall time.  Passes (about 190 s of wall time on a loaded
+# machine; docs/passthrough.md).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}

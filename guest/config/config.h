@@ -18,6 +18,9 @@
 #define VM_MAX_DEVICES 8
 #define VM_MAX_IOPORT_RANGES 8
 #define VM_MAX_IRQS 8
+/* A VM's PCI functions' interrupts: one INTx each, and the two ISA IRQs
+ * of a compatibility-mode IDE controller. */
+#define VM_MAX_PCI_IRQS (VM_MAX_DEVICES + 2)
 #define VM_IRQ_HOST_MAX 255 /* host IRQs: ISA IRQs 0-15, then GSIs */
 #define VM_IRQ_LINE_MAX 23  /* the virtual IOAPIC's last pin */
 #define VM_MEM_MIN MiB(1)
@@ -90,6 +93,9 @@ enum vm_dma_mode {
 	DMA_IDENTITY, /* no IOMMU needed: guest-physical equals host-physical
 		       * for the VM's RAM, and the device can reach ALL memory
 		       * (bring-up only, no isolation) */
+	DMA_NONE,     /* no DMA at all: bus mastering never reaches the host
+		       * function, so no IOMMU is needed (register and
+		       * interrupt access only) */
 	DMA_MODE_COUNT
 };
 
@@ -123,6 +129,8 @@ const char *vm_ioport_str(char buf[VM_IOPORT_STR_MAX], uint16_t first,
 struct vm_irq {
 	uint16_t host;
 	uint8_t line;
+	uint8_t slot; /* a PCI function's INTx: its slot on the guest's bus */
+	bool isa;     /* a compatibility-mode IDE channel's ISA IRQ (edge) */
 };
 
 struct vm_config {

@@ -266,4 +266,7 @@ void cfg_finish_dev(struct parser *p)
 	if (p->key_line[K_DMA] && p->vm->dma == DMA_IDENTITY && !p->vm->ndevices)
 		cfg_error_at(p, p->key_line[K_DMA],
 			     "dma = identity needs a device (it only changes where a passed-through device's DMA lands)");
+	if (p->key_line[K_DMA] && p->vm->dma == DMA_NONE && !p->vm->ndevices)
+		cfg_error_at(p, p->key_line[K_DMA],
+			     "dma = none needs a device (it only keeps a passed-through device from DMA)");
 }

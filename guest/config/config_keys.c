@@ -34,6 +34,7 @@ static const char *const on_hang_names[] = {
 static const char *const dma_names[] = {
 	[DMA_IOMMU] = "iommu",
 	[DMA_IDENTITY] = "identity",
+	[DMA_NONE] = "none",
 };
 static const char *const on_dma_fault_names[] = {
 	[ON_DMA_FAULT_STOP] = "stop",

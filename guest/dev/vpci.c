@@ -150,3 +150,32 @@ bool vpci_io_write(struct vpci *p, uint16_t port, unsigned size, uint32_t val)
 		p->addr = val & (uint32_t)VPCI_ADDR_MASK;
 	return true;
 }
+
+/* ECAM: the offset names bus (0 here), device, function and register
+ * directly; no latch. */
+static struct vpci_func *ecam_func(struct vpci *p, uint32_t off, unsigned len)
+{
+	if (off >= VPCI_ECAM_BUS_SIZE || !valid_size(len) || (off & 3) + len > 4)
+		return NULL;
+	return vpci_find(p, (uint16_t)(off >> 12));
+}
+
+uint32_t vpci_ecam_read(struct vpci *p, uint32_t off, unsigned len)
+{
+	struct vpci_func *f = ecam_func(p, off, len);
+	unsigned sh = (off & 3) * 8;
+
+	if (!f)
+		return lanes(len);
+	return (f->read(f->ctx, off & (VPCI_ECAM_CFG_SIZE - 4)) >> sh) & lanes(len);
+}
+
+void vpci_ecam_write(struct vpci *p, uint32_t off, unsigned len, uint32_t val)
+{
+	struct vpci_func *f = ecam_func(p, off, len);
+	unsigned sh = (off & 3) * 8;
+
+	if (f)
+		f->write(f->ctx, off & (VPCI_ECAM_CFG_SIZE - 4),
+			 (val & lanes(len)) << sh, lanes(len) << sh);
+}

@@ -37,7 +37,11 @@
 #define VPCI_BDF(bus, dev, fn) \
 	((uint16_t)(((bus) & 0xff) << 8 | ((dev) & 0x1f) << 3 | ((fn) & 7)))
 
-#define VPCI_CFG_SIZE 256 /* conventional config space, no extended */
+#define VPCI_CFG_SIZE 256 /* conventional config space through CF8/CFC */
+/* The ECAM window (PCIe 4.0 7.2.2): 4 KiB per function, bus in bits
+ * 27:20, device 19:15, function 14:12.  The guest's covers bus 0 only. */
+#define VPCI_ECAM_CFG_SIZE 4096
+#define VPCI_ECAM_BUS_SIZE 0x100000u
 #define VPCI_MAX_FUNCS 16
 
 /* Host bridge identity (82441FX). */
@@ -62,7 +66,8 @@ struct vpci_func {
 	uint16_t bdf; /* VPCI_BDF() */
 	void *ctx;
 	/* The config dword at byte offset 'reg' (a multiple of 4, below
-	 * VPCI_CFG_SIZE). */
+	 * VPCI_CFG_SIZE through CF8/CFC, below VPCI_ECAM_CFG_SIZE through
+	 * ECAM: a function without extended space answers 0 there). */
 	uint32_t (*read)(void *ctx, unsigned reg);
 	/* Write the byte lanes of 'val' that 'mask' selects (0xff per
 	 * enabled byte, never 0) to the dword at 'reg'. */
@@ -95,5 +100,12 @@ bool vpci_io_read(struct vpci *p, uint16_t port, unsigned size,
 		  uint32_t *val);
 bool vpci_io_write(struct vpci *p, uint16_t port, unsigned size,
 		   uint32_t val);
+
+/* An access of 'len' bytes (1, 2 or 4, not crossing a dword) at 'off'
+ * into the ECAM window of bus 0 (off < VPCI_ECAM_BUS_SIZE).  Absent
+ * functions, other lengths and accesses that cross a dword read all ones
+ * and drop writes. */
+uint32_t vpci_ecam_read(struct vpci *p, uint32_t off, unsigned len);
+void vpci_ecam_write(struct vpci *p, uint32_t off, unsigned len, uint32_t val);
 
 #endif

@@ -81,8 +81,167 @@ static const uint8_t dsdt_aml[] = {
 	0x0a, GUEST_S5_SLP_TYP, 0x0a, GUEST_S5_SLP_TYP, 0x00, 0x00,
 };
 
-#define RSDT_ENTRIES 2		/* FADT, MADT */
-#define DSDT_LEN (ACPI_HEADER_LEN + sizeof(dsdt_aml))
+/* ---- the PCI root bridge in AML (ACPI 6.4, 20.2) ---- */
+
+/* _S5_, then at most: Scope (1 + 2 + 5) + Device (2 + 2 + 4) + _HID (10) +
+ * _UID (6) + _CRS (5 + 3 + 2 + 102) + _PRT (5 + 3 + 1 + 12 per entry). */
+#define DSDT_AML_MAX (sizeof(dsdt_aml) + 48 + 112 + 12 * ACPI_BUILD_MAX_PRT)
+
+struct aml {
+	uint8_t *b;
+	size_t n;
+};
+
+static void emit(struct aml *a, const void *p, size_t n)
+{
+	memcpy(a->b + a->n, p, n);
+	a->n += n;
+}
+
+/* op, PkgLength, then the 'len' bytes of 'body' (20.2.4: the length
+ * counts its own bytes; two bytes from 63 on, this builder's maximum). */
+static void emit_pkg(struct aml *a, const uint8_t *op, size_t oplen,
+		     const uint8_t *body, size_t len)
+{
+	uint8_t pl[2];
+	size_t total;
+
+	emit(a, op, oplen);
+	if (len + 1 < 64) {
+		pl[0] = (uint8_t)(len + 1);
+		emit(a, pl, 1);
+	} else {
+		total = len + 2;
+		pl[0] = (uint8_t)(0x40 | (total & 0xf));
+		pl[1] = (uint8_t)(total >> 4);
+		emit(a, pl, 2);
+	}
+	emit(a, body, len);
+}
+
+/* Name (_PRT, Package { Package { (slot << 16) | 0xffff, 0 (INTA),
+ * 0 (no link: a GSI), gsi }, ... }) */
+static void emit_prt(struct aml *a, const struct acpi_build_cfg *cfg)
+{
+	static const uint8_t name[] = { 0x08, '_', 'P', 'R', 'T' };
+	static const uint8_t pkg_op = 0x12;
+	uint8_t body[1 + 12 * ACPI_BUILD_MAX_PRT];
+	struct aml b = { body, 0 };
+	unsigned n = cfg->nprt < ACPI_BUILD_MAX_PRT ? cfg->nprt : ACPI_BUILD_MAX_PRT;
+	uint8_t count = (uint8_t)n;
+
+	emit(&b, &count, 1);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t adr = ((uint32_t)cfg->prt[i].slot << 16) | 0xffff;
+		uint8_t e[10] = { 0x04, 0x0c, (uint8_t)adr, (uint8_t)(adr >> 8),
+				  (uint8_t)(adr >> 16), (uint8_t)(adr >> 24),
+				  0x00, 0x00, 0x0a, cfg->prt[i].gsi };
+
+		emit_pkg(&b, &pkg_op, 1, e, sizeof(e));
+	}
+	emit(a, name, sizeof(name));
+	emit_pkg(a, &pkg_op, 1, body, b.n);
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+
+/* Word address space descriptor (6.4.3.5.3), a producer with fixed
+ * bounds: bus numbers (type 2) or I/O (type 1, ISA and non-ISA). */
+static void crs_word(struct aml *a, uint8_t type, uint32_t min, uint32_t max)
+{
+	uint8_t d[16] = { 0x88, 13, 0, type, 0x0c, type == 1 ? 0x03 : 0x00 };
+
+	put16(d + 8, min);
+	put16(d + 10, max);
+	put16(d + 14, max - min + 1);
+	emit(a, d, sizeof(d));
+}
+
+/* DWord memory descriptor (6.4.3.5.2): a read/write, non-cacheable
+ * window the bridge forwards. */
+static void crs_mem(struct aml *a, uint32_t min, uint32_t max)
+{
+	uint8_t d[26] = { 0x87, 23, 0, 0x00, 0x0c, 0x01 };
+
+	put32(d + 10, min);
+	put32(d + 14, max);
+	put32(d + 22, max - min + 1);
+	emit(a, d, sizeof(d));
+}
+
+/* Name (_CRS, ResourceTemplate () { buses 0-255, I/O 0-0xcf7 and
+ * 0xd00-0xffff (the configuration ports are the bridge's own), the VGA
+ * window, the PCI hole }): what the guest may give BARs, and where the
+ * hypervisor put them. */
+static void emit_crs(struct aml *a)
+{
+	static const uint8_t name[] = { 0x08, '_', 'C', 'R', 'S' };
+	static const uint8_t buf_op = 0x11;
+	static const uint8_t end[] = { 0x79, 0x00 };
+	uint8_t body[2 + 16 * 3 + 26 * 2 + 2];
+	struct aml b = { body, 2 };
+
+	crs_word(&b, 2, 0, 0xff);
+	crs_word(&b, 1, 0, 0xcf7);
+	crs_word(&b, 1, 0xd00, 0xffff);
+	crs_mem(&b, 0xa0000, 0xbffff);
+	crs_mem(&b, (uint32_t)GUEST_PCI_MEM_BASE, (uint32_t)(GUEST_PCI_MEM_END - 1));
+	emit(&b, end, sizeof(end));
+	body[0] = 0x0a; /* BufferSize: BytePrefix, the bytes that follow */
+	body[1] = (uint8_t)(b.n - 2);
+	emit(a, name, sizeof(name));
+	emit_pkg(a, &buf_op, 1, body, b.n);
+}
+
+/* Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"));
+ * Name (_UID, 0); Name (_CRS, ...); Name (_PRT, ...) } } */
+static void emit_pci_root(struct aml *a, const struct acpi_build_cfg *cfg)
+{
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
+				       0x41, 0xd0, 0x0a, 0x03 };
+	static const uint8_t uid[] = { 0x08, '_', 'U', 'I', 'D', 0x00 };
+	static const uint8_t dev_op[] = { 0x5b, 0x82 };
+	static const uint8_t scope_op = 0x10;
+	uint8_t dbody[DSDT_AML_MAX], sbody[DSDT_AML_MAX];
+	struct aml d = { dbody, 0 }, sc = { sbody, 0 };
+
+	emit(&d, "PCI0", 4);
+	emit(&d, hid, sizeof(hid));
+	emit(&d, uid, sizeof(uid));
+	emit_crs(&d);
+	emit_prt(&d, cfg);
+	emit(&sc, "\\_SB_", 5);
+	emit_pkg(&sc, dev_op, sizeof(dev_op), dbody, d.n);
+	emit_pkg(a, &scope_op, 1, sbody, sc.n);
+}
+
+/* The DSDT's AML; its length. */
+static size_t build_dsdt_aml(uint8_t *out, const struct acpi_build_cfg *cfg)
+{
+	struct aml a = { out, 0 };
+
+	emit(&a, dsdt_aml, sizeof(dsdt_aml));
+	if (cfg->pci_root)
+		emit_pci_root(&a, cfg);
+	return a.n;
+}
+
+#define RSDT_ENTRIES 3		/* FADT, MADT, and MCFG with an ECAM window */
+#define MCFG_REV 1
+/* MCFG (PCI Firmware 3.2, 4.1.2): the header, 8 reserved bytes, one
+ * 16-byte allocation per segment: base, segment, start and end bus. */
+#define MCFG_LEN (ACPI_HEADER_LEN + 8 + 16)
+#define DSDT_LEN (ACPI_HEADER_LEN + DSDT_AML_MAX)
 #define MADT_MAX_LEN                                                       \
 	(sizeof(struct acpi_madt) +                                        \
 	 ACPI_BUILD_MAX_CPUS * sizeof(struct acpi_madt_lapic) +             \
@@ -98,7 +257,7 @@ static uint32_t madt_len(unsigned ncpus)
 
 /* Offsets of the tables from the area's base, in this order. */
 struct plan {
-	uint64_t rsdp, rsdt, xsdt, facs, fadt, dsdt, madt, end;
+	uint64_t rsdp, rsdt, xsdt, facs, fadt, dsdt, mcfg, madt, end;
 };
 
 static uint64_t take(uint64_t *cur, uint64_t len)
@@ -119,6 +278,7 @@ static void make_plan(unsigned ncpus, struct plan *p)
 	p->facs = take(&cur, sizeof(struct acpi_facs));
 	p->fadt = take(&cur, sizeof(struct acpi_fadt));
 	p->dsdt = take(&cur, DSDT_LEN);
+	p->mcfg = take(&cur, MCFG_LEN);
 	p->madt = cur;
 	p->end = cur + madt_len(ncpus);
 }
@@ -293,22 +453,39 @@ static int put(const struct guest_mem_ops *mem, uint64_t gpa, const void *p,
 static int put_roots(const struct guest_mem_ops *mem,
 		     const struct acpi_build_out *o, char *err, size_t errlen)
 {
-	const uint64_t tables[RSDT_ENTRIES] = { o->fadt, o->madt };
+	const uint64_t tables[RSDT_ENTRIES] = { o->fadt, o->madt, o->mcfg };
+	unsigned n = o->mcfg ? RSDT_ENTRIES : RSDT_ENTRIES - 1;
 	uint8_t rsdt[ACPI_HEADER_LEN + RSDT_ENTRIES * 4] = { 0 };
 	uint8_t xsdt[ACPI_HEADER_LEN + RSDT_ENTRIES * 8] = { 0 };
 
-	for (unsigned i = 0; i < RSDT_ENTRIES; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		uint32_t t32 = (uint32_t)tables[i];
 
 		memcpy(rsdt + ACPI_HEADER_LEN + 4 * i, &t32, 4);
 		memcpy(xsdt + ACPI_HEADER_LEN + 8 * i, &tables[i], 8);
 	}
-	seal(rsdt, "RSDT", sizeof(rsdt), RSDT_REV);
-	seal(xsdt, "XSDT", sizeof(xsdt), XSDT_REV);
-	if (put(mem, o->rsdt, rsdt, sizeof(rsdt), err, errlen) ||
-	    put(mem, o->xsdt, xsdt, sizeof(xsdt), err, errlen))
+	seal(rsdt, "RSDT", ACPI_HEADER_LEN + n * 4, RSDT_REV);
+	seal(xsdt, "XSDT", ACPI_HEADER_LEN + n * 8, XSDT_REV);
+	if (put(mem, o->rsdt, rsdt, ACPI_HEADER_LEN + n * 4, err, errlen) ||
+	    put(mem, o->xsdt, xsdt, ACPI_HEADER_LEN + n * 8, err, errlen))
 		return -EINVAL;
 	return 0;
+}
+
+/* The ECAM window of segment 0, buses 0 to ecam_end_bus. */
+static int put_mcfg(const struct guest_mem_ops *mem,
+		    const struct acpi_build_cfg *cfg,
+		    const struct acpi_build_out *o, char *err, size_t errlen)
+{
+	uint8_t mcfg[MCFG_LEN] = { 0 };
+	uint8_t *a = mcfg + ACPI_HEADER_LEN + 8;
+
+	if (!o->mcfg)
+		return 0;
+	memcpy(a, &cfg->ecam_base, 8);
+	a[11] = cfg->ecam_end_bus; /* segment 0 (8-9), start bus 0 (10) */
+	seal(mcfg, "MCFG", sizeof(mcfg), MCFG_REV);
+	return put(mem, o->mcfg, mcfg, sizeof(mcfg), err, errlen);
 }
 
 static int put_tables(const struct guest_mem_ops *mem,
@@ -322,12 +499,13 @@ static int put_tables(const struct guest_mem_ops *mem,
 	struct acpi_fadt fadt;
 	struct acpi_rsdp rsdp;
 	uint32_t mlen;
+	size_t dlen;
 
 	memcpy(facs.sig, "FACS", 4);
 	build_rsdp(&rsdp, o->rsdt, o->xsdt);
 	build_fadt(&fadt, o, pm);
-	memcpy(dsdt + ACPI_HEADER_LEN, dsdt_aml, sizeof(dsdt_aml));
-	seal(dsdt, "DSDT", sizeof(dsdt), DSDT_REV);
+	dlen = ACPI_HEADER_LEN + build_dsdt_aml(dsdt + ACPI_HEADER_LEN, cfg);
+	seal(dsdt, "DSDT", (uint32_t)dlen, DSDT_REV);
 	mlen = build_madt(madt, cfg);
 
 	if (guest_mem_zero(mem, cfg->base, o->end - cfg->base) < 0)
@@ -337,8 +515,9 @@ static int put_tables(const struct guest_mem_ops *mem,
 	    put_roots(mem, o, err, errlen) ||
 	    put(mem, o->facs, &facs, sizeof(facs), err, errlen) ||
 	    put(mem, o->fadt, &fadt, sizeof(fadt), err, errlen) ||
-	    put(mem, o->dsdt, dsdt, sizeof(dsdt), err, errlen) ||
-	    put(mem, o->madt, madt, mlen, err, errlen))
+	    put(mem, o->dsdt, dsdt, dlen, err, errlen) ||
+	    put(mem, o->madt, madt, mlen, err, errlen) ||
+	    put_mcfg(mem, cfg, o, err, errlen))
 		return -EINVAL;
 	if (cfg->rsdp_copy)
 		return put(mem, cfg->rsdp_copy, &rsdp, sizeof(rsdp), err, errlen);
@@ -358,6 +537,7 @@ int acpi_build(const struct guest_mem_ops *mem, const struct acpi_build_cfg *cfg
 		.xsdt = cfg->base + p.xsdt, .facs = cfg->base + p.facs,
 		.fadt = cfg->base + p.fadt, .dsdt = cfg->base + p.dsdt,
 		.madt = cfg->base + p.madt, .end = cfg->base + p.end,
+		.mcfg = cfg->ecam_base ? cfg->base + p.mcfg : 0,
 	};
 	return put_tables(mem, cfg, out, err, errlen);
 }

@@ -20,6 +20,13 @@
 #define GUEST_IOAPIC_GSI_BASE 0
 #define GUEST_PIT_GSI 2		/* ISA IRQ 0 arrives at GSI 2 */
 #define GUEST_SCI_IRQ VPM_SCI_IRQ
+/* VMs with passed-through PCI functions: memory BARs are placed in
+ * [GUEST_PCI_MEM_BASE, GUEST_PCI_MEM_END) and the ECAM window of bus 0
+ * follows (MCFG; reserved in the e820 map). */
+#define GUEST_PCI_MEM_BASE 0xc0000000ull
+#define GUEST_PCI_MEM_END 0xe0000000ull
+#define GUEST_ECAM_BASE 0xe0000000ull
+#define GUEST_ECAM_SIZE 0x100000ull
 
 /* The PM register block, in I/O space from cfg->pm_base:
  *   +0  PM1a_EVT_BLK  4 bytes (PM1 status, PM1 enable; 16 bits each)
@@ -41,6 +48,7 @@
 #define GUEST_S5_SLP_TYP VPM_S5_SLP_TYP
 
 #define ACPI_BUILD_MAX_CPUS 64
+#define ACPI_BUILD_MAX_PRT 8	/* _PRT entries: one per assigned function */
 
 struct acpi_build_cfg {
 	uint64_t base;		/* area in guest RAM: 64-byte aligned, */
@@ -51,11 +59,23 @@ struct acpi_build_cfg {
 	/* 0, or where a copy of the RSDP goes for guests that scan the BIOS
 	 * area for it: 16-byte aligned in [0xe0000, 0x100000). */
 	uint64_t rsdp_copy;
+	/* 0, or the guest's ECAM window (1 MiB aligned) for buses 0 to
+	 * ecam_end_bus: an MCFG table describes it. */
+	uint64_t ecam_base;
+	uint8_t ecam_end_bus;
+	/* The DSDT describes the PCI root bridge (\_SB.PCI0, PNP0A03) when
+	 * the guest has PCI functions, so that an ACPI guest scans its bus,
+	 * with a _PRT that sends INTA of each listed slot to a GSI (static
+	 * entries: level-triggered, active low). */
+	bool pci_root;
+	unsigned nprt;
+	struct acpi_prt { uint8_t slot, gsi; } prt[ACPI_BUILD_MAX_PRT];
 };
 
 /* Where each table went (guest-physical). */
 struct acpi_build_out {
 	uint64_t rsdp, rsdt, xsdt, facs, fadt, dsdt, madt;
+	uint64_t mcfg;		/* 0: none */
 	uint64_t end;		/* first byte after the last table */
 };
 

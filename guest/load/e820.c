@@ -60,6 +60,12 @@ static int check_layout(const struct guest_layout *l, uint64_t low_max,
 		return report_fail(err, errlen, -EINVAL,
 			    "e820: low RAM limit 0x%llx is not a page boundary from 1 MiB to 0x%llx",
 			    (unsigned long long)low_max, GUEST_MMIO_HOLE);
+	if (l->ecam_size && (l->ecam_base < low_max || l->ecam_size > GUEST_MMIO_HOLE ||
+			     l->ecam_base > GUEST_MMIO_HOLE - l->ecam_size))
+		return report_fail(err, errlen, -EINVAL,
+			    "e820: ECAM window 0x%llx (+0x%llx) is not between low RAM and 0x%llx",
+			    (unsigned long long)l->ecam_base,
+			    (unsigned long long)l->ecam_size, GUEST_MMIO_HOLE);
 	return 0;
 }
 
@@ -130,6 +136,8 @@ int e820_build(const struct guest_layout *l, struct e820_map *m, char *err,
 	} else {
 		add(m, ram_start, low_end - ram_start, E820_RAM);
 	}
+	if (l->ecam_size)
+		add(m, l->ecam_base, l->ecam_size, E820_RESERVED);
 	add(m, GUEST_MMIO_HOLE, GUEST_4G - GUEST_MMIO_HOLE, E820_RESERVED);
 	add(m, GUEST_4G, high, E820_RAM);
 	m->low_ram_end = low_end;

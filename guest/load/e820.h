@@ -67,6 +67,10 @@ struct guest_layout {
 	 * ram_size - 1 MiB, follows from ident_base on; all of it must end
 	 * below the low RAM limit (no RAM above 4 GiB).  Page-aligned. */
 	uint64_t ident_base;
+	/* A PCI ECAM window to reserve (between low RAM and
+	 * GUEST_MMIO_HOLE); ecam_size 0: none. */
+	uint64_t ecam_base;
+	uint64_t ecam_size;
 };
 
 /* ram_size with the ACPI area in the last GUEST_ACPI_DEFAULT_SIZE bytes of

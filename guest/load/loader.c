@@ -1,6 +1,7 @@
 /* Flat-binary loader for in-tree guests, real-mode and long64 entry. */
 #include "guest/load/loader.h"
 #include "guest/load/pc_boot.h"
+#include "guest/load/acpi_build.h"
 #include "guest/include/hv_abi.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/regs.h"
@@ -108,6 +109,14 @@ int loader_load(struct vm *vm, const void *image, size_t size)
 		if (build_page_tables(vm) < 0 || build_gdt(vm) < 0 ||
 		    build_start_info(vm) < 0)
 			return -EFAULT;
+	}
+	if (cfg->platform && cfg->ndevices) {
+		/* A PCI function's guest finds its ECAM window in the MCFG. */
+		struct e820_map map;
+		struct acpi_build_out aout;
+
+		if (pc_boot_acpi(vm, &map, &aout) < 0)
+			return -EINVAL;
 	}
 	return put(vm, load, image, size);
 }

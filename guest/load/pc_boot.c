@@ -37,6 +37,10 @@ void pc_layout(const struct vm_config *cfg, struct guest_layout *l)
 		l->acpi_base = PC_LOW_RAM_MAX - GUEST_ACPI_DEFAULT_SIZE;
 		l->acpi_size = GUEST_ACPI_DEFAULT_SIZE;
 	}
+	if (cfg->ndevices) {
+		l->ecam_base = GUEST_ECAM_BASE;
+		l->ecam_size = GUEST_ECAM_SIZE;
+	}
 }
 
 static void seg(struct seg_state *s, uint16_t sel, uint32_t ar)
@@ -90,20 +94,18 @@ static void mb_state(const struct mb_boot *b, struct vcpu_init_state *st)
 	st->regs.rbx = b->ebx;
 }
 
-int pc_boot_load(struct vm *vm)
+int pc_boot_acpi(struct vm *vm, struct e820_map *map, struct acpi_build_out *aout)
 {
 	const struct vm_config *cfg = vm->cfg;
 	const struct guest_mem_ops mem = { vm, mem_write, mem_read };
 	struct guest_layout layout;
-	struct e820_map map;
 	struct acpi_build_cfg acfg;
-	struct acpi_build_out aout;
 	char err[160];
 
 	pc_layout(cfg, &layout);
 	if (vm->ident.end)
 		guest_layout_identity(&layout, vm->ident.start);
-	if (e820_build(&layout, &map, err, sizeof(err)) < 0) {
+	if (e820_build(&layout, map, err, sizeof(err)) < 0) {
 		pr_err("vm %s: memory map: %s\n", vm->name, err);
 		return -EINVAL;
 	}
@@ -111,11 +113,32 @@ int pc_boot_load(struct vm *vm)
 					.size = layout.acpi_size,
 					.ncpus = vm->nr_vcpus ? vm->nr_vcpus : cfg->vcpus,
 					.legacy_pic = true,
-					.rsdp_copy = RSDP_COPY_GPA };
-	if (acpi_build(&mem, &acfg, &aout, err, sizeof(err)) < 0) {
+					.rsdp_copy = RSDP_COPY_GPA,
+					.ecam_base = layout.ecam_base };
+	/* The PCI root and, for each assigned function with INTx, its line
+	 * (pci_assign's take_intx) as a _PRT entry. */
+	acfg.pci_root = cfg->ndevices != 0;
+	for (unsigned i = 0; i < vm->npci_intx && acfg.nprt < ACPI_BUILD_MAX_PRT; i++)
+		if (!vm->pci_intx[i].isa)
+			acfg.prt[acfg.nprt++] = (struct acpi_prt){ vm->pci_intx[i].slot,
+								   vm->pci_intx[i].line };
+	if (acpi_build(&mem, &acfg, aout, err, sizeof(err)) < 0) {
 		pr_err("vm %s: ACPI tables: %s\n", vm->name, err);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int pc_boot_load(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	const struct guest_mem_ops mem = { vm, mem_write, mem_read };
+	struct e820_map map;
+	struct acpi_build_out aout;
+	char err[160];
+
+	if (pc_boot_acpi(vm, &map, &aout) < 0)
+		return -EINVAL;
 	if (cfg->entry == ENTRY_LINUX) {
 		struct linux_load_params lp = {
 			.kernel = vm->image, .kernel_size = vm->image_size,

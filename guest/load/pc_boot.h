@@ -11,6 +11,10 @@
 
 /* The guest-physical layout of a platform VM. */
 void pc_layout(const struct vm_config *cfg, struct guest_layout *l);
+/* The memory map and ACPI tables (with an RSDP copy in the BIOS area)
+ * of a platform VM, written to its RAM. */
+struct acpi_build_out;
+int pc_boot_acpi(struct vm *vm, struct e820_map *map, struct acpi_build_out *aout);
 /* Place the kernel (vm->image), its initrd, boot information, e820 and
  * ACPI tables in guest RAM; vm->boot_state gets the boot vCPU's state. */
 int pc_boot_load(struct vm *vm);

@@ -12,6 +12,7 @@ struct passthru_irq {
 	struct vm *vm;
 	uint16_t host;      /* as configured: ISA IRQ or GSI */
 	uint8_t line;       /* the VM's line */
+	bool pci_intx;      /* a PCI function's INTx (level, active low) */
 	int slot;           /* drivers/devirq.c slot, -1: not claimed */
 	uint32_t gsi;
 	uint8_t vector;     /* host vector */
@@ -28,7 +29,8 @@ struct vm_passthru {
 	bool started;
 	bool resetting; /* detached for a guest reset */
 	unsigned nirqs;
-	struct passthru_irq irq[VM_MAX_IRQS];
+	/* the "irq" keys, then the INTx of its PCI functions */
+	struct passthru_irq irq[VM_MAX_IRQS + VM_MAX_PCI_IRQS];
 };
 
 #endif

@@ -47,6 +47,7 @@ enum vcpu_action {
 
 struct vm;
 struct vplat;
+struct pci_assign;
 struct hc_stats;
 
 /* A vCPU's exitless hypercall ring (HC_RING_SETUP): the hypervisor's own
@@ -174,6 +175,17 @@ struct vm {
 	bool hung;       /* reported hung, no vCPU ran since (atomic) */
 	unsigned restarts;
 	struct vm_passthru passthru; /* host ports and IRQs it owns */
+	/* Its PCI functions (guest/vpc/pci_assign.c), and their INTx, which
+	 * passthru_attach() takes like the "irq" keys. */
+	struct pci_assign *pci;
+	struct pci_assign *pci_retired; /* given back, still allocated */
+	struct vm_irq pci_intx[VM_MAX_PCI_IRQS];
+	unsigned npci_intx;
+	/* The fixed ports its compatibility-mode IDE functions decode
+	 * (opened by pci_assign), which passthru_attach() checks against
+	 * other VMs' ports as it checks the "ioport" keys. */
+	struct vm_ioport_range pci_ports[4];
+	unsigned npci_ports;
 };
 
 /* What a VM is built from: its image and an optional initrd (boot

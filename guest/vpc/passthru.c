@@ -36,14 +36,25 @@ static bool overlap(uint16_t a0, uint16_t a1, uint16_t b0, uint16_t b1)
 
 /* ---- ports ------------------------------------------------------------- */
 
+/* A VM's ranges: its "ioport" keys, then its IDE functions' ports. */
+static unsigned nranges(const struct vm *vm)
+{
+	return vm->cfg->nioports + vm->npci_ports;
+}
+
+static const struct vm_ioport_range *range(const struct vm *vm, unsigned i)
+{
+	return i < vm->cfg->nioports ? &vm->cfg->ioports[i]
+				     : &vm->pci_ports[i - vm->cfg->nioports];
+}
+
 /* Under the lock: is one of the VM's ranges the host's or another VM's? */
 static bool ports_taken(const struct vm *vm)
 {
-	const struct vm_config *cfg = vm->cfg;
 	char a[VM_IOPORT_STR_MAX], b[VM_IOPORT_STR_MAX];
 
-	for (unsigned i = 0; i < cfg->nioports; i++) {
-		const struct vm_ioport_range *r = &cfg->ioports[i];
+	for (unsigned i = 0; i < nranges(vm); i++) {
+		const struct vm_ioport_range *r = range(vm, i);
 
 		for (unsigned h = 0; h < nhost_ports; h++) {
 			const struct host_range *hr = &host_ports[h];
@@ -60,8 +71,8 @@ static bool ports_taken(const struct vm *vm)
 
 			if (!o || o == vm)
 				continue;
-			for (unsigned j = 0; j < o->cfg->nioports; j++) {
-				const struct vm_ioport_range *q = &o->cfg->ioports[j];
+			for (unsigned j = 0; j < nranges(o); j++) {
+				const struct vm_ioport_range *q = range(o, j);
 
 				if (!overlap(r->first, r->last, q->first, q->last))
 					continue;
@@ -187,7 +198,9 @@ static int claim_irqs(struct vm *vm)
 		struct passthru_irq *q = &pt->irq[i];
 		struct devirq_info info;
 		const char *busy = "?";
-		int r = devirq_claim(q->host, forward, q, vm->name, &info, &busy);
+		int r = q->pci_intx ?
+			devirq_claim_intx(q->host, forward, q, vm->name, &info, &busy) :
+			devirq_claim(q->host, forward, q, vm->name, &info, &busy);
 
 		if (r < 0) {
 			if (r == -EBUSY)
@@ -257,13 +270,17 @@ int passthru_attach(struct vm *vm)
 	const struct vm_config *cfg = vm->cfg;
 	struct vm_passthru *pt = &vm->passthru;
 
-	*pt = (struct vm_passthru){ .nirqs = cfg->nirqs };
-	if (!cfg->nioports && !cfg->nirqs)
+	*pt = (struct vm_passthru){ .nirqs = cfg->nirqs + vm->npci_intx };
+	if (!cfg->nioports && !pt->nirqs && !vm->npci_ports)
 		return 0;
-	for (unsigned i = 0; i < cfg->nirqs; i++)
-		pt->irq[i] = (struct passthru_irq){ .vm = vm, .host = cfg->irqs[i].host,
-						    .line = cfg->irqs[i].line,
-						    .slot = -1 };
+	for (unsigned i = 0; i < pt->nirqs; i++) {
+		const struct vm_irq *q = i < cfg->nirqs ? &cfg->irqs[i]
+							: &vm->pci_intx[i - cfg->nirqs];
+
+		pt->irq[i] = (struct passthru_irq){ .vm = vm, .host = q->host,
+						    .line = q->line, .slot = -1,
+						    .pci_intx = i >= cfg->nirqs && !q->isa };
+	}
 	if (attach(vm) < 0)
 		return -1;
 	print_attached(vm);

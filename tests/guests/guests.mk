@@ -36,6 +36,7 @@ triple_fault_SRCS  := $(GUEST_DIR)/triple_fault.c $(GUEST_RT)
 hlt_stop_SRCS      := $(GUEST_DIR)/hlt_stop.c $(GUEST_RT)
 reset_test_SRCS    := $(GUEST_DIR)/reset_test.c $(GUEST_RT)
 ata_test_SRCS      := $(GUEST_DIR)/ata_test.c $(GUEST_RT)
+pci_test_SRCS      := $(GUEST_DIR)/pci_test.c $(GUEST_RT)
 demo1_SRCS         := $(GUEST_DIR)/demo1.c $(GUEST_RT)
 demo2_SRCS         := $(GUEST_DIR)/demo2.c $(GUEST_RT)
 bench_SRCS         := bench/guest/bench.c $(GUEST_RT)
@@ -58,7 +59,7 @@ FUZZ_GUEST_NAMES   := fuzz_hc fuzz_priv fuzz_dev
 
 GUEST_NAMES := hc_test fault_test realmode_test oob_write triple_fault \
 	hlt_stop demo1 demo2 bench sched_bench sched_work sched_ipi lapic_test \
-	reset_test ata_test sdm_conf $(FUZZ_GUEST_NAMES)
+	reset_test ata_test pci_test sdm_conf $(FUZZ_GUEST_NAMES)
 # A VM that can never run again (issue 11, on_hang).
 hang_test_SRCS     := $(GUEST_DIR)/hang_test.c $(GUEST_RT)
 GUEST_NAMES += hang_test

@@ -106,7 +106,7 @@ struct vm *make_vm(unsigned i, const char *name)
 
 void add_irq(unsigned i, uint16_t host, uint8_t line)
 {
-	cfgs[i].irqs[cfgs[i].nirqs++] = (struct vm_irq){ host, line };
+	cfgs[i].irqs[cfgs[i].nirqs++] = (struct vm_irq){ .host = host, .line = line };
 }
 
 void add_ports(unsigned i, uint16_t first, uint16_t last)

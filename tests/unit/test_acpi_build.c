@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/load/acpi_build.c guest/load/e820.c arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c tests/unit/fake_guest_mem.c
+// UNIT-SOURCES: guest/load/acpi_build.c guest/load/e820.c arch-x86/acpi.c arch-x86/acpi_madt.c arch-x86/acpi_fadt.c drivers/pci_mcfg.c tests/unit/fake_guest_mem.c
 /* Guest ACPI tables: built into a fake guest RAM (the fake physical
  * window, so that the hypervisor's own ACPI parser can read them back)
  * and checked by that parser (CPUs, IOAPIC, override, PM ports, reset,
@@ -8,6 +8,7 @@
 #include "guest/load/acpi_build.h"
 #include "arch-x86/acpi.h"
 #include "drivers/emu_exit.h"
+#include "drivers/pci_mcfg.h"
 #include "tests/unit/fakes.h"
 #include "tests/unit/fake_guest_mem.h"
 
@@ -269,6 +270,59 @@ static void test_dsdt_aml(void **state)
 	assert_int_equal(7 + aml[7], sizeof(want));
 }
 
+/* With PCI functions: \_SB.PCI0 (PNP0A03) with its _CRS windows and a
+ * _PRT entry per slot, byte for byte (ACPI 6.4, 20.2 and 6.4.3.5), after
+ * the _S5_ package. */
+static void test_dsdt_pci_root(void **state)
+{
+	static const uint8_t head[] = {
+		0x10, 0x4f, 0x0a, '\\', '_', 'S', 'B', '_',	/* Scope, 175 bytes */
+		0x5b, 0x82, 0x46, 0x0a, 'P', 'C', 'I', '0',	/* Device, 166 */
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
+		0x08, '_', 'U', 'I', 'D', 0x00,
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x4a, 0x06, 0x0a, 102,
+		/* buses 0-0xff */
+		0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0xff, 0, 0, 0, 0x00, 0x01,
+		/* I/O 0-0xcf7 */
+		0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0, 0, 0xf7, 0x0c, 0, 0, 0xf8, 0x0c,
+		/* I/O 0xd00-0xffff */
+		0x88, 13, 0, 1, 0x0c, 3, 0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3,
+		/* memory 0xa0000-0xbffff */
+		0x87, 23, 0, 0, 0x0c, 1, 0, 0, 0, 0, 0x00, 0x00, 0x0a, 0x00,
+		0xff, 0xff, 0x0b, 0x00, 0, 0, 0, 0, 0x00, 0x00, 0x02, 0x00,
+		/* memory: the PCI hole */
+		0x87, 23, 0, 0, 0x0c, 1, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0xc0,
+		0xff, 0xff, 0xff, 0xdf, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0x20,
+		0x79, 0x00,
+	};
+	static const uint8_t prt[] = {
+		0x08, '_', 'P', 'R', 'T', 0x12, 0x1a, 0x02,	/* 2 entries */
+		0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x03, 0x00, 0x00, 0x00, 0x0a, 0x0b,
+		0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x04, 0x00, 0x00, 0x00, 0x0a, 0x11,
+	};
+	struct acpi_build_cfg cfg = cfg_for(1);
+	const uint8_t *aml;
+
+	(void)state;
+	cfg.pci_root = true;
+	cfg.nprt = 2;
+	cfg.prt[0] = (struct acpi_prt){ 3, 11 };
+	cfg.prt[1] = (struct acpi_prt){ 4, 17 };
+	build(&cfg);
+	assert_table(out.dsdt, "DSDT", 36 + 15 + sizeof(head) + sizeof(prt), 2);
+	aml = (const uint8_t *)at(out.dsdt) + ACPI_HEADER_LEN + 15;
+	assert_memory_equal(aml, head, sizeof(head));
+	assert_memory_equal(aml + sizeof(head), prt, sizeof(prt));
+	/* Eight entries: two-byte PkgLengths, still inside the table. */
+	cfg.nprt = ACPI_BUILD_MAX_PRT;
+	for (unsigned i = 0; i < ACPI_BUILD_MAX_PRT; i++)
+		cfg.prt[i] = (struct acpi_prt){ (uint8_t)(3 + i), 11 };
+	build(&cfg);
+	aml = (const uint8_t *)at(out.dsdt) + ACPI_HEADER_LEN + 15;
+	assert_int_equal(aml[1] >> 6, 1);
+	assert_int_equal((aml[1] & 0xf) | (aml[2] << 4), 248);
+}
+
 /* The XSDT broken: the parser falls back to the RSDT, which must be as
  * good. */
 static void test_rsdt_alone(void **state)
@@ -448,12 +502,93 @@ static void test_inside_e820_acpi(void **state)
 	assert_true(found);
 }
 
+
+static uint8_t sum(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *b++);
+	return s;
+}
+
+/* A VM with PCI functions: an MCFG for its ECAM window, named by the
+ * RSDT and XSDT, which the host's MCFG parser reads back; without one,
+ * no MCFG and two entries. */
+static void test_mcfg(void **state)
+{
+	struct acpi_build_cfg cfg = cfg_for(1);
+	struct pci_mcfg_region r;
+	const struct acpi_header *h;
+	uint32_t e32;
+	uint64_t e64;
+
+	(void)state;
+	build(&cfg);
+	assert_int_equal(out.mcfg, 0);
+	assert_int_equal(((const struct acpi_header *)at(out.rsdt))->length,
+			 ACPI_HEADER_LEN + 2 * 4);
+	cfg.ecam_base = GUEST_ECAM_BASE;
+	build(&cfg);
+	assert_int_not_equal(out.mcfg, 0);
+	assert_true(out.mcfg >= cfg.base && out.mcfg < out.end);
+	h = at(out.rsdt);
+	assert_int_equal(h->length, ACPI_HEADER_LEN + 3 * 4);
+	assert_int_equal(sum(h, h->length), 0);
+	memcpy(&e32, (const uint8_t *)h + ACPI_HEADER_LEN + 8, 4);
+	assert_int_equal(e32, out.mcfg);
+	h = at(out.xsdt);
+	assert_int_equal(h->length, ACPI_HEADER_LEN + 3 * 8);
+	assert_int_equal(sum(h, h->length), 0);
+	memcpy(&e64, (const uint8_t *)h + ACPI_HEADER_LEN + 16, 8);
+	assert_int_equal(e64, out.mcfg);
+	h = at(out.mcfg);
+	assert_memory_equal(h->sig, "MCFG", 4);
+	assert_int_equal(sum(h, h->length), 0);
+	assert_int_equal(pci_mcfg_parse(h, h->length, 0, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.base, GUEST_ECAM_BASE);
+	assert_int_equal(r.start_bus, 0);
+	assert_int_equal(r.end_bus, 0);
+	assert_int_equal(r.size, MiB(1));
+	parse();
+	assert_int_equal(ai.ntables, 3);
+	assert_platform(1, GUEST_PM_BASE_DEFAULT);
+}
+
+/* The ECAM window is reserved in the e820 map, between low RAM and the
+ * IOAPIC; one that overlaps RAM is refused. */
+static void test_ecam_e820(void **state)
+{
+	struct guest_layout l = layout;
+	bool found = false;
+
+	(void)state;
+	l.low_ram_max = GiB(3);
+	l.ecam_base = GUEST_ECAM_BASE;
+	l.ecam_size = GUEST_ECAM_SIZE;
+	assert_int_equal(e820_build(&l, &map, err, sizeof(err)), 0);
+	for (unsigned i = 0; i < map.n; i++)
+		if (map.e[i].addr == GUEST_ECAM_BASE) {
+			found = true;
+			assert_int_equal(map.e[i].size, GUEST_ECAM_SIZE);
+			assert_int_equal(map.e[i].type, E820_RESERVED);
+		}
+	assert_true(found);
+	l.ecam_base = MiB(8);
+	assert_int_equal(e820_build(&l, &map, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "ECAM"));
+	l.ecam_base = 0xfff00000;
+	assert_int_equal(e820_build(&l, &map, err, sizeof(err)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_parsed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout_and_checksums, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dsdt_aml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_pci_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rsdt_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rsdp_copy_scanned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
@@ -463,6 +598,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_each_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inside_e820_acpi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mcfg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecam_e820, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -239,7 +239,7 @@ static void test_bad_numbers_and_names(void **state)
 	expect_bad("console = com2", "config:4: bad value 'com2' for console (expected com1 or none)");
 	expect_bad("debug_exit = maybe", "config:4: bad value 'maybe' for debug_exit (expected off or on)");
 	expect_bad("on_poweroff = reboot", "config:4: bad value 'reboot' for on_poweroff");
-	expect_bad("dma = direct", "config:4: bad value 'direct' for dma (expected iommu or identity)");
+	expect_bad("dma = direct", "config:4: bad value 'direct' for dma (expected iommu or identity or none)");
 	expect_bad("on_dma_fault = panic", "config:4: bad value 'panic' for on_dma_fault (expected stop or report)");
 	expect_bad("on_hang = ignore", "config:4: bad value 'ignore' for on_hang (expected stop or report)");
 	expect_bad("cpl3_hypercalls = ON", "config:4: bad value 'ON' for cpl3_hypercalls");

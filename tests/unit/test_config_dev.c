@@ -46,7 +46,10 @@ static void test_dma_keys(void **state)
 	assert_int_equal(vm->on_dma_fault, ON_DMA_FAULT_REPORT);
 	/* identity without a device to use it is a mistake, not a no-op. */
 	expect_bad("dma = identity", "config:4: dma = identity needs a device");
-	expect_bad("dma = direct", "config:4: bad value 'direct' for dma (expected iommu or identity)");
+	parse_ok("[vm a]\nmemory=8M\nimage=a\ndevice=pci:00:03.0\ndma = none\n");
+	assert_int_equal(vm_named("a")->dma, DMA_NONE);
+	expect_bad("dma = none", "config:4: dma = none needs a device");
+	expect_bad("dma = direct", "config:4: bad value 'direct' for dma (expected iommu or identity or none)");
 }
 
 static void test_ioports(void **state)

@@ -201,6 +201,27 @@ static void test_ownership(void **state)
 	assert_false(fake_log_contains("released"));
 }
 
+/* The ports a VM's compatibility-mode IDE function decodes (recorded by
+ * pci_assign in vm->pci_ports) are checked like "ioport" keys, both
+ * ways. */
+static void test_ide_ports(void **state)
+{
+	struct vm *a = make_vm(0, "a"), *b = make_vm(1, "b");
+
+	(void)state;
+	a->pci_ports[a->npci_ports++] = (struct vm_ioport_range){ 0x1f0, 0x1f7 };
+	assert_int_equal(passthru_attach(a), 0);
+	add_ports(1, 0x1f7, 0x1f7);
+	assert_int_equal(passthru_attach(b), -1);
+	assert_true(fake_log_contains("vm b: ioport 0x1f7 already belongs to vm a (0x1f0-0x1f7)"));
+	passthru_detach(a);
+	/* The other way: b's key first, then a's function. */
+	assert_int_equal(passthru_attach(b), 0);
+	assert_int_equal(passthru_attach(a), -1);
+	assert_true(fake_log_contains("vm a: ioport 0x1f0-0x1f7 already belongs to vm b (0x1f7)"));
+	passthru_detach(b);
+}
+
 static void test_no_pin(void **state)
 {
 	struct vm *vm = make_vm(0, "x");
@@ -321,16 +342,73 @@ static void test_guest_reset(void **state)
 	assert_false(vm->passthru.attached);
 }
 
+static unsigned msi_calls, polls;
+
+static void on_msi(void *ctx)
+{
+	(void)ctx;
+	msi_calls++;
+}
+
+static void on_poll(void)
+{
+	polls++;
+}
+
+/* A message-signalled vector: a slot with no IOAPIC pin behind it, next
+ * to a pin's; mask and unmask leave the chip alone; it fires and is
+ * dispatched like a pin; released, it is gone.  The poll hook runs at
+ * every dispatch until removed. */
+static void test_devirq_msi(void **state)
+{
+	struct devirq_info info, pin;
+	const char *busy = NULL;
+	uint32_t rte;
+	int s, p;
+
+	(void)state;
+	msi_calls = polls = 0;
+	s = devirq_claim_msi(on_msi, NULL, "msi", &info);
+	assert_true(s >= 0);
+	assert_int_equal(info.vector, DEVIRQ_VEC_FIRST + s);
+	assert_int_equal(info.gsi, DEVIRQ_NO_GSI);
+	p = devirq_claim(14, NULL, NULL, "pin", &pin, &busy);
+	assert_true(p >= 0 && p != s);
+	rte = rte_lo(14);
+	devirq_unmask(s);
+	devirq_mask(s);
+	assert_int_equal(rte_lo(14), rte);
+	fire(info.vector);
+	devirq_dispatch();
+	assert_int_equal(msi_calls, 1);
+	assert_int_equal(devirq_count(s), 1);
+	devirq_set_poll(on_poll);
+	devirq_dispatch();
+	devirq_dispatch();
+	assert_int_equal(polls, 2);
+	devirq_set_poll(NULL);
+	devirq_dispatch();
+	assert_int_equal(polls, 2);
+	devirq_release(s);
+	fire(info.vector);
+	devirq_dispatch();
+	assert_int_equal(msi_calls, 1);
+	assert_int_equal(rte_lo(14), rte);
+	devirq_release(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_edge_forward, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_level_mask_until_eoi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ide_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vectors_run_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_devirq_msi, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
