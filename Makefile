@@ -170,8 +170,8 @@ test-linux: deps
 
 # Issue 13's Bochs Linux passthrough test: Debian's standard kernel
 # (scripts/linux-pt-fetch.sh) drives the e1000 and the PIIX IDE of the
-# Bochs machine passed through to a dma = identity VM (slow: not part of
-# `make test`; passes once PCI assignment is in).  linux-pt-native runs the
+# Bochs machine passed through to a dma = identity VM (about 3-4 min;
+# also the last suite of `make test`).  linux-pt-native runs the
 # same guest without the hypervisor (the baseline, docs/passthrough.md).
 test-linux-pt: deps
 	@$(MAKE) --no-print-directory all

@@ -75,25 +75,10 @@ cmdline() {
 # $dir/hv-CONSOLE.iso (GRUB loads the hypervisor, which boots the kernel
 # as VM "linux" from $dir/fair-CONSOLE.vms).
 make_isos() {
-	local c=$1 cl work
+	local c=$1 cl
 	cl=$(cmdline "$c")
-	work=$(mktemp -d)
-	mkdir -p "$work/iso/boot/grub"
-	cp "$BUILD/linux/vmlinuz" "$BUILD/linux/initrd.gz" "$work/iso/boot/"
-	cat >"$work/iso/boot/grub/grub.cfg" <<CFG
-set timeout=0
-set default=0
-serial --unit=0 --speed=115200
-terminal_input serial console
-terminal_output serial console
-menuentry "linux (native)" {
-	linux /boot/vmlinuz $cl
-	initrd /boot/initrd.gz
-}
-CFG
-	grub-mkrescue -o "$dir/native-$c.iso" "$work/iso" >/dev/null 2>"$work/err" ||
-		{ cat "$work/err" >&2; rm -rf "$work"; return 1; }
-	rm -rf "$work"
+	bash scripts/mkiso-linux.sh "$dir/native-$c.iso" "$BUILD/linux/vmlinuz" \
+		"$BUILD/linux/initrd.gz" "$cl" || return 1
 	# The same VM as tests/linux/linux.vms, with this command line.
 	cat >"$dir/fair-$c.vms" <<VMS
 [vm linux]

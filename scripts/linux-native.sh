@@ -56,23 +56,8 @@ trap cleanup EXIT
 
 # The ISO: GRUB loads the kernel and the initramfs directly.
 iso=$dir/native.iso
-mkdir -p "$work/iso/boot/grub" "$(dirname "$log")"
-cp "$dir/vmlinuz" "$dir/initrd.gz" "$work/iso/boot/"
-cat >"$work/iso/boot/grub/grub.cfg" <<CFG
-set timeout=0
-set default=0
-serial --unit=0 --speed=115200
-terminal_input serial console
-terminal_output serial console
-menuentry "linux (native)" {
-	linux /boot/vmlinuz $cmdline
-	initrd /boot/initrd.gz
-}
-CFG
-if ! grub-mkrescue -o "$iso" "$work/iso" >/dev/null 2>"$work/mkrescue.err"; then
-	cat "$work/mkrescue.err" >&2
-	exit 1
-fi
+mkdir -p "$(dirname "$log")"
+bash scripts/mkiso-linux.sh "$iso" "$dir/vmlinuz" "$dir/initrd.gz" "$cmdline"
 
 # The serial relay: listens on a local port for Bochs's COM1
 # (mode=socket-client), appends what the guest sends to the log and types

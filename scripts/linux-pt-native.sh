@@ -35,21 +35,8 @@ md5=$(bash scripts/linux-pt-disk.sh "$disk") || exit 2
 cmdline="$PT_CMDLINE linuxpt.md5=$md5 linuxpt.runs=$runs"
 
 iso=$PT_DIR/native.iso
-mkdir -p "$work/iso/boot/grub" "$work/tftp" "$(dirname "$log")"
-cp "$PT_DIR/vmlinuz" "$PT_DIR/initrd.gz" "$work/iso/boot/"
-cat >"$work/iso/boot/grub/grub.cfg" <<CFG
-set timeout=0
-set default=0
-serial --unit=0 --speed=115200
-terminal_input serial console
-terminal_output serial console
-menuentry "linux-pt (native)" {
-	linux /boot/vmlinuz $cmdline
-	initrd /boot/initrd.gz
-}
-CFG
-grub-mkrescue -o "$iso" "$work/iso" >/dev/null 2>"$work/mkrescue.err" ||
-	{ cat "$work/mkrescue.err" >&2; exit 1; }
+mkdir -p "$work/tftp" "$(dirname "$log")"
+bash scripts/mkiso-linux.sh "$iso" "$PT_DIR/vmlinuz" "$PT_DIR/initrd.gz" "$cmdline" "linux-pt (native)"
 
 echo "linux-pt-native: booting $iso in Bochs (1 CPU, corei7_skylake_x, timeout ${timeout_s}s)"
 echo "linux-pt-native: kernel $(cat "$PT_DIR/kernel-version" 2>/dev/null), cmdline: $cmdline"

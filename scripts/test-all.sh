@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite behind `make test`: the layers check's own test,
-# host unit tests, the fuzz smoke, then boot tests in Bochs and the Linux
-# guest.  Ends with one line "N passed, N failed".
+# host unit tests, the fuzz smoke, then boot tests in Bochs, the Linux
+# guest and the Linux passthrough guest.  Ends with one line
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -65,6 +66,16 @@ if bash scripts/linux-fetch.sh && LINUX_EXPECT_INPUT=1 bash scripts/test-linux.s
 else
 	total_fail=$((total_fail + 1))
 	echo "test-all: FAIL linux guest"
+fi
+
+# Issue 13's passthrough test: Debian's linux-image-amd64 drives the
+# e1000 and the PIIX IDE given to a dma = identity VM (about 3-4 min).
+echo "== Linux passthrough guest (make test-linux-pt) =="
+if bash scripts/linux-pt-fetch.sh && bash scripts/test-linux-pt.sh; then
+	total_pass=$((total_pass + 1))
+else
+	total_fail=$((total_fail + 1))
+	echo "test-all: FAIL linux passthrough guest"
 fi
 
 echo "$total_pass passed, $total_fail failed"
