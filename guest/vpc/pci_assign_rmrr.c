@@ -62,8 +62,13 @@ int pci_assign_rmrr(struct vm *vm, const struct pci_assigned *d)
 	if (vm->cfg->dma == DMA_NONE)
 		return 0;
 	n = vtd_rmrr_of(d->bdf, r, VM_MAX_PCI_RESV);
+	if (n > VM_MAX_PCI_RESV) {
+		pr_err("vm %s: pci:%s refused: more than %u RMRRs in the VM\n",
+		       vm->name, d->name, VM_MAX_PCI_RESV);
+		return -1;
+	}
 	for (unsigned i = 0; i < n; i++) {
-		const char *what = i < VM_MAX_PCI_RESV ? conflict(vm, &r[i]) : NULL;
+		const char *what = conflict(vm, &r[i]);
 
 		if (what) {
 			pr_err("vm %s: pci:%s refused: its RMRR [%#lx, %#lx) overlaps %s\n",
@@ -75,7 +80,7 @@ int pci_assign_rmrr(struct vm *vm, const struct pci_assigned *d)
 				vm->name, d->name, r[i].start, r[i].end);
 			continue;
 		}
-		if (i >= VM_MAX_PCI_RESV || keep(vm, &r[i]) < 0) {
+		if (keep(vm, &r[i]) < 0) {
 			pr_err("vm %s: pci:%s refused: more than %u RMRRs in the VM\n",
 			       vm->name, d->name, VM_MAX_PCI_RESV);
 			return -1;

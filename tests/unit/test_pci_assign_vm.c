@@ -39,8 +39,8 @@ static bool vtd_on;
 static unsigned domains, domain_maps, attached, detached, destroyed;
 static uint64_t mapped_bytes;
 /* The fake DMAR's RMRRs: rmrr_bdf[i] is named in rmrr[i]'s scope. */
-static struct phys_range rmrr[4];
-static pci_bdf_t rmrr_bdf[4];
+static struct phys_range rmrr[6];
+static pci_bdf_t rmrr_bdf[6];
 static unsigned nrmrr, rmrr_maps;
 static uint64_t rmrr_mapped;
 static int claims[5];
@@ -590,6 +590,11 @@ static void test_rmrr_overlap(void **state)
 	assert_int_equal(rmrr_maps, 1);
 	pci_assign_detach(&vm);
 	pci_assign_free(&vm);
+	/* A function in more RMRRs than a VM records. */
+	fake_log_reset();
+	for (unsigned i = 1; i <= VM_MAX_PCI_RESV; i++)
+		add_rmrr(NIC2, MiB(64) * (i + 1), MiB(64) * (i + 1) + KiB(4));
+	refused("pci:00:05.0 refused: more than 4 RMRRs in the VM");
 }
 
 /* dma = identity: the device reaches its RMRR at the host address
