@@ -295,3 +295,25 @@ int dmar_unit_for(const struct dmar_info *d, uint16_t segment, uint16_t bdf,
 	}
 	return all;
 }
+
+unsigned dmar_rmrr_for(const struct dmar_rmrr *r, unsigned n, uint16_t segment,
+		       uint16_t bdf, dmar_bridge_fn bridge, void *ctx,
+		       unsigned *idx, unsigned max)
+{
+	unsigned found = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		bool covers = false;
+
+		if (r[i].segment != segment)
+			continue;
+		for (unsigned s = 0; s < r[i].nscopes && !covers; s++)
+			covers = dmar_scope_covers(&r[i].scope[s], bdf, bridge, ctx);
+		if (!covers)
+			continue;
+		if (found < max)
+			idx[found] = i;
+		found++;
+	}
+	return found;
+}

@@ -96,4 +96,12 @@ bool dmar_scope_covers(const struct dmar_scope *scope, uint16_t bdf,
 int dmar_unit_for(const struct dmar_info *d, uint16_t segment, uint16_t bdf,
 		  dmar_bridge_fn bridge, void *ctx);
 
+/* The RMRRs among r[0..n) whose scope covers 'bdf' in 'segment' (an
+ * endpoint path, possibly through bridges, or a bridge scope with 'bdf'
+ * behind it): up to 'max' of their indices go to 'idx'.  Returns how
+ * many cover it (which may exceed max). */
+unsigned dmar_rmrr_for(const struct dmar_rmrr *r, unsigned n, uint16_t segment,
+		       uint16_t bdf, dmar_bridge_fn bridge, void *ctx,
+		       unsigned *idx, unsigned max);
+
 #endif

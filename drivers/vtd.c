@@ -51,6 +51,9 @@ static struct {
 	uint64_t faults;
 	struct vtd_stats stats;
 	struct spinlock lock;
+	/* The DMAR's RMRRs, for vtd_rmrr_of() once the parsed table is gone. */
+	unsigned nrmrr;
+	struct dmar_rmrr rmrr[DMAR_MAX_RMRR];
 } vtd;
 
 /* ---- register access and waiting ---------------------------------------- */
@@ -378,7 +381,7 @@ static void print_dmar(const struct dmar_info *d)
 		pr_info("vtd: DMAR: %u ATSR structure(s) ignored: ATS is not enabled\n",
 			d->natsr);
 	for (unsigned i = 0; i < d->nrmrr; i++)
-		pr_info("vtd: RMRR %#lx-%#lx for %u device(s): those stay blocked\n",
+		pr_info("vtd: RMRR %#lx-%#lx for %u device(s): blocked unless given to a VM, whose domain maps it\n",
 			d->rmrr[i].base, d->rmrr[i].limit, d->rmrr[i].nscopes);
 }
 
@@ -419,6 +422,8 @@ void vtd_init(const struct acpi_header *dmar, pci_map_fn map)
 		return;
 	}
 	print_dmar(d);
+	vtd.nrmrr = d->nrmrr;
+	memcpy(vtd.rmrr, d->rmrr, sizeof(vtd.rmrr));
 	for (unsigned i = 0; i < d->nunits && vtd.nunits < VTD_MAX_UNITS; i++)
 		if (d->unit[i].segment != 0)
 			pr_warn("vtd: unit %#lx serves segment %u, which is not enumerated\n",
@@ -462,6 +467,34 @@ void vtd_init(const struct acpi_header *dmar, pci_map_fn map)
 bool vtd_active(void)
 {
 	return vtd.active;
+}
+
+/* A scope's path through the host's bridges, read from config space. */
+static bool host_bridge(void *ctx, uint16_t bdf, uint8_t *sec, uint8_t *sub)
+{
+	const struct pci_cfg_ops *ops = ctx;
+
+	if ((pci_read(ops, bdf, PCI_HEADER_TYPE, 1) & PCI_HDR_TYPE_MASK) != PCI_HDR_BRIDGE)
+		return false;
+	*sec = (uint8_t)pci_read(ops, bdf, PCI_SECONDARY_BUS, 1);
+	*sub = (uint8_t)pci_read(ops, bdf, PCI_SUBORDINATE_BUS, 1);
+	return true;
+}
+
+unsigned vtd_rmrr_of(pci_bdf_t bdf, struct phys_range *out, unsigned max)
+{
+	const struct pci_cfg_ops *ops = pci_host_ops();
+	unsigned idx[DMAR_MAX_RMRR], n;
+
+	if (!vtd.active || !ops)
+		return 0;
+	n = dmar_rmrr_for(vtd.rmrr, vtd.nrmrr, 0, bdf, host_bridge, (void *)ops,
+			  idx, DMAR_MAX_RMRR);
+	n = MIN(n, DMAR_MAX_RMRR);
+	for (unsigned i = 0; i < n && i < max; i++)
+		out[i] = (struct phys_range){ vtd.rmrr[idx[i]].base,
+					      vtd.rmrr[idx[i]].limit + 1 };
+	return n;
 }
 
 /* ---- domains ----------------------------------------------------------- */

@@ -28,6 +28,7 @@
 #include "drivers/pci.h"
 #include "drivers/vtd_hw.h"
 #include "mm/iommu_pt.h"
+#include "mm/phys.h"
 
 #define VTD_MAX_UNITS 8
 #define VTD_MAX_DOMAINS 256 /* domain ids used, whatever CAP.ND allows */
@@ -55,6 +56,13 @@ void vtd_domain_destroy(struct vtd_domain *d);
 int vtd_domain_map(struct vtd_domain *d, uint64_t iova, paddr_t hpa,
 		   uint64_t size, unsigned rights);
 int vtd_domain_unmap(struct vtd_domain *d, uint64_t iova, uint64_t size);
+
+/* The reserved memory regions (the DMAR's RMRRs) firmware declared for
+ * bdf (segment 0), directly or behind a bridge it names: up to 'max'
+ * [start, end) ranges go to 'out'; returns how many there are (0 when
+ * VT-d is off).  The hypervisor's own devices keep them blocked; a VM's
+ * domain maps them 1:1 (guest/vpc/pci_assign.c). */
+unsigned vtd_rmrr_of(pci_bdf_t bdf, struct phys_range *out, unsigned max);
 
 /* Put bdf's DMA into d (replacing any domain it was in), or block it. */
 int vtd_attach(struct vtd_domain *d, pci_bdf_t bdf);

@@ -21,6 +21,7 @@
 /* A VM's PCI functions' interrupts: one INTx each, and the two ISA IRQs
  * of a compatibility-mode IDE controller. */
 #define VM_MAX_PCI_IRQS (VM_MAX_DEVICES + 2)
+#define VM_MAX_PCI_RESV 4 /* RMRRs of a VM's functions */
 #define VM_IRQ_HOST_MAX 255 /* host IRQs: ISA IRQs 0-15, then GSIs */
 #define VM_IRQ_LINE_MAX 23  /* the virtual IOAPIC's last pin */
 #define VM_MEM_MIN MiB(1)

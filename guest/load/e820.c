@@ -47,6 +47,22 @@ static void add(struct e820_map *m, uint64_t addr, uint64_t size, uint32_t type)
 		m->e[m->n++] = (struct e820_entry){ addr, size, type };
 }
 
+/* Put a reserved [addr, addr + size) in address order; e820_check()
+ * then rejects it if it overlaps a neighbour. */
+static bool insert(struct e820_map *m, uint64_t addr, uint64_t size)
+{
+	unsigned at = 0;
+
+	if (m->n == E820_MAX_ENTRIES)
+		return false;
+	while (at < m->n && m->e[at].addr < addr)
+		at++;
+	memmove(&m->e[at + 1], &m->e[at], (m->n - at) * sizeof(m->e[0]));
+	m->e[at] = (struct e820_entry){ addr, size, E820_RESERVED };
+	m->n++;
+	return true;
+}
+
 static int check_layout(const struct guest_layout *l, uint64_t low_max,
 			char *err, size_t errlen)
 {
@@ -140,6 +156,17 @@ int e820_build(const struct guest_layout *l, struct e820_map *m, char *err,
 		add(m, l->ecam_base, l->ecam_size, E820_RESERVED);
 	add(m, GUEST_MMIO_HOLE, GUEST_4G - GUEST_MMIO_HOLE, E820_RESERVED);
 	add(m, GUEST_4G, high, E820_RAM);
+	if (l->nresv > E820_MAX_RESV)
+		return report_fail(err, errlen, -EINVAL, "e820: %u reserved ranges (%u allowed)",
+				   l->nresv, E820_MAX_RESV);
+	for (unsigned i = 0; i < l->nresv; i++) {
+		if (l->resv[i].end <= l->resv[i].start)
+			return report_fail(err, errlen, -EINVAL,
+					   "e820: reserved range %u is empty", i);
+		if (!insert(m, l->resv[i].start, l->resv[i].end - l->resv[i].start))
+			return report_fail(err, errlen, -EINVAL,
+					   "e820: no entry left for reserved range %u", i);
+	}
 	m->low_ram_end = low_end;
 	m->high_ram_end = high ? GUEST_4G + high : 0;
 	m->hole_end = ram_start > GUEST_BIOS_END ? ram_start : 0;

@@ -21,6 +21,7 @@
 #define E820_UNUSABLE 5
 
 #define E820_MAX_ENTRIES 16
+#define E820_MAX_RESV 4
 
 /* The fixed parts of every guest's address space. */
 #define GUEST_CONV_END 0x9fc00ull	/* conventional memory ends at the EBDA */
@@ -71,6 +72,11 @@ struct guest_layout {
 	 * GUEST_MMIO_HOLE); ecam_size 0: none. */
 	uint64_t ecam_base;
 	uint64_t ecam_size;
+	/* More reserved ranges, [start, end): the RMRRs of the VM's PCI
+	 * functions (docs/passthrough.md).  Each must lie outside the RAM and
+	 * the other entries; page-aligned. */
+	struct e820_resv { uint64_t start, end; } resv[E820_MAX_RESV];
+	unsigned nresv;
 };
 
 /* ram_size with the ACPI area in the last GUEST_ACPI_DEFAULT_SIZE bytes of

@@ -105,6 +105,11 @@ int pc_boot_acpi(struct vm *vm, struct e820_map *map, struct acpi_build_out *aou
 	pc_layout(cfg, &layout);
 	if (vm->ident.end)
 		guest_layout_identity(&layout, vm->ident.start);
+	/* Its functions' RMRRs (pci_assign_rmrr.c, outside its RAM). */
+	_Static_assert(VM_MAX_PCI_RESV <= E820_MAX_RESV, "e820 reserved ranges");
+	for (unsigned i = 0; i < vm->npci_resv; i++)
+		layout.resv[layout.nresv++] = (struct e820_resv){ vm->pci_resv[i].start,
+								 vm->pci_resv[i].end };
 	if (e820_build(&layout, map, err, sizeof(err)) < 0) {
 		pr_err("vm %s: memory map: %s\n", vm->name, err);
 		return -EINVAL;

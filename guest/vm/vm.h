@@ -186,6 +186,10 @@ struct vm {
 	 * other VMs' ports as it checks the "ioport" keys. */
 	struct vm_ioport_range pci_ports[4];
 	unsigned npci_ports;
+	/* The RMRRs of its functions with dma = iommu (pci_assign_rmrr.c):
+	 * mapped 1:1 in its domain, reserved in its e820 map. */
+	struct phys_range pci_resv[VM_MAX_PCI_RESV];
+	unsigned npci_resv;
 };
 
 /* What a VM is built from: its image and an optional initrd (boot

@@ -350,7 +350,7 @@ static int take(struct pci_assign *a, unsigned i, struct vpci_pt_cfg *c)
 		c->raw_lo = 0x40;
 		c->raw_hi = 0x50;
 	}
-	if (place_bars(a, d, c) < 0)
+	if (place_bars(a, d, c) < 0 || pci_assign_rmrr(vm, d) < 0)
 		return -1;
 	pci_command(pci_host_ops(), d->bdf, PCI_CMD_MASTER, false);
 	if (io_ports(d, true) < 0)
@@ -393,6 +393,8 @@ static int make_domain(struct pci_assign *a)
 			return -1;
 		}
 	}
+	if (pci_assign_rmrr_map(a) < 0)
+		return -1;
 	for (unsigned i = 0; i < a->n; i++) {
 		r = vtd_attach(&a->dom, a->dev[i].bdf);
 		if (r < 0) {
@@ -470,6 +472,7 @@ int pci_assign_attach(struct vm *vm)
 
 	vm->npci_intx = 0;
 	vm->npci_ports = 0;
+	vm->npci_resv = 0;
 	if (!cfg->ndevices)
 		return 0;
 	if (!vm->plat) {

@@ -30,6 +30,12 @@ void pci_assign_restart_func(struct pci_assigned *d);
 /* The VT-d fault event interrupt, wired once (with the first domain). */
 void pci_assign_fault_irq(void);
 
+/* pci_assign_rmrr.c: check d's RMRRs against the VM's memory and record
+ * them in vm->pci_resv (0, or -1 after a pr_err); map the recorded ones
+ * 1:1 in the VM's domain. */
+int pci_assign_rmrr(struct vm *vm, const struct pci_assigned *d);
+int pci_assign_rmrr_map(struct pci_assign *a);
+
 /* pci_assign_msi.c: the function's message-signalled vectors.  Init
  * first thing (no vector held), setup once the view exists. */
 void pci_assign_msi_init(struct pci_assigned *d);

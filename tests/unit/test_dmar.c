@@ -131,6 +131,47 @@ static bool fake_bridge(void *ctx, uint16_t bdf, uint8_t *sec, uint8_t *sub)
 	return true;
 }
 
+/* dmar_rmrr_for() over the table test_scopes_and_rmrr() parsed, plus
+ * an RMRR with a bridge scope and one on another segment. */
+static void check_rmrr_for(void)
+{
+	unsigned idx[2];
+
+	assert_int_equal(dmar_rmrr_for(info.rmrr, info.nrmrr, 0, 0x14 << 3, fake_bridge,
+				       NULL, idx, 2), 1);
+	assert_int_equal(idx[0], 0);
+	/* The endpoint behind 00:1c.0, through the path. */
+	assert_int_equal(dmar_rmrr_for(info.rmrr, info.nrmrr, 0, 0x0200, fake_bridge,
+				       NULL, idx, 2), 1);
+	assert_int_equal(idx[0], 1);
+	/* Its neighbour, the bridge itself, another function: none. */
+	assert_int_equal(dmar_rmrr_for(info.rmrr, info.nrmrr, 0, 0x0201, fake_bridge,
+				       NULL, idx, 2), 0);
+	assert_int_equal(dmar_rmrr_for(info.rmrr, info.nrmrr, 0, 0x1c << 3, fake_bridge,
+				       NULL, idx, 2), 0);
+	assert_int_equal(dmar_rmrr_for(info.rmrr, info.nrmrr, 0, (0x14 << 3) | 1,
+				       fake_bridge, NULL, idx, 2), 0);
+	/* Without a way to follow bridges the path resolves to nothing. */
+	assert_int_equal(dmar_rmrr_for(info.rmrr, info.nrmrr, 0, 0x0200, NULL, NULL,
+				       idx, 2), 0);
+	/* Another segment. */
+	assert_int_equal(dmar_rmrr_for(info.rmrr, info.nrmrr, 1, 0x14 << 3, fake_bridge,
+				       NULL, idx, 2), 0);
+	/* A bridge scope covers every function behind it; a function in two
+	 * RMRRs gets both, and the count goes on past max. */
+	info.rmrr[2] = (struct dmar_rmrr){ .segment = 0, .base = 0x7e000000,
+					   .limit = 0x7e000fff, .nscopes = 1 };
+	info.rmrr[2].scope[0] = (struct dmar_scope){ .type = DMAR_SCOPE_BRIDGE, .bus = 0,
+						     .npath = 1, .path = { { 0x1c, 0 } } };
+	assert_int_equal(dmar_rmrr_for(info.rmrr, 3, 0, 0x0308, fake_bridge, NULL, idx, 2), 1);
+	assert_int_equal(idx[0], 2);
+	assert_int_equal(dmar_rmrr_for(info.rmrr, 3, 0, 0x0200, fake_bridge, NULL, idx, 2), 2);
+	assert_int_equal(idx[0], 1);
+	assert_int_equal(idx[1], 2);
+	assert_int_equal(dmar_rmrr_for(info.rmrr, 3, 0, 0x0200, fake_bridge, NULL, idx, 1), 2);
+	assert_int_equal(idx[0], 1);
+}
+
 /* Two units: the graphics one with an endpoint scope, a catch-all; an
  * RMRR for a USB controller; an ATSR that is skipped. */
 static void test_scopes_and_rmrr(void **state)
@@ -172,6 +213,7 @@ static void test_scopes_and_rmrr(void **state)
 	/* The RMRR's two-hop path: 00:1c.0 then 02:00.0. */
 	assert_true(dmar_scope_covers(&info.rmrr[1].scope[0], 0x0200, fake_bridge, NULL));
 	assert_false(dmar_scope_covers(&info.rmrr[1].scope[0], 0x0201, fake_bridge, NULL));
+	check_rmrr_for();
 }
 
 #define EXPECT_REJECT(substr)                                                \

@@ -375,6 +375,39 @@ static int zwrite(void *ctx, uint64_t gpa, const void *src, size_t len)
 	return 0;
 }
 
+/* The RMRRs of a VM's PCI functions: reserved entries in address order
+ * between the others; one over RAM or the ECAM window is refused. */
+static void test_reserved_ranges(void **state)
+{
+	(void)state;
+	guest_layout_default(&l, MiB(16));
+	l.low_ram_max = 0xc0000000;
+	l.ecam_base = 0xe0000000;
+	l.ecam_size = MiB(1);
+	l.nresv = 2;
+	l.resv[0] = (struct e820_resv){ 0x7d000000, 0x7d001000 };
+	l.resv[1] = (struct e820_resv){ 0x7c000000, 0x7c800000 };
+	build_ok();
+	assert_int_equal(m.n, 8);
+	assert_entry(3, MiB(16) - KiB(64), MiB(16), E820_ACPI);
+	assert_entry(4, 0x7c000000, 0x7c800000, E820_RESERVED);
+	assert_entry(5, 0x7d000000, 0x7d001000, E820_RESERVED);
+	assert_entry(6, 0xe0000000, 0xe0100000, E820_RESERVED);
+	assert_entry(7, 0xfec00000, GUEST_4G, E820_RESERVED);
+	assert_true(e820_is_ram(&m, MiB(2), MiB(1)));
+	assert_false(e820_is_ram(&m, 0x7c000000, KiB(4)));
+	/* Over the RAM, over the ECAM window: the map is rejected. */
+	l.nresv = 1;
+	l.resv[0] = (struct e820_resv){ MiB(8), MiB(8) + KiB(4) };
+	expect_bad("overlaps or precedes");
+	l.resv[0] = (struct e820_resv){ 0xe00ff000, 0xe0101000 };
+	expect_bad("overlaps or precedes");
+	l.resv[0] = (struct e820_resv){ 0x7c000000, 0x7c000000 };
+	expect_bad("reserved range 0 is empty");
+	l.nresv = E820_MAX_RESV + 1;
+	expect_bad("reserved ranges");
+}
+
 static void test_zero(void **state)
 {
 	struct guest_mem_ops ops = { NULL, zwrite, NULL };
@@ -405,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_is_ram_and_runs),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_avoiding),
+		cmocka_unit_test(test_reserved_ranges),
 		cmocka_unit_test(test_zero),
 	};
 

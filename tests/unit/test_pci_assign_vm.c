@@ -1,4 +1,4 @@
-// UNIT-SOURCES: guest/vpc/pci_assign.c guest/vpc/pci_assign_check.c guest/vpc/iomap.c drivers/pci.c
+// UNIT-SOURCES: guest/vpc/pci_assign.c guest/vpc/pci_assign_rmrr.c guest/vpc/pci_assign_check.c guest/vpc/iomap.c drivers/pci.c
 /* Assignment at a VM's creation (guest/vpc/pci_assign.c) against a fake
  * host: a host table with an e1000-like function (resettable or not), a
  * bridge, the host bridge; a fake VT-d (on or off) that records domains,
@@ -38,6 +38,11 @@ static unsigned nadded, released, restarted, msi_setups, msi_releases;
 static bool vtd_on;
 static unsigned domains, domain_maps, attached, detached, destroyed;
 static uint64_t mapped_bytes;
+/* The fake DMAR's RMRRs: rmrr_bdf[i] is named in rmrr[i]'s scope. */
+static struct phys_range rmrr[6];
+static pci_bdf_t rmrr_bdf[6];
+static unsigned nrmrr, rmrr_maps;
+static uint64_t rmrr_mapped;
 static int claims[5];
 
 /* ---- fake host PCI -------------------------------------------------------- */
@@ -119,11 +124,30 @@ int vtd_domain_map(struct vtd_domain *d, uint64_t iova, paddr_t hpa, uint64_t si
 		   unsigned rights)
 {
 	(void)d;
-	assert_int_equal(iova, hpa - 0x10000000); /* the fake RAM's offset */
 	assert_int_equal(rights, IOMMU_RW);
+	if (iova >= MiB(32)) { /* an RMRR: 1:1 */
+		assert_int_equal(iova, hpa);
+		rmrr_maps++;
+		rmrr_mapped += size;
+		return 0;
+	}
+	assert_int_equal(iova, hpa - 0x10000000); /* the fake RAM's offset */
 	domain_maps++;
 	mapped_bytes += size;
 	return 0;
+}
+
+unsigned vtd_rmrr_of(pci_bdf_t bdf, struct phys_range *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < nrmrr; i++)
+		if (rmrr_bdf[i] == bdf) {
+			if (n < max)
+				out[n] = rmrr[i];
+			n++;
+		}
+	return n;
 }
 
 int vtd_attach(struct vtd_domain *d, pci_bdf_t bdf) { (void)d; (void)bdf; attached++; return 0; }
@@ -213,6 +237,8 @@ static int setup(void **state)
 	nadded = released = restarted = msi_setups = msi_releases = 0;
 	domains = domain_maps = attached = detached = destroyed = 0;
 	mapped_bytes = 0;
+	nrmrr = rmrr_maps = 0;
+	rmrr_mapped = 0;
 	vtd_on = false;
 	fake_log_reset();
 	return 0;
@@ -500,6 +526,103 @@ static void test_io_bar_over_vpc_port(void **state)
 	refused("pci:00:02.0 refused: its I/O BAR1 (0xc040-0xc07f) overlaps a port of the virtual PC");
 }
 
+static void add_rmrr(pci_bdf_t bdf, uint64_t start, uint64_t end)
+{
+	rmrr_bdf[nrmrr] = bdf;
+	rmrr[nrmrr++] = (struct phys_range){ start, end };
+}
+
+/* dma = iommu: the RMRRs of the VM's functions are mapped 1:1 in its
+ * domain (one shared by two functions once) and recorded for its e820
+ * map; functions without one are unaffected. */
+static void test_rmrr_iommu(void **state)
+{
+	(void)state;
+	vtd_on = true;
+	add_rmrr(E1000, 0x7c000000, 0x7c800000);
+	add_rmrr(NIC2, 0x7c000000, 0x7c800000);
+	add_rmrr(NIC2, 0x7d000000, 0x7d001000);
+	add_rmrr(IDE, 0x7e000000, 0x7e001000); /* not given to the VM */
+	give(E1000);
+	give(NIC2);
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_int_equal(vm.npci_resv, 2);
+	assert_int_equal(vm.pci_resv[0].start, 0x7c000000);
+	assert_int_equal(vm.pci_resv[0].end, 0x7c800000);
+	assert_int_equal(vm.pci_resv[1].start, 0x7d000000);
+	assert_int_equal(vm.pci_resv[1].end, 0x7d001000);
+	assert_int_equal(rmrr_maps, 2);
+	assert_int_equal(rmrr_mapped, MiB(8) + KiB(4));
+	assert_int_equal(domain_maps, 2); /* the RAM, as before */
+	assert_true(fake_log_contains("v: RMRR [0x7c000000, 0x7c800000) mapped 1:1 in its VT-d domain, reserved in its e820 map"));
+	assert_false(fake_log_contains("0x7e000000"));
+	pci_assign_detach(&vm);
+	pci_assign_free(&vm);
+	/* A second attach (the VM restarted) starts its list over. */
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_int_equal(vm.npci_resv, 2);
+	pci_assign_detach(&vm);
+	pci_assign_free(&vm);
+}
+
+/* An RMRR in the VM's RAM, or in its PCI window: the function is
+ * refused, the VM with it, and nothing is held. */
+static void test_rmrr_overlap(void **state)
+{
+	(void)state;
+	vtd_on = true;
+	add_rmrr(NIC2, MiB(20), MiB(20) + KiB(4));
+	give(E1000);
+	give(NIC2);
+	refused("vm v: pci:00:05.0 refused: its RMRR [0x1400000, 0x1401000) overlaps the VM's RAM");
+	assert_int_equal(rmrr_maps, 0);
+	/* Straddling the end of RAM. */
+	fake_log_reset();
+	rmrr[0] = (struct phys_range){ MiB(32) - KiB(4), MiB(32) + KiB(4) };
+	refused("pci:00:05.0 refused: its RMRR [0x1fff000, 0x2001000) overlaps the VM's RAM");
+	fake_log_reset();
+	rmrr[0] = (struct phys_range){ GUEST_PCI_MEM_BASE + MiB(1), GUEST_PCI_MEM_BASE + MiB(2) };
+	refused("pci:00:05.0 refused: its RMRR [0xc0100000, 0xc0200000) overlaps the guest's PCI window and APIC hole");
+	/* Just past the RAM: taken. */
+	fake_log_reset();
+	rmrr[0] = (struct phys_range){ MiB(32), MiB(32) + KiB(4) };
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_int_equal(rmrr_maps, 1);
+	pci_assign_detach(&vm);
+	pci_assign_free(&vm);
+	/* A function in more RMRRs than a VM records. */
+	fake_log_reset();
+	for (unsigned i = 1; i <= VM_MAX_PCI_RESV; i++)
+		add_rmrr(NIC2, MiB(64) * (i + 1), MiB(64) * (i + 1) + KiB(4));
+	refused("pci:00:05.0 refused: more than 4 RMRRs in the VM");
+}
+
+/* dma = identity: the device reaches its RMRR at the host address
+ * natively; nothing is mapped or reserved, but RAM over it still
+ * refuses the function.  dma = none: no DMA, the RMRR does not matter. */
+static void test_rmrr_identity_none(void **state)
+{
+	(void)state;
+	cfg.dma = DMA_IDENTITY;
+	placed();
+	add_rmrr(E1000, 0x7c000000, 0x7c800000);
+	give(E1000);
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_int_equal(vm.npci_resv, 0);
+	assert_true(fake_log_contains("v: pci:00:02.0: its RMRR [0x7c000000, 0x7c800000) is reached at its host address (dma = identity)"));
+	pci_assign_detach(&vm);
+	pci_assign_free(&vm);
+	rmrr[0] = (struct phys_range){ MiB(16), MiB(16) + KiB(4) };
+	refused("pci:00:02.0 refused: its RMRR [0x1000000, 0x1001000) overlaps the VM's RAM");
+	cfg.dma = DMA_NONE;
+	fake_log_reset();
+	assert_int_equal(pci_assign_attach(&vm), 0);
+	assert_int_equal(vm.npci_resv, 0);
+	assert_false(fake_log_contains("RMRR"));
+	pci_assign_detach(&vm);
+	pci_assign_free(&vm);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup)
@@ -512,6 +635,9 @@ int main(void)
 		T(test_ide_compat),
 		T(test_hole_too_small),
 		T(test_io_bar_over_vpc_port),
+		T(test_rmrr_iommu),
+		T(test_rmrr_overlap),
+		T(test_rmrr_identity_none),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
