@@ -1,9 +1,8 @@
-/* VT-d units: bring-up, invalidation, domains, interrupt remapping and
- * faults (see drivers/vtd.h).  Register layouts from the VT-d spec rev.
- * 4.1, chapter 11; the enabling order from 6.5 and 10.4. */
-#include "drivers/vtd.h"
-#include "drivers/dmar.h"
-#include "drivers/vtd_tables.h"
+/* VT-d units: bring-up, invalidation and domains (see drivers/vtd.h;
+ * interrupt remapping and fault events are in vtd_intr.c).  Register
+ * layouts from the VT-d spec rev. 4.1, chapter 11; the enabling order
+ * from 6.5 and 10.4. */
+#include "drivers/vtd_internal.h"
 #include "arch-x86/acpi.h"
 #include "arch-x86/cpu.h"
 #include "arch-x86/lapic.h"
@@ -16,67 +15,9 @@
 #include "mm/heap.h"
 #include "mm/phys.h"
 
-#define QI_ORDER 0                 /* IQA.QS: 2^0 pages = 256 descriptors */
-#define QI_ENTRIES (PAGE_SIZE / 16)
-#define POLL_TIMEOUT_MS 100
-#define CACHE_LINE 64
-
-struct vtd_unit {
-	volatile uint8_t *regs;
-	paddr_t base;
-	uint64_t cap, ecap;
-	unsigned iotlb;            /* offset of the IOTLB registers */
-	unsigned fro, nfr;         /* fault recording registers */
-	bool qi;                   /* queued invalidation on */
-	paddr_t qi_base;
-	unsigned qi_tail;
-	volatile uint32_t *qi_status;
-	uint32_t qi_seq;
-};
-
-static struct {
-	bool active;
-	bool coherent;             /* every unit snoops table accesses */
-	bool caching_mode;         /* some unit caches not-present entries */
-	bool x2apic;               /* IRTE destinations are x2APIC IDs */
-	bool ir;                   /* interrupt remapping on */
-	unsigned levels;           /* 3 or 4: what every unit walks */
-	unsigned max_leaf;
-	uint64_t limit;            /* IOVA limit over all units */
-	unsigned ndids;
-	unsigned nunits;
-	struct vtd_unit unit[VTD_MAX_UNITS];
-	struct vtd_tables tables;
-	uint8_t did_used[VTD_MAX_DOMAINS / 8];
-	uint64_t faults;
-	struct vtd_stats stats;
-	struct spinlock lock;
-	/* The DMAR's RMRRs, for vtd_rmrr_of() once the parsed table is gone. */
-	unsigned nrmrr;
-	struct dmar_rmrr rmrr[DMAR_MAX_RMRR];
-} vtd;
+struct vtd_state vtd;
 
 /* ---- register access and waiting ---------------------------------------- */
-
-static uint32_t rd32(struct vtd_unit *u, unsigned off)
-{
-	return *(volatile uint32_t *)(u->regs + off);
-}
-
-static uint64_t rd64(struct vtd_unit *u, unsigned off)
-{
-	return *(volatile uint64_t *)(u->regs + off);
-}
-
-static void wr32(struct vtd_unit *u, unsigned off, uint32_t v)
-{
-	*(volatile uint32_t *)(u->regs + off) = v;
-}
-
-static void wr64(struct vtd_unit *u, unsigned off, uint64_t v)
-{
-	*(volatile uint64_t *)(u->regs + off) = v;
-}
 
 static uint64_t deadline(void)
 {
@@ -111,7 +52,7 @@ static int gcmd(struct vtd_unit *u, uint32_t bit, bool on)
 	return err;
 }
 
-static void clflush_range(const void *p, size_t len)
+void vtd_clflush(const void *p, size_t len)
 {
 	uintptr_t a = ALIGN_DOWN((uintptr_t)p, CACHE_LINE);
 
@@ -127,7 +68,7 @@ static void clflush_range(const void *p, size_t len)
 static void flush_table_page(paddr_t table, void *ctx)
 {
 	(void)ctx;
-	clflush_range(phys_to_virt(table), PAGE_SIZE);
+	vtd_clflush(phys_to_virt(table), PAGE_SIZE);
 }
 
 /* Write-buffer flush for units that need it (CAP.RWBF). */
@@ -151,8 +92,8 @@ static int qi_submit(struct vtd_unit *u, struct vtd_entry128 d)
 
 	q[u->qi_tail] = d;
 	q[(u->qi_tail + 1) % QI_ENTRIES] = vtd_qi_wait(virt_to_phys((void *)u->qi_status), seq);
-	clflush_range(&q[u->qi_tail], 16);
-	clflush_range(&q[(u->qi_tail + 1) % QI_ENTRIES], 16);
+	vtd_clflush(&q[u->qi_tail], 16);
+	vtd_clflush(&q[(u->qi_tail + 1) % QI_ENTRIES], 16);
 	u->qi_tail = (u->qi_tail + 2) % QI_ENTRIES;
 	wr64(u, VTD_IQT, (uint64_t)u->qi_tail << 4);
 	vtd.stats.qi_waits++;
@@ -208,7 +149,7 @@ static int inv_iotlb(struct vtd_unit *u, uint16_t did)
 }
 
 /* Interrupt entry cache: only through the queue (IR implies QI). */
-static int inv_iec(struct vtd_unit *u, int idx)
+int vtd_inv_iec(struct vtd_unit *u, int idx)
 {
 	vtd.stats.iec_inv++;
 	if (!u->qi)
@@ -303,7 +244,7 @@ static int unit_ir_on(struct vtd_unit *u)
 	wr64(u, VTD_IRTA, irta);
 	if (gcmd(u, VTD_GCMD_SIRTP, true) < 0)
 		return -ETIMEDOUT;
-	if (inv_iec(u, -1) < 0)
+	if (vtd_inv_iec(u, -1) < 0)
 		return -EIO;
 	if (gcmd(u, VTD_GCMD_IRE, true) < 0)
 		return -ETIMEDOUT;
@@ -444,8 +385,8 @@ void vtd_init(const struct acpi_header *dmar, pci_map_fn map)
 		pr_err("vtd: no memory for the tables\n");
 		return;
 	}
-	clflush_range(phys_to_virt(vtd.tables.root), PAGE_SIZE);
-	clflush_range(phys_to_virt(vtd.tables.irt), PAGE_SIZE);
+	vtd_clflush(phys_to_virt(vtd.tables.root), PAGE_SIZE);
+	vtd_clflush(phys_to_virt(vtd.tables.irt), PAGE_SIZE);
 	vtd.did_used[0] = 1; /* domain 0 is reserved under caching mode */
 	for (unsigned i = 0; i < vtd.nunits; i++) {
 		int e = unit_enable(&vtd.unit[i]);
@@ -591,8 +532,8 @@ int vtd_attach(struct vtd_domain *d, pci_bdf_t bdf)
 	spin_unlock(&vtd.lock);
 	if (err)
 		return err;
-	clflush_range(phys_to_virt(vtd.tables.root), PAGE_SIZE);
-	clflush_range(vtd_ctx_slot(&vtd.tables, bdf), 16);
+	vtd_clflush(phys_to_virt(vtd.tables.root), PAGE_SIZE);
+	vtd_clflush(vtd_ctx_slot(&vtd.tables, bdf), 16);
 	for (unsigned i = 0; i < vtd.nunits; i++) {
 		struct vtd_unit *u = &vtd.unit[i];
 
@@ -620,145 +561,11 @@ void vtd_detach(struct vtd_domain *d, pci_bdf_t bdf)
 	spin_unlock(&vtd.lock);
 	if (!old)
 		return;
-	clflush_range(vtd_ctx_slot(&vtd.tables, bdf), 16);
+	vtd_clflush(vtd_ctx_slot(&vtd.tables, bdf), 16);
 	for (unsigned i = 0; i < vtd.nunits; i++) {
 		inv_context(&vtd.unit[i], old);
 		inv_iotlb(&vtd.unit[i], old);
 	}
 	if (d && d->ndevs)
 		d->ndevs--;
-}
-
-/* ---- interrupt remapping --------------------------------------------- */
-
-int vtd_irq_alloc(void)
-{
-	int idx;
-
-	if (!vtd.active || !vtd.ir)
-		return -ENODEV;
-	spin_lock(&vtd.lock);
-	idx = vtd_irte_alloc(&vtd.tables);
-	spin_unlock(&vtd.lock);
-	return idx;
-}
-
-static void irq_write(int idx, struct vtd_entry128 e)
-{
-	vtd_irte_write(&vtd.tables, (unsigned)idx, e);
-	clflush_range((const struct vtd_entry128 *)phys_to_virt(vtd.tables.irt) + idx, 16);
-	for (unsigned i = 0; i < vtd.nunits; i++)
-		inv_iec(&vtd.unit[i], idx);
-}
-
-void vtd_irq_free(int idx)
-{
-	if (idx < 0 || (unsigned)idx >= VTD_IRT_ENTRIES)
-		return;
-	irq_write(idx, (struct vtd_entry128){ 0, 0 });
-	spin_lock(&vtd.lock);
-	vtd_irte_free(&vtd.tables, (unsigned)idx);
-	spin_unlock(&vtd.lock);
-}
-
-int vtd_irq_set(int idx, uint8_t vector, uint32_t dest, pci_bdf_t sid)
-{
-	if (!vtd.ir || idx < 0 || (unsigned)idx >= VTD_IRT_ENTRIES)
-		return -EINVAL;
-	if (!vtd.x2apic && dest > 0xff)
-		return -EINVAL;
-	irq_write(idx, vtd_irte(vector, dest, vtd.x2apic, sid));
-	return 0;
-}
-
-void vtd_irq_msi(int idx, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data)
-{
-	*addr_lo = vtd_msi_addr((uint16_t)idx);
-	*addr_hi = 0;
-	*data = 0;
-}
-
-/* ---- faults ------------------------------------------------------------ */
-
-static unsigned unit_faults(unsigned ui, struct vtd_fault *out, unsigned max,
-			    unsigned n)
-{
-	struct vtd_unit *u = &vtd.unit[ui];
-	uint32_t fsts = rd32(u, VTD_FSTS);
-	unsigned idx = VTD_FSTS_FRI(fsts);
-
-	if (fsts & VTD_FSTS_PFO)
-		pr_warn("vtd: unit %#lx: fault records overflowed; some faults were lost\n",
-			u->base);
-	/* Records are used round-robin from FRI; stop at the first clear one. */
-	for (unsigned k = 0; (fsts & VTD_FSTS_PPF) && k < u->nfr; k++) {
-		unsigned off = u->fro + 16 * ((idx + k) % u->nfr);
-		uint64_t hi = rd64(u, off + 8), lo;
-		struct vtd_fault f;
-		char bdf[8];
-
-		if (!(hi & VTD_FRCD_F))
-			break;
-		lo = rd64(u, off);
-		f = vtd_fault_decode(lo, hi);
-		f.unit = ui;
-		wr32(u, off + 12, (uint32_t)(VTD_FRCD_F >> 32)); /* write 1 to clear */
-		vtd.faults++;
-		pci_bdf_text(f.sid, bdf);
-		if (vtd_fault_is_intr(&f))
-			pr_warn("vtd: fault: %s interrupt index %lu blocked: %s (reason %#x)\n",
-				bdf, f.addr >> 48, vtd_fault_reason(f.reason), f.reason);
-		else
-			pr_warn("vtd: fault: %s %s at IOVA %#lx blocked: %s (reason %#x)\n",
-				bdf, f.write ? "write" : "read", f.addr,
-				vtd_fault_reason(f.reason), f.reason);
-		if (n < max)
-			out[n] = f;
-		n++;
-	}
-	wr32(u, VTD_FSTS, VTD_FSTS_PFO | VTD_FSTS_PPF);
-	return n;
-}
-
-/* The fault event interrupt (VT-d 7.3): a message the remapping
- * hardware sends itself, never remapped, so in compatibility format:
- * fixed, physical, to APIC ID 'dest'. */
-int vtd_fault_event_route(uint8_t vector, uint32_t dest)
-{
-	if (!vtd.active)
-		return -ENODEV;
-	spin_lock(&vtd.lock);
-	for (unsigned i = 0; i < vtd.nunits; i++) {
-		struct vtd_unit *u = &vtd.unit[i];
-
-		wr32(u, VTD_FEDATA, vector);
-		wr32(u, VTD_FEADDR, VTD_FE_MSI_BASE | (dest & 0xff) << 12);
-		wr32(u, VTD_FEUADDR, vtd.x2apic ? dest & ~0xffu : 0);
-		wr32(u, VTD_FECTL, 0); /* unmasked: a pending fault fires now */
-	}
-	spin_unlock(&vtd.lock);
-	return 0;
-}
-
-unsigned vtd_fault_poll(struct vtd_fault *out, unsigned max)
-{
-	unsigned n = 0;
-
-	if (!vtd.active)
-		return 0;
-	spin_lock(&vtd.lock);
-	for (unsigned i = 0; i < vtd.nunits; i++)
-		n = unit_faults(i, out, max, n);
-	spin_unlock(&vtd.lock);
-	return n;
-}
-
-uint64_t vtd_fault_count(void)
-{
-	return vtd.faults;
-}
-
-void vtd_get_stats(struct vtd_stats *s)
-{
-	*s = vtd.stats;
 }
