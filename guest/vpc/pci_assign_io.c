@@ -223,24 +223,36 @@ static uint64_t ones(unsigned len)
 	return len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
 }
 
-/* A trapped access in the BAR window: the function whose BAR holds it,
- * or nothing (all ones, like a master abort). */
+/* A trapped access in the BAR window (under the platform lock): the
+ * function whose BAR holds guest-physical 'gpa', with the BAR's number and
+ * the offset in it, or NULL. */
+static struct vpci_pt *bar_owner(const struct vm *vm, uint64_t gpa,
+				 unsigned *bar, uint64_t *boff)
+{
+	struct pci_assign *a = vm->pci;
+
+	for (unsigned i = 0; a && i < a->n; i++) {
+		int b = vpci_pt_bar_at(&a->dev[i].cfg, gpa, boff);
+
+		if (b >= 0) {
+			*bar = (unsigned)b;
+			return &a->dev[i].cfg;
+		}
+	}
+	return NULL;
+}
+
+/* No function's BAR: all ones, like a master abort. */
 static int bars_read(void *dev, uint64_t off, unsigned len, uint64_t *val)
 {
 	struct vm *vm = dev;
-	struct pci_assign *a = vm->pci;
-	uint64_t gpa = GUEST_PCI_MEM_BASE + off, boff;
+	struct vpci_pt *pt;
+	uint64_t boff;
+	unsigned bar;
 
-	*val = ones(len);
 	spin_lock(&vm->plat->lock);
-	for (unsigned i = 0; a && i < a->n; i++) {
-		int b = vpci_pt_bar_at(&a->dev[i].cfg, gpa, &boff);
-
-		if (b >= 0) {
-			*val = vpci_pt_mmio_read(&a->dev[i].cfg, (unsigned)b, boff, len);
-			break;
-		}
-	}
+	pt = bar_owner(vm, GUEST_PCI_MEM_BASE + off, &bar, &boff);
+	*val = pt ? vpci_pt_mmio_read(pt, bar, boff, len) : ones(len);
 	spin_unlock(&vm->plat->lock);
 	return 0;
 }
@@ -248,18 +260,14 @@ static int bars_read(void *dev, uint64_t off, unsigned len, uint64_t *val)
 static int bars_write(void *dev, uint64_t off, unsigned len, uint64_t val)
 {
 	struct vm *vm = dev;
-	struct pci_assign *a = vm->pci;
-	uint64_t gpa = GUEST_PCI_MEM_BASE + off, boff;
+	struct vpci_pt *pt;
+	uint64_t boff;
+	unsigned bar;
 
 	spin_lock(&vm->plat->lock);
-	for (unsigned i = 0; a && i < a->n; i++) {
-		int b = vpci_pt_bar_at(&a->dev[i].cfg, gpa, &boff);
-
-		if (b >= 0) {
-			vpci_pt_mmio_write(&a->dev[i].cfg, (unsigned)b, boff, len, val);
-			break;
-		}
-	}
+	pt = bar_owner(vm, GUEST_PCI_MEM_BASE + off, &bar, &boff);
+	if (pt)
+		vpci_pt_mmio_write(pt, bar, boff, len, val);
 	spin_unlock(&vm->plat->lock);
 	return 0;
 }
